@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto';
+import type { KeyCipher } from '../crypto/key-cipher.js';
+import type { AppState } from '../db/app-state.js';
+import { safeEqual } from './passwords.js';
+
+const GENERATED = 'accessKey.generated';
+const ROTATED = 'accessKey.admin';
+
+export type AccessKeySource = 'admin' | 'environment' | 'generated';
+
+/**
+ * The one key clients put in their OpenAI settings to call /v1. In force: the admin's rotated key,
+ * else AUTH_API_KEY, else a key generated on first start — so /v1 is never open without a key.
+ * Stored encrypted like the pool keys.
+ */
+export class AccessKeyService {
+  private value!: string;
+  private source!: AccessKeySource;
+
+  constructor(
+    private readonly state: AppState,
+    private readonly cipher: KeyCipher,
+    private readonly envKey: string | undefined,
+  ) {}
+
+  /** Loads the key in force, generating one when there is none. Returns the key if it was generated just now. */
+  init(): string | undefined {
+    const rotated = this.read(ROTATED);
+    if (rotated) return void this.use(rotated, 'admin');
+    if (this.envKey) return void this.use(this.envKey, 'environment');
+    const generated = this.read(GENERATED);
+    if (generated) return void this.use(generated, 'generated');
+    const fresh = newAccessKey();
+    this.state.set(GENERATED, this.cipher.encrypt(fresh));
+    this.use(fresh, 'generated');
+    return fresh;
+  }
+
+  current(): { key: string; source: AccessKeySource } {
+    return { key: this.value, source: this.source };
+  }
+
+  matches(token: string): boolean {
+    return safeEqual(token, this.value);
+  }
+
+  /** A new key chosen by the admin's action; it wins over AUTH_API_KEY from then on. */
+  rotate(): string {
+    const fresh = newAccessKey();
+    this.state.set(ROTATED, this.cipher.encrypt(fresh));
+    this.use(fresh, 'admin');
+    return fresh;
+  }
+
+  private use(key: string, source: AccessKeySource) {
+    this.value = key;
+    this.source = source;
+  }
+
+  private read(name: string): string | undefined {
+    const stored = this.state.get(name);
+    return stored === undefined ? undefined : this.cipher.decrypt(Buffer.from(stored));
+  }
+}
+
+/** `sfm-` + 40 URL-safe characters: not `sk-`, so it is never mistaken for (or redacted as) a pool key. */
+export function newAccessKey(): string {
+  return `sfm-${randomBytes(30).toString('base64url')}`;
+}

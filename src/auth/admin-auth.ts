@@ -1,0 +1,45 @@
+import type { AppState } from '../db/app-state.js';
+import { HttpError } from '../http-error.js';
+import { hashPassword, safeEqual, verifyPassword } from './passwords.js';
+
+const HASH_STATE = 'admin.passwordHash';
+export const DEFAULT_PASSWORD = 'admin';
+
+/**
+ * The single admin account. The password comes from ADMIN_PASSWORD until the admin changes it;
+ * from then on only its scrypt hash in the database counts (the same rule as every runtime setting).
+ */
+export class AdminAuth {
+  constructor(
+    private readonly state: AppState,
+    readonly username: string,
+    private readonly envPassword: string,
+  ) {}
+
+  async verify(username: string, password: string): Promise<boolean> {
+    const userOk = safeEqual(username, this.username);
+    const stored = this.storedHash();
+    const passwordOk = stored ? await verifyPassword(password, stored) : safeEqual(password, this.envPassword);
+    return userOk && passwordOk;
+  }
+
+  /** True while the password in force is still the well-known default. */
+  mustChangePassword(): boolean {
+    return !this.storedHash() && this.envPassword === DEFAULT_PASSWORD;
+  }
+
+  async changePassword(current: string, next: string): Promise<void> {
+    if (!(await this.verify(this.username, current))) {
+      throw new HttpError(401, 'wrong-password', 'The current password is wrong.');
+    }
+    if (next === DEFAULT_PASSWORD || safeEqual(next, current)) {
+      throw new HttpError(400, 'weak-password', 'Choose a new password different from the current one and from "admin".');
+    }
+    this.state.set(HASH_STATE, await hashPassword(next));
+  }
+
+  private storedHash(): string | undefined {
+    const value = this.state.get(HASH_STATE);
+    return value === undefined ? undefined : value.toString();
+  }
+}

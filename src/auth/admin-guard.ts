@@ -1,0 +1,44 @@
+import type { RequestHandler } from 'express';
+import rateLimit from 'express-rate-limit';
+import { HttpError } from '../http-error.js';
+import { safeEqual } from './passwords.js';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** 401 unless a signed-in admin session comes with the request. */
+export const requireAdmin: RequestHandler = (req, _res, next) => {
+  if (!req.session?.admin) throw new HttpError(401, 'not-signed-in', 'Sign in as the admin first.');
+  next();
+};
+
+/**
+ * Synchronizer-token CSRF defence: every mutating request must echo the session's token in
+ * X-CSRF-Token. A cross-site page can make the browser send the cookie, but cannot read the token.
+ */
+export const requireCsrf: RequestHandler = (req, _res, next) => {
+  if (SAFE_METHODS.has(req.method)) return next();
+  const sent = req.get('x-csrf-token');
+  const expected = req.session?.csrfToken;
+  if (!sent || !expected || !safeEqual(sent, expected)) {
+    throw new HttpError(403, 'csrf-token-invalid', 'Missing or wrong X-CSRF-Token header; reload the page and try again.');
+  }
+  next();
+};
+
+/** The guard every admin route but sign-in starts with. */
+export const adminOnly: RequestHandler = (req, res, next) => {
+  requireAdmin(req, res, () => requireCsrf(req, res, next));
+};
+
+/** 10 failed sign-ins from one IP within 15 minutes → 429 until the window passes. Successful ones do not count. */
+export function signInLimiter() {
+  return rateLimit({
+    windowMs: 15 * 60 * 1000,
+    limit: 10,
+    skipSuccessfulRequests: true,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (_req, _res, next) =>
+      next(new HttpError(429, 'too-many-attempts', 'Too many failed sign-in attempts; try again in 15 minutes.')),
+  });
+}

@@ -1,0 +1,107 @@
+import type { Job, JobRegistry } from '../jobs/job-registry.js';
+import type { KeyService } from '../keys/key-service.js';
+import type { KeyStore } from '../keys/key-store.js';
+import { toKeyView, type CheckResult, type KeyRow, type KeyView, type PublicStatus } from '../keys/key-types.js';
+import type { Logger } from '../logger.js';
+import { redactSecrets } from '../redact.js';
+import type { SettingsService } from '../settings/settings-service.js';
+import { classifyModels, classifyUserInfo } from './classify.js';
+import type { SiliconFlowClient } from './siliconflow-client.js';
+
+/**
+ * Checks keys against SiliconFlow (see classify.ts for the order and the outcomes). The admin's buttons,
+ * the import, and the scheduled refresh all come through here.
+ */
+export class CheckService {
+  /** The running check of the whole pool (admin's "check all" or the schedule): never two at once. */
+  private fullRun: Job | null = null;
+
+  constructor(
+    private readonly keys: KeyService,
+    private readonly store: KeyStore,
+    private readonly client: SiliconFlowClient,
+    private readonly jobs: JobRegistry,
+    private readonly settings: SettingsService,
+    private readonly logger: Logger,
+  ) {}
+
+  async checkOne(id: number): Promise<KeyView> {
+    await this.check(this.keys.row(id));
+    return this.keys.get(id);
+  }
+
+  /** Checks the given keys in the background; returns the job to watch. */
+  startJob(kind: string, rows: KeyRow[]): Job {
+    return this.launch(kind, rows).job;
+  }
+
+  /** Checks every key (or those with a status). If a full check is already running, returns that one. */
+  startFullCheck(status?: PublicStatus): { job: Job; alreadyRunning: boolean } {
+    if (this.fullRun && !this.fullRun.finished) return { job: this.fullRun, alreadyRunning: true };
+    const job = this.startJob('check-all', this.store.all({ status }));
+    this.fullRun = job;
+    return { job, alreadyRunning: false };
+  }
+
+  /** The scheduled refresh: enabled keys that are not invalid; exhausted and errored ones too, so they recover. */
+  async refreshScheduled(): Promise<void> {
+    if (this.fullRun && !this.fullRun.finished) {
+      this.logger.info('balance refresh skipped: the previous check is still running');
+      return;
+    }
+    const { job, done } = this.launch('scheduled-refresh', this.store.all({ refreshable: true }));
+    this.fullRun = job;
+    await done;
+  }
+
+  private launch(kind: string, rows: KeyRow[]): { job: Job; done: Promise<void> } {
+    const job = this.jobs.create(kind, rows.length);
+    return { job, done: this.run(job, rows) };
+  }
+
+  private async run(job: Job, rows: KeyRow[]): Promise<void> {
+    const { checkConcurrency, checkIntervalMs } = this.settings.get();
+    const pace = pacer(checkIntervalMs);
+    let next = 0;
+    const worker = async () => {
+      while (next < rows.length) {
+        const row = rows[next++]!;
+        await pace();
+        const result = await this.check(row);
+        job.step(row.enabled ? result.status : 'disabled', result.status !== 'error');
+      }
+    };
+    try {
+      await Promise.all(Array.from({ length: Math.min(checkConcurrency, rows.length) }, worker));
+      job.finish();
+      this.logger.info({ job: job.progress }, 'key check finished');
+    } catch (err) {
+      this.logger.error({ err }, 'key check failed');
+      job.finish(err);
+    }
+  }
+
+  /** One key: user/info first, GET /v1/models when that endpoint is retired. */
+  private async check(row: KeyRow): Promise<CheckResult> {
+    const key = this.keys.reveal(row);
+    let result = classifyUserInfo(await this.client.userInfo(key));
+    if (result === 'fallback') result = classifyModels(await this.client.models(key));
+    const safe = { ...result, error: result.error === null ? null : redactSecrets(result.error) };
+    this.store.recordCheck(row.id, safe);
+    if (safe.status !== row.status) {
+      this.logger.info({ keyId: row.id, key: toKeyView(row).maskedKey, from: row.status, to: safe.status }, 'key status changed');
+    }
+    return safe;
+  }
+}
+
+/** Spaces out the start of each check by `intervalMs`, across all workers (SILICONFLOW.md: pace checks). */
+function pacer(intervalMs: number): () => Promise<void> {
+  let nextAt = 0;
+  return () => {
+    const now = Date.now();
+    const wait = Math.max(0, nextAt - now);
+    nextAt = Math.max(now, nextAt) + intervalMs;
+    return wait > 0 ? new Promise((resolve) => setTimeout(resolve, wait)) : Promise.resolve();
+  };
+}

@@ -1,0 +1,53 @@
+import type { Balances, CheckResult } from '../keys/key-types.js';
+import { describeAnswer, isInvalidKey, isOutOfBalance, type UpstreamAnswer } from './upstream-error.js';
+
+/** What a call to SiliconFlow produced: an HTTP answer, or no answer at all. */
+export type CallOutcome = ({ kind: 'answer' } & UpstreamAnswer) | { kind: 'no-answer'; reason: string };
+
+/**
+ * Step 1 of a check: GET /v1/user/info. Returns 'fallback' when the endpoint is retired (410/404),
+ * so the caller asks GET /v1/models instead.
+ */
+export function classifyUserInfo(outcome: CallOutcome): CheckResult | 'fallback' {
+  if (outcome.kind === 'answer' && (outcome.status === 410 || outcome.status === 404)) return 'fallback';
+  if (outcome.kind === 'answer' && outcome.status === 200) {
+    const balances = readBalances(outcome.body);
+    if (!balances) return { status: 'error', balances: undefined, error: 'user/info answered 200 without balances' };
+    return { status: balances.total > 0 ? 'active' : 'exhausted', balances, error: null };
+  }
+  return classifyFailure(outcome);
+}
+
+/** Step 2 when user/info is retired: GET /v1/models proves the key is accepted; the balance stays unknown. */
+export function classifyModels(outcome: CallOutcome): CheckResult {
+  if (outcome.kind === 'answer' && outcome.status === 200) return { status: 'active', balances: null, error: null };
+  return classifyFailure(outcome);
+}
+
+/** Anything but success. Only a clear rejection makes a key invalid: trouble is `error`, never `invalid`. */
+function classifyFailure(outcome: CallOutcome): CheckResult {
+  if (outcome.kind === 'no-answer') return { status: 'error', balances: undefined, error: outcome.reason };
+  if (isInvalidKey(outcome)) return { status: 'invalid', balances: undefined, error: describeAnswer(outcome) };
+  if (isOutOfBalance(outcome)) {
+    return { status: 'exhausted', balances: undefined, error: describeAnswer(outcome) };
+  }
+  return { status: 'error', balances: undefined, error: describeAnswer(outcome) };
+}
+
+/** `data.balance` (gift), `data.chargeBalance` (paid), `data.totalBalance`: strings with two decimals. */
+function readBalances(body: unknown): Balances | null {
+  const data = (body as { data?: Record<string, unknown> } | null)?.data;
+  if (!data || typeof data !== 'object') return null;
+  const gift = toNumber(data.balance);
+  const charge = toNumber(data.chargeBalance);
+  const total = toNumber(data.totalBalance) ?? (gift !== null && charge !== null ? gift + charge : null);
+  if (total === null) return null;
+  return { gift: gift ?? 0, charge: charge ?? 0, total };
+}
+
+function toNumber(value: unknown): number | null {
+  if (typeof value !== 'string' && typeof value !== 'number') return null;
+  if (typeof value === 'string' && value.trim() === '') return null;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : null;
+}

@@ -1,0 +1,89 @@
+import { join } from 'node:path';
+import { AccessKeyService } from './auth/access-key.js';
+import { AdminAuth } from './auth/admin-auth.js';
+import { CheckService } from './balance/check-service.js';
+import { SiliconFlowClient } from './balance/siliconflow-client.js';
+import { ConfigError, type Config } from './config/env.js';
+import { loadSecrets } from './config/secrets.js';
+import { KeyCipher } from './crypto/key-cipher.js';
+import { AppState } from './db/app-state.js';
+import { openDatabase, type Db } from './db/database.js';
+import { SqliteSessionStore } from './db/session-store.js';
+import { JobRegistry } from './jobs/job-registry.js';
+import { KeyService } from './keys/key-service.js';
+import { KeyStore } from './keys/key-store.js';
+import { createLogger, type Logger } from './logger.js';
+import { SettingsService } from './settings/settings-service.js';
+import { StatsService } from './stats/stats-service.js';
+
+export const DATABASE_FILE = 'siliconflow.db';
+
+/** Everything the app and the jobs share, built once (server.ts) or per test. */
+export type AppContext = {
+  config: Config;
+  logger: Logger;
+  db: Db;
+  sessionSecret: string;
+  sessionStore: SqliteSessionStore;
+  settings: SettingsService;
+  accessKey: AccessKeyService;
+  adminAuth: AdminAuth;
+  keys: KeyService;
+  checks: CheckService;
+  jobs: JobRegistry;
+  stats: StatsService;
+  /** Set when this start generated the access key: server.ts prints it once. */
+  generatedAccessKey: string | undefined;
+};
+
+export function createContext(config: Config, options: { logger?: Logger } = {}): AppContext {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const secrets = loadSecrets(config);
+  const db = openDatabase(join(config.dataDir, DATABASE_FILE));
+  const cipher = new KeyCipher(secrets.encryptionKey);
+  const appState = new AppState(db);
+  assertCipherMatches(appState, cipher);
+
+  const settings = new SettingsService(db, config.runtime, cipher);
+  const accessKey = new AccessKeyService(appState, cipher, config.authApiKey);
+  const generatedAccessKey = accessKey.init();
+  const keyStore = new KeyStore(db);
+  const keys = new KeyService(keyStore, cipher);
+  const jobs = new JobRegistry();
+  const client = new SiliconFlowClient(config.siliconflowBaseUrl, config.checkTimeoutMs);
+  return {
+    config,
+    logger,
+    db,
+    sessionSecret: secrets.sessionSecret,
+    sessionStore: new SqliteSessionStore(db),
+    settings,
+    accessKey,
+    adminAuth: new AdminAuth(appState, config.adminUsername, config.adminPassword),
+    keys,
+    checks: new CheckService(keys, keyStore, client, jobs, settings, logger),
+    jobs,
+    stats: new StatsService(keyStore),
+    generatedAccessKey,
+  };
+}
+
+const CHECK_STATE = 'encryption.check';
+const CHECK_TEXT = 'siliconflow-api-management';
+
+/** Refuses to start with an ENCRYPTION_KEY other than the one the stored keys were encrypted with. */
+function assertCipherMatches(state: AppState, cipher: KeyCipher) {
+  const stored = state.get(CHECK_STATE);
+  if (stored === undefined) {
+    state.set(CHECK_STATE, cipher.encrypt(CHECK_TEXT));
+    return;
+  }
+  try {
+    if (cipher.decrypt(Buffer.from(stored)) === CHECK_TEXT) return;
+  } catch {
+    // fall through
+  }
+  throw new ConfigError(
+    'ENCRYPTION_KEY does not match the key this database was encrypted with (set it back, or restore data/secrets.json)',
+  );
+}

@@ -1,0 +1,153 @@
+import type { Statement } from 'better-sqlite3';
+import type { Db } from '../db/database.js';
+import type { CheckResult, KeyFilter, KeyRow, KeySort, KeyStatus, PublicStatus } from './key-types.js';
+
+export type NewKeyRow = { cipher: Buffer; hash: string; masked: string };
+
+const SORT_COLUMNS: Record<string, string> = {
+  createdAt: 'created_at',
+  totalBalance: 'total_balance',
+  lastCheckedAt: 'last_checked_at',
+  usageCount: 'usage_count',
+  status: 'status',
+  id: 'id',
+};
+
+/** Plain SQL over the `keys` table. Dynamic filters are cached as prepared statements by their text. */
+export class KeyStore {
+  private readonly cache = new Map<string, Statement<unknown[]>>();
+
+  constructor(private readonly db: Db) {}
+
+  /** Inserts new keys, skipping any whose hash is already stored. Returns the new ids. */
+  insertMany(rows: NewKeyRow[], now = Date.now()): number[] {
+    const insert = this.stmt(
+      'INSERT INTO keys (key_cipher, key_hash, masked, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (key_hash) DO NOTHING',
+    );
+    return this.db.transaction(() =>
+      rows.flatMap((r) => {
+        const info = insert.run(r.cipher, r.hash, r.masked, now);
+        return info.changes ? [Number(info.lastInsertRowid)] : [];
+      }),
+    )();
+  }
+
+  get(id: number): KeyRow | undefined {
+    return this.stmt('SELECT * FROM keys WHERE id = ?').get(id) as KeyRow | undefined;
+  }
+
+  list(filter: KeyFilter & { hash?: string }, sort: KeySort, limit: number, offset: number) {
+    const { where, params } = whereClause(filter);
+    const desc = sort.startsWith('-');
+    const column = SORT_COLUMNS[desc ? sort.slice(1) : sort] ?? 'created_at';
+    const order = `${column} ${desc ? 'DESC' : 'ASC'} NULLS LAST, id ${desc ? 'DESC' : 'ASC'}`;
+    const rows = this.stmt(`SELECT * FROM keys ${where} ORDER BY ${order} LIMIT ? OFFSET ?`).all(
+      ...params,
+      limit,
+      offset,
+    ) as KeyRow[];
+    const { total } = this.stmt(`SELECT COUNT(*) AS total FROM keys ${where}`).get(...params) as { total: number };
+    return { rows, total };
+  }
+
+  /** Every row matching the filter, oldest first (export, check jobs). */
+  all(filter: KeyFilter & { refreshable?: boolean }): KeyRow[] {
+    const { where, params } = whereClause(filter);
+    return this.stmt(`SELECT * FROM keys ${where} ORDER BY id`).all(...params) as KeyRow[];
+  }
+
+  existingIds(ids: number[]): number[] {
+    if (ids.length === 0) return [];
+    return this.db
+      .prepare(`SELECT id FROM keys WHERE id IN (${ids.map(() => '?').join(',')}) ORDER BY id`)
+      .pluck()
+      .all(...ids) as number[];
+  }
+
+  update(id: number, patch: { enabled?: boolean; note?: string }): boolean {
+    const info = this.stmt(
+      'UPDATE keys SET enabled = COALESCE(?, enabled), note = COALESCE(?, note) WHERE id = ?',
+    ).run(patch.enabled === undefined ? null : Number(patch.enabled), patch.note ?? null, id);
+    return info.changes > 0;
+  }
+
+  setEnabled(ids: number[], enabled: boolean): number {
+    const stmt = this.stmt('UPDATE keys SET enabled = ? WHERE id = ?');
+    return this.db.transaction(() => ids.reduce((n, id) => n + stmt.run(Number(enabled), id).changes, 0))();
+  }
+
+  delete(ids: number[]): number {
+    const stmt = this.stmt('DELETE FROM keys WHERE id = ?');
+    return this.db.transaction(() => ids.reduce((n, id) => n + stmt.run(id).changes, 0))();
+  }
+
+  recordCheck(id: number, result: CheckResult, now = Date.now()): void {
+    const keepBalances = result.balances === undefined;
+    const b = result.balances ?? null;
+    this.stmt(
+      `UPDATE keys SET status = ?, last_error = ?, last_checked_at = ?,
+         gift_balance = CASE WHEN ? THEN gift_balance ELSE ? END,
+         charge_balance = CASE WHEN ? THEN charge_balance ELSE ? END,
+         total_balance = CASE WHEN ? THEN total_balance ELSE ? END
+       WHERE id = ?`,
+    ).run(
+      result.status,
+      result.error,
+      now,
+      Number(keepBalances),
+      b?.gift ?? null,
+      Number(keepBalances),
+      b?.charge ?? null,
+      Number(keepBalances),
+      b?.total ?? null,
+      id,
+    );
+  }
+
+  countsByStatus(): { status: PublicStatus; count: number }[] {
+    return this.stmt(
+      `SELECT CASE WHEN enabled = 0 THEN 'disabled' ELSE status END AS status, COUNT(*) AS count
+       FROM keys GROUP BY 1`,
+    ).all() as { status: PublicStatus; count: number }[];
+  }
+
+  /** Sums over keys whose balance is known, and how many are unknown. */
+  balanceTotals(): { gift: number; charge: number; total: number; known: number; unknown: number } {
+    return this.stmt(
+      `SELECT COALESCE(SUM(gift_balance), 0) AS gift, COALESCE(SUM(charge_balance), 0) AS charge,
+              COALESCE(SUM(total_balance), 0) AS total,
+              COUNT(total_balance) AS known, COUNT(*) - COUNT(total_balance) AS unknown
+       FROM keys`,
+    ).get() as { gift: number; charge: number; total: number; known: number; unknown: number };
+  }
+
+  private stmt(sql: string) {
+    let stmt = this.cache.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare<unknown[]>(sql);
+      this.cache.set(sql, stmt);
+    }
+    return stmt;
+  }
+}
+
+function whereClause(filter: KeyFilter & { hash?: string; refreshable?: boolean }) {
+  const clauses: string[] = [];
+  const params: unknown[] = [];
+  if (filter.status === 'disabled') clauses.push('enabled = 0');
+  else if (filter.status) {
+    clauses.push('enabled = 1 AND status = ?');
+    params.push(filter.status satisfies KeyStatus);
+  }
+  // What the scheduled refresh checks: enabled keys that are not known to be dead.
+  if (filter.refreshable) clauses.push("enabled = 1 AND status != 'invalid'");
+  if (filter.hash) {
+    clauses.push('key_hash = ?');
+    params.push(filter.hash);
+  } else if (filter.q) {
+    clauses.push("(masked LIKE ? ESCAPE '\\' OR note LIKE ? ESCAPE '\\')");
+    const like = `%${filter.q.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+    params.push(like, like);
+  }
+  return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+}

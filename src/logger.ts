@@ -1,0 +1,15 @@
+import { pino, type Logger } from 'pino';
+import { redactSecrets } from './redact.js';
+
+export type { Logger };
+
+/**
+ * JSON lines on stdout. Every line passes through redactSecrets before it is written,
+ * so no code path (an error's stack, an upstream message) can put a key into the log.
+ */
+export function createLogger(level: string): Logger {
+  const destination = { write: (line: string) => process.stdout.write(redactSecrets(line)) };
+  return pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, destination);
+}
+
+export const silentLogger: Logger = pino({ level: 'silent' });

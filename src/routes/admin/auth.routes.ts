@@ -1,0 +1,66 @@
+import { randomBytes } from 'node:crypto';
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import { requireAdmin, requireCsrf, signInLimiter } from '../../auth/admin-guard.js';
+import { SESSION_COOKIE } from '../../auth/session.js';
+import type { AppContext } from '../../context.js';
+import { HttpError } from '../../http-error.js';
+import { parseInput } from '../../middleware/validate.js';
+
+const credentials = z.object({ username: z.string().max(256), password: z.string().max(1024) });
+const passwordChange = z.object({
+  current: z.string().max(1024),
+  next: z.string().min(8, 'must be at least 8 characters').max(1024),
+});
+
+/** POST /login, POST /logout, GET /session, PUT /password */
+export function authRoutes(ctx: AppContext): Router {
+  const router = Router();
+  const { adminAuth, sessionStore, logger } = ctx;
+
+  router.post('/login', signInLimiter(), async (req, res) => {
+    const { username, password } = parseInput(credentials, req.body);
+    if (!(await adminAuth.verify(username, password))) {
+      logger.warn({ ip: req.ip }, 'admin sign-in failed');
+      throw new HttpError(401, 'wrong-credentials', 'Wrong username or password.');
+    }
+    await regenerate(req);
+    req.session.admin = { username: adminAuth.username };
+    req.session.csrfToken = randomBytes(32).toString('base64url');
+    logger.info({ ip: req.ip }, 'admin signed in');
+    res.json(sessionInfo(ctx, req));
+  });
+
+  router.get('/session', requireAdmin, (req, res) => {
+    res.json(sessionInfo(ctx, req));
+  });
+
+  router.post('/logout', requireAdmin, requireCsrf, async (req, res) => {
+    await new Promise<void>((resolve, reject) => req.session.destroy((err) => (err ? reject(err) : resolve())));
+    res.clearCookie(SESSION_COOKIE);
+    res.status(204).end();
+  });
+
+  router.put('/password', requireAdmin, requireCsrf, async (req, res) => {
+    const { current, next } = parseInput(passwordChange, req.body);
+    await adminAuth.changePassword(current, next);
+    sessionStore.destroyOthers(req.sessionID);
+    logger.info('admin password changed; other sessions signed out');
+    res.json(sessionInfo(ctx, req));
+  });
+
+  return router;
+}
+
+function sessionInfo(ctx: AppContext, req: Request) {
+  return {
+    username: req.session.admin!.username,
+    csrfToken: req.session.csrfToken!,
+    mustChangePassword: ctx.adminAuth.mustChangePassword(),
+  };
+}
+
+/** A new session id at sign-in, so a session id planted before sign-in is worthless (session fixation). */
+function regenerate(req: Request): Promise<void> {
+  return new Promise((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
+}

@@ -1,0 +1,26 @@
+import express, { Router } from 'express';
+import { adminOnly } from '../../auth/admin-guard.js';
+import type { AppContext } from '../../context.js';
+import { notFoundHandler } from '../../middleware/error-handler.js';
+import { authRoutes } from './auth.routes.js';
+import { jobsRoutes } from './jobs.routes.js';
+import { keysRoutes } from './keys.routes.js';
+import { settingsRoutes } from './settings.routes.js';
+
+/**
+ * /admin/api: JSON in and out. Sign-in is open; every other route starts with `adminOnly` (the session,
+ * and the CSRF token for changes), so an unknown path is a 404 for anyone.
+ */
+export function adminApi(ctx: AppContext): Router {
+  const router = Router();
+  router.use(express.json({ limit: '6mb' }));
+  router.use(authRoutes(ctx));
+  router.use(keysRoutes(ctx));
+  router.use(jobsRoutes(ctx));
+  router.use(settingsRoutes(ctx));
+  router.get('/stats', adminOnly, (_req, res) => {
+    res.json(ctx.stats.pool());
+  });
+  router.use(notFoundHandler());
+  return router;
+}

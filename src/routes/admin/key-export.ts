@@ -1,0 +1,27 @@
+import type { Response } from 'express';
+import type { ExportedKey } from '../../keys/key-service.js';
+
+const CSV_COLUMNS = ['id', 'key', 'status', 'note', 'giftBalance', 'chargeBalance', 'totalBalance', 'lastCheckedAt', 'createdAt'] as const;
+
+/** Sends the admin's export as a download: txt (one key a line), csv, or json. */
+export function sendExport(res: Response, format: 'txt' | 'csv' | 'json', exported: ExportedKey[]): void {
+  const date = new Date().toISOString().slice(0, 10);
+  res.attachment(`siliconflow-keys-${date}.${format}`);
+  res.set('Cache-Control', 'no-store');
+  if (format === 'txt') {
+    res.type('text/plain; charset=utf-8').send(exported.map((e) => e.key).join('\n') + (exported.length ? '\n' : ''));
+  } else if (format === 'csv') {
+    const rows = exported.map(({ key, view }) => CSV_COLUMNS.map((c) => csvField(c === 'key' ? key : view[c])).join(','));
+    res.type('text/csv; charset=utf-8').send([CSV_COLUMNS.join(','), ...rows].join('\r\n') + '\r\n');
+  } else {
+    res.type('application/json').send(JSON.stringify(exported.map(({ key, view }) => ({ ...view, key })), null, 2));
+  }
+}
+
+/** RFC 4180 quoting, and a leading apostrophe on text a spreadsheet would run as a formula. */
+function csvField(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  let text = String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}

@@ -1,0 +1,42 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { adminOnly } from '../../auth/admin-guard.js';
+import type { AppContext } from '../../context.js';
+import { notFound } from '../../http-error.js';
+import { parseInput } from '../../middleware/validate.js';
+import { isSettingName } from '../../settings/settings-service.js';
+
+/** Runtime settings (see settings-service for which value wins) and the /v1 access key. */
+export function settingsRoutes(ctx: AppContext): Router {
+  const router = Router();
+  const { settings, accessKey, logger } = ctx;
+
+  router.get('/settings', adminOnly, (_req, res) => {
+    res.json(settings.describe());
+  });
+
+  router.put('/settings', adminOnly, (req, res) => {
+    settings.update(req.body);
+    logger.info({ changed: Object.keys(req.body ?? {}) }, 'settings changed by the admin');
+    res.json(settings.describe());
+  });
+
+  router.delete('/settings/:name', adminOnly, (req, res) => {
+    const { name } = parseInput(z.object({ name: z.string() }), req.params);
+    if (!isSettingName(name)) throw notFound('unknown-setting', `No setting named ${name}.`);
+    settings.reset(name);
+    res.json(settings.describe());
+  });
+
+  router.get('/access-key', adminOnly, (_req, res) => {
+    res.set('Cache-Control', 'no-store').json(accessKey.current());
+  });
+
+  router.post('/access-key/rotate', adminOnly, (_req, res) => {
+    accessKey.rotate();
+    logger.info('access key rotated by the admin');
+    res.set('Cache-Control', 'no-store').json(accessKey.current());
+  });
+
+  return router;
+}

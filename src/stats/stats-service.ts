@@ -1,0 +1,27 @@
+import type { KeyStore } from '../keys/key-store.js';
+import { PUBLIC_STATUSES, type PublicStatus } from '../keys/key-types.js';
+
+const round = (n: number) => Math.round(n * 100) / 100;
+
+/** Pool figures for the admin dashboard and the user page. */
+export class StatsService {
+  constructor(private readonly store: KeyStore) {}
+
+  pool() {
+    const byStatus = Object.fromEntries(PUBLIC_STATUSES.map((s) => [s, 0])) as Record<PublicStatus, number>;
+    for (const { status, count } of this.store.countsByStatus()) byStatus[status] = count;
+    const total = Object.values(byStatus).reduce((a, b) => a + b, 0);
+    const b = this.store.balanceTotals();
+    return {
+      keys: { total, byStatus },
+      // Sums over the keys whose balance is known; `unknownBalanceKeys` counts the rest (retired endpoint).
+      balance: {
+        gift: round(b.gift),
+        charge: round(b.charge),
+        total: round(b.total),
+        knownBalanceKeys: b.known,
+        unknownBalanceKeys: b.unknown,
+      },
+    };
+  }
+}

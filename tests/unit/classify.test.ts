@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { classifyModels, classifyUserInfo, type CallOutcome } from '../../src/balance/classify.js';
+
+const answer = (status: number, body: unknown): CallOutcome => ({ kind: 'answer', status, body });
+const userInfo = (balance: string, chargeBalance: string, totalBalance: string) =>
+  answer(200, { code: 20000, message: 'OK', status: true, data: { balance, chargeBalance, totalBalance, status: 'normal' } });
+
+describe('classifyUserInfo', () => {
+  it.each([
+    ['money left → active', userInfo('0.88', '88.00', '88.88'), 'active', { gift: 0.88, charge: 88, total: 88.88 }],
+    ['zero total → exhausted', userInfo('0.00', '0.00', '0.00'), 'exhausted', { gift: 0, charge: 0, total: 0 }],
+    ['negative total → exhausted', userInfo('-0.01', '0.00', '-0.01'), 'exhausted', { gift: -0.01, charge: 0, total: -0.01 }],
+    ['paid credit only → active', userInfo('0.00', '5.00', '5.00'), 'active', { gift: 0, charge: 5, total: 5 }],
+  ])('%s', (_name, outcome, status, balances) => {
+    expect(classifyUserInfo(outcome)).toEqual({ status, balances, error: null });
+  });
+
+  it.each([
+    ['410 (retired)', answer(410, { code: 20092, message: 'endpoint is deprecated', data: null })],
+    ['404 (retired)', answer(404, '404 page not found')],
+  ])('%s → fall back to /v1/models', (_name, outcome) => {
+    expect(classifyUserInfo(outcome)).toBe('fallback');
+  });
+
+  it.each([
+    ['401 with code 30014', answer(401, { code: 30014, message: 'Token is invalid.', data: null }), 'invalid'],
+    ['bare string "Invalid token"', answer(401, 'Invalid token'), 'invalid'],
+    ['bare string "Api key is invalid" on 403', answer(403, 'Api key is invalid'), 'invalid'],
+    ['code 30014 on 400', answer(400, { code: 30014, message: 'Token is invalid.' }), 'invalid'],
+    ['402 with 30001', answer(402, { code: 30001, message: 'Sorry, your account balance is insufficient' }), 'exhausted'],
+    ['403 with 30001', answer(403, { code: 30001, message: 'Sorry, your account balance is insufficient' }), 'exhausted'],
+    ['500 with 50507', answer(500, { code: 50507, message: 'Request failed: Unknown error.' }), 'error'],
+    ['503 overloaded', answer(503, { code: 50505, message: 'Model service overloaded.' }), 'error'],
+    ['504 bare string', answer(504, 'Gateway Timeout'), 'error'],
+    ['429 rate limited', answer(429, { code: 50602, message: 'Request was rejected due to rate limiting.' }), 'error'],
+    ['403 Forbidden without code', answer(403, 'Forbidden'), 'error'],
+    ['200 without balances', answer(200, { code: 20000, data: null }), 'error'],
+  ])('%s → %s, balances kept', (_name, outcome, status) => {
+    const result = classifyUserInfo(outcome);
+    expect(result).toMatchObject({ status, balances: undefined });
+    expect(result !== 'fallback' && result.error).toBeTruthy();
+  });
+
+  it('a network failure is an error with its reason, never invalid', () => {
+    expect(classifyUserInfo({ kind: 'no-answer', reason: 'network error: ECONNREFUSED' })).toEqual({
+      status: 'error',
+      balances: undefined,
+      error: 'network error: ECONNREFUSED',
+    });
+  });
+
+  it('keeps the upstream code and message in the error text', () => {
+    const result = classifyUserInfo(answer(503, { code: 50505, message: 'Model service overloaded.' }));
+    expect(result !== 'fallback' && result.error).toBe('HTTP 503 (code 50505): Model service overloaded.');
+  });
+});
+
+describe('classifyModels', () => {
+  it('200 → active with the balance unknown (null, not 0)', () => {
+    expect(classifyModels(answer(200, { object: 'list', data: [] }))).toEqual({ status: 'active', balances: null, error: null });
+  });
+
+  it.each([
+    [answer(401, { code: 30014, message: 'Token is invalid.' }), 'invalid'],
+    [answer(502, 'Bad Gateway'), 'error'],
+    [{ kind: 'no-answer', reason: 'timeout' } as CallOutcome, 'error'],
+  ])('%j → %s', (outcome, status) => {
+    expect(classifyModels(outcome).status).toBe(status);
+  });
+});

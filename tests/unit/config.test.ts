@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/env.js';
+
+const fails = (env: Record<string, string>) => {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  return 'no error';
+};
+
+describe('loadConfig', () => {
+  it('starts with no variables at all, on the documented defaults', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ port: 3000, host: '0.0.0.0', adminUsername: 'admin', siliconflowBaseUrl: 'https://api.siliconflow.cn' });
+    expect(c.runtime).toEqual({
+      accessControl: 'open',
+      guestPassword: undefined,
+      pageSize: 20,
+      balanceRefreshCron: '*/30 * * * *',
+      checkConcurrency: 8,
+      checkIntervalMs: 100,
+    });
+  });
+
+  it.each([
+    [{ ACCESS_CONTROL: 'public' }, 'ACCESS_CONTROL must be one of open, restricted, private'],
+    [{ PORT: 'eighty' }, 'PORT must be a whole number from 0 to 65535'],
+    [{ CHECK_CONCURRENCY: '0' }, 'CHECK_CONCURRENCY must be a whole number from 1 to 64'],
+    [{ SILICONFLOW_BASE_URL: 'api.siliconflow.cn' }, 'SILICONFLOW_BASE_URL must be an http(s) URL such as https://api.siliconflow.cn'],
+    [{ BALANCE_REFRESH_CRON: 'every hour' }, 'BALANCE_REFRESH_CRON must be a valid cron expression, e.g. "*/30 * * * *"'],
+    [{ ACCESS_CONTROL: 'restricted' }, 'GUEST_PASSWORD must be set when ACCESS_CONTROL is restricted'],
+    [{ AUTH_API_KEY: 'short' }, 'AUTH_API_KEY must be at least 16 characters'],
+  ])('%j → one line naming the variable', (env, message) => {
+    expect(fails(env)).toBe(message);
+  });
+
+  it('treats empty values as unset and strips a trailing slash from the base URL', () => {
+    const c = loadConfig({ PORT: '', SILICONFLOW_BASE_URL: 'http://127.0.0.1:9999/' });
+    expect(c.port).toBe(3000);
+    expect(c.siliconflowBaseUrl).toBe('http://127.0.0.1:9999');
+  });
+});
