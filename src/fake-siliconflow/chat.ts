@@ -1,0 +1,66 @@
+/** POST /v1/chat/completions: OpenAI chat.completion, or chat.completion.chunk frames over SSE. */
+import { parseJsonObject, type FakeContext, type JsonObject } from './context.js';
+import { ERRORS, sendUpstreamError } from './errors.js';
+import { allMessagesText, lastUserText, randomishId, unixSeconds } from './fake-text.js';
+import { sendJson } from './http-util.js';
+import { isKnownModel, isReasoningModel } from './models.js';
+import { planReply, totalPieces, usageAfter, type ReplyPlan } from './reply.js';
+import { chunkGapMs, sseData, SSE_HEADERS, streamChunks } from './sse.js';
+
+interface ChatMeta {
+  id: string;
+  created: number;
+  model: string;
+}
+
+export async function chatCompletions(ctx: FakeContext): Promise<void> {
+  const request = parseJsonObject(ctx.body);
+  if (!request) return sendUpstreamError(ctx.res, ERRORS.invalidParameter);
+  const model = request.model;
+  if (typeof model !== 'string' || !isKnownModel(model, 'chat')) {
+    return sendUpstreamError(ctx.res, ERRORS.modelNotFound);
+  }
+  const messages = request.messages;
+  if (!Array.isArray(messages) || messages.length === 0) return sendUpstreamError(ctx.res, ERRORS.invalidParameter);
+
+  const plan = planReply(request, lastUserText(messages), allMessagesText(messages), isReasoningModel(model));
+  const meta: ChatMeta = { id: randomishId(''), created: unixSeconds(), model };
+  if (request.stream === true) return streamChat(ctx, request, plan, meta);
+  sendJson(ctx.res, 200, chatCompletion(plan, meta));
+}
+
+function chatCompletion(plan: ReplyPlan, meta: ChatMeta): JsonObject {
+  const message: JsonObject = { role: 'assistant', content: plan.content.join('') };
+  if (plan.reasoning.length > 0) message.reasoning_content = plan.reasoning.join('');
+  return {
+    ...meta,
+    object: 'chat.completion',
+    choices: [{ index: 0, message, finish_reason: 'stop' }],
+    usage: usageAfter(plan, totalPieces(plan)),
+    system_fingerprint: '',
+  };
+}
+
+/** Reasoning deltas first, then content deltas, a final finish_reason chunk, then [DONE]. */
+async function streamChat(ctx: FakeContext, request: JsonObject, plan: ReplyPlan, meta: ChatMeta): Promise<void> {
+  const deltas: JsonObject[] = [
+    ...plan.reasoning.map((piece) => ({ content: null, reasoning_content: piece })),
+    ...plan.content.map((piece) => ({ content: piece, ...(plan.reasoning.length > 0 ? { reasoning_content: null } : {}) })),
+  ];
+  const frames = deltas.map((delta, i) =>
+    sseData(chunk(meta, i === 0 ? { role: 'assistant', ...delta } : delta, null, usageAfter(plan, i + 1))),
+  );
+  frames.push(sseData(chunk(meta, {}, 'stop', usageAfter(plan, deltas.length))));
+  frames.push(sseData('[DONE]'));
+  await streamChunks(ctx, SSE_HEADERS, frames, chunkGapMs(request, frames.length));
+}
+
+function chunk(meta: ChatMeta, delta: JsonObject, finishReason: string | null, usage: unknown): JsonObject {
+  return {
+    ...meta,
+    object: 'chat.completion.chunk',
+    choices: [{ index: 0, delta, finish_reason: finishReason }],
+    system_fingerprint: '',
+    usage,
+  };
+}

@@ -1,0 +1,46 @@
+/** POST /v1/completions: OpenAI text_completion (prompt + optional FIM suffix), JSON or SSE. */
+import { parseJsonObject, type FakeContext, type JsonObject } from './context.js';
+import { ERRORS, sendUpstreamError } from './errors.js';
+import { randomishId, unixSeconds } from './fake-text.js';
+import { sendJson } from './http-util.js';
+import { isKnownModel } from './models.js';
+import { planReply, usageAfter } from './reply.js';
+import { chunkGapMs, sseData, SSE_HEADERS, streamChunks } from './sse.js';
+
+export async function completions(ctx: FakeContext): Promise<void> {
+  const request = parseJsonObject(ctx.body);
+  if (!request) return sendUpstreamError(ctx.res, ERRORS.invalidParameter);
+  const model = request.model;
+  if (typeof model !== 'string' || !isKnownModel(model, 'chat')) {
+    return sendUpstreamError(ctx.res, ERRORS.modelNotFound);
+  }
+  const prompt = promptText(request.prompt);
+  if (prompt === undefined) return sendUpstreamError(ctx.res, ERRORS.invalidParameter);
+
+  const suffix = typeof request.suffix === 'string' ? request.suffix : '';
+  const plan = planReply(request, prompt, prompt + suffix, false);
+  const meta = { id: randomishId('cmpl-'), object: 'text_completion', created: unixSeconds(), model };
+  const choice = (text: string, finishReason: string | null): JsonObject => ({
+    index: 0,
+    text,
+    logprobs: null,
+    finish_reason: finishReason,
+  });
+
+  if (request.stream !== true) {
+    const usage = usageAfter(plan, plan.content.length);
+    return sendJson(ctx.res, 200, { ...meta, choices: [choice(plan.content.join(''), 'stop')], usage });
+  }
+  const frames = plan.content.map((piece, i) =>
+    sseData({ ...meta, choices: [choice(piece, null)], usage: usageAfter(plan, i + 1) }),
+  );
+  frames.push(sseData({ ...meta, choices: [choice('', 'stop')], usage: usageAfter(plan, plan.content.length) }));
+  frames.push(sseData('[DONE]'));
+  await streamChunks(ctx, SSE_HEADERS, frames, chunkGapMs(request, frames.length));
+}
+
+function promptText(prompt: unknown): string | undefined {
+  if (typeof prompt === 'string') return prompt;
+  if (Array.isArray(prompt) && prompt.every((p) => typeof p === 'string')) return prompt.join('\n');
+  return undefined;
+}

@@ -1,0 +1,35 @@
+/** What every route handler of the fake receives. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FakeKeyState } from './types.js';
+
+export interface FakeContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  body: Buffer;
+  query: URLSearchParams;
+  key: string | null;
+  /** Undefined for unknown keys (which never reach a handler: they are answered as invalid). */
+  state: FakeKeyState | undefined;
+  /** The fake's own base URL, for links it hands out (image URLs). */
+  baseUrl: string;
+  /** Aborted when the fake closes: every wait must honour it. */
+  signal: AbortSignal;
+}
+
+export interface Route {
+  /** Billable calls are refused for 'exhausted' keys; models and user/info are not billable. */
+  billable: boolean;
+  handle(ctx: FakeContext): Promise<void> | void;
+}
+
+export type JsonObject = Record<string, unknown>;
+
+/** The body as a JSON object, or undefined when it is not valid JSON or not an object. */
+export function parseJsonObject(body: Buffer): JsonObject | undefined {
+  try {
+    const value: unknown = JSON.parse(body.toString('utf8'));
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as JsonObject) : undefined;
+  } catch {
+    return undefined;
+  }
+}

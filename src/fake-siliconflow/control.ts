@@ -1,0 +1,94 @@
+/**
+ * Control endpoints for manual demos and browser tests, outside /v1 so no client mistakes them
+ * for the upstream: GET /_fake/state, POST /_fake/keys, POST /_fake/user-info-mode.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parseJsonObject, type JsonObject } from './context.js';
+import { sendNotFound } from './errors.js';
+import { sendJson } from './http-util.js';
+import { IMAGE_PATH_PREFIX, sendPlaceholderImage } from './images.js';
+import { maskKey } from './keys.js';
+import type { FakeRuntime } from './runtime.js';
+import { FAKE_KEY_BEHAVIORS, USER_INFO_MODES, type FakeKeyState, type UserInfoMode } from './types.js';
+
+export const CONTROL_PREFIX = '/_fake/';
+
+export function handleControl(rt: FakeRuntime, req: IncomingMessage, res: ServerResponse, body: Buffer, pathname: string): void {
+  const route = `${req.method ?? 'GET'} ${pathname}`;
+  if (route === 'GET /_fake/state') return sendJson(res, 200, describeState(rt));
+  if (route === 'POST /_fake/keys') return setKeyFromBody(rt, res, body);
+  if (route === 'POST /_fake/user-info-mode') return setModeFromBody(rt, res, body);
+  if (req.method === 'GET' && pathname.startsWith(IMAGE_PATH_PREFIX)) return sendPlaceholderImage(res);
+  sendNotFound(res);
+}
+
+/** Keys are masked: the state page may be shown in a browser or pasted into a bug report. */
+export function describeState(rt: FakeRuntime): JsonObject {
+  return {
+    userInfoMode: rt.userInfoMode,
+    requestCount: rt.requests.length,
+    keys: rt.keys.entries().map(([key, state]) => ({ key: maskKey(key), ...state })),
+  };
+}
+
+function setKeyFromBody(rt: FakeRuntime, res: ServerResponse, body: Buffer): void {
+  const request = parseJsonObject(body);
+  const key = request?.key;
+  if (!request || typeof key !== 'string' || key === '') return badRequest(res, 'body must be JSON {key, ...state}');
+  const { key: _key, ...fields } = request;
+  const patch = parseKeyState(nullsAsUndefined(fields));
+  if (typeof patch === 'string') return badRequest(res, patch);
+  rt.keys.set(key, patch);
+  sendJson(res, 200, { key: maskKey(key), ...rt.keys.get(key) });
+}
+
+function setModeFromBody(rt: FakeRuntime, res: ServerResponse, body: Buffer): void {
+  const mode = parseJsonObject(body)?.mode;
+  if (!USER_INFO_MODES.includes(mode as UserInfoMode)) {
+    return badRequest(res, `mode must be one of ${USER_INFO_MODES.join(', ')}`);
+  }
+  rt.userInfoMode = mode as UserInfoMode;
+  sendJson(res, 200, { userInfoMode: rt.userInfoMode });
+}
+
+/** JSON has no undefined: `null` clears an optional field such as retryAfterSeconds. */
+function nullsAsUndefined(fields: JsonObject): JsonObject {
+  return Object.fromEntries(Object.entries(fields).map(([name, value]) => [name, value ?? undefined]));
+}
+
+/** Validates the fields of a key state; returns an explanation when one is wrong. */
+export function parseKeyState(fields: JsonObject): Partial<FakeKeyState> | string {
+  const { behavior, balance, chargeBalance, exhaustedStatus, retryAfterSeconds, delayMs, failMidStream } = fields;
+  const unknown = Object.keys(fields).filter((name) => !KEY_STATE_FIELDS.includes(name));
+  if (unknown.length > 0) return `unknown field(s): ${unknown.join(', ')}`;
+  if (behavior !== undefined && !FAKE_KEY_BEHAVIORS.includes(behavior as FakeKeyState['behavior'])) {
+    return `behavior must be one of ${FAKE_KEY_BEHAVIORS.join(', ')}`;
+  }
+  for (const [name, value] of Object.entries({ balance, chargeBalance })) {
+    if (value !== undefined && (typeof value !== 'string' || !/^-?\d+\.\d{2}$/.test(value))) {
+      return `${name} must be a string with two decimals, e.g. "14.00"`;
+    }
+  }
+  if (exhaustedStatus !== undefined && exhaustedStatus !== 402 && exhaustedStatus !== 403) {
+    return 'exhaustedStatus must be 402 or 403';
+  }
+  for (const [name, value] of Object.entries({ retryAfterSeconds, delayMs })) {
+    if (value !== undefined && (typeof value !== 'number' || !(value >= 0))) return `${name} must be a number >= 0`;
+  }
+  if (failMidStream !== undefined && typeof failMidStream !== 'boolean') return 'failMidStream must be a boolean';
+  return fields as Partial<FakeKeyState>;
+}
+
+const KEY_STATE_FIELDS = [
+  'behavior',
+  'balance',
+  'chargeBalance',
+  'exhaustedStatus',
+  'retryAfterSeconds',
+  'delayMs',
+  'failMidStream',
+];
+
+function badRequest(res: ServerResponse, message: string): void {
+  sendJson(res, 400, { code: 20015, message, data: null });
+}

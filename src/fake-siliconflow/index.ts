@@ -1,0 +1,98 @@
+/**
+ * A local fake of the SiliconFlow API (shared/SILICONFLOW.md) for tests, the benchmark and the demo:
+ * a real node:http server whose keys can be told to answer like valid, invalid, exhausted,
+ * gift-only, rate-limited, overloaded, failing, resetting or hanging upstream accounts.
+ */
+import { createServer, type Server } from 'node:http';
+import type { Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { KeyStore } from './keys.js';
+import { handleRequest, onHandlerError } from './router.js';
+import type { FakeRuntime } from './runtime.js';
+import type { FakeSiliconFlow, RecordedRequest, StartFakeSiliconFlowOptions } from './types.js';
+
+export type {
+  FakeKeyBehavior,
+  FakeKeyState,
+  FakeSiliconFlow,
+  RecordedRequest,
+  StartFakeSiliconFlowOptions,
+  UserInfoMode,
+} from './types.js';
+export { FAKE_KEY_BEHAVIORS, USER_INFO_MODES } from './types.js';
+export { maskKey } from './keys.js';
+
+export async function startFakeSiliconFlow(opts: StartFakeSiliconFlowOptions = {}): Promise<FakeSiliconFlow> {
+  const abort = new AbortController();
+  const rt: FakeRuntime = {
+    keys: new KeyStore(),
+    requests: [] as RecordedRequest[],
+    signal: abort.signal,
+    baseUrl: '',
+    userInfoMode: opts.userInfoMode ?? 'ok',
+  };
+  for (const [key, state] of Object.entries(opts.keys ?? {})) rt.keys.set(key, state);
+
+  const server = createServer((req, res) => {
+    handleRequest(rt, req, res).catch((err: unknown) => onHandlerError(err, res));
+  });
+  const sockets = trackSockets(server);
+  const host = opts.host ?? '127.0.0.1';
+  const port = await listen(server, opts.port ?? 0, host);
+  rt.baseUrl = `http://${urlHost(host)}:${port}`;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: rt.baseUrl,
+    port,
+    setKey: (key, state) => rt.keys.set(key, state),
+    removeKey: (key) => rt.keys.remove(key),
+    getKey: (key) => rt.keys.get(key),
+    setUserInfoMode: (mode) => {
+      rt.userInfoMode = mode;
+    },
+    requests: rt.requests,
+    clearRequests: () => {
+      rt.requests.length = 0; // in place: callers holding `requests` see it emptied
+    },
+    close: () => {
+      closing ??= closeServer(server, sockets, abort);
+      return closing;
+    },
+  };
+}
+
+function trackSockets(server: Server): Set<Socket> {
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  return sockets;
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/** Hanging and delayed requests must not keep close() waiting: cancel the waits, destroy the sockets. */
+function closeServer(server: Server, sockets: Set<Socket>, abort: AbortController): Promise<void> {
+  abort.abort();
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    for (const socket of sockets) socket.destroy();
+  });
+}
+
+/** A URL host a client can dial: wildcard addresses become loopback, IPv6 gets brackets. */
+function urlHost(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
+}

@@ -1,0 +1,48 @@
+/** The deterministic "generation" behind chat, completions and messages: pieces plus token counts. */
+import type { JsonObject } from './context.js';
+import { estimateTokens, splitPieces } from './fake-text.js';
+
+export interface ReplyPlan {
+  /** Reasoning pieces (reasoning models only), streamed before the content. */
+  reasoning: string[];
+  content: string[];
+  promptTokens: number;
+}
+
+export interface Usage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  completion_tokens_details?: { reasoning_tokens: number };
+}
+
+/**
+ * Plans an answer that echoes `echoOf`. One piece is one completion token, so streamed running
+ * usage ends exactly where the non-stream usage is. `fake_chunks` (a test hook, not an upstream
+ * field) sets the number of content pieces.
+ */
+export function planReply(request: JsonObject, echoOf: string, promptText: string, reasoning: boolean): ReplyPlan {
+  const fakeChunks = typeof request.fake_chunks === 'number' ? Math.floor(request.fake_chunks) : undefined;
+  return {
+    reasoning: reasoning ? ['Let me think. ', `The user wrote ${echoOf.length} characters. `, 'I will echo them.'] : [],
+    content: splitPieces(`Echo: ${echoOf}`, fakeChunks),
+    promptTokens: estimateTokens(promptText),
+  };
+}
+
+/** Usage after `produced` pieces of the plan have been generated (running totals). */
+export function usageAfter(plan: ReplyPlan, produced: number): Usage {
+  const usage: Usage = {
+    prompt_tokens: plan.promptTokens,
+    completion_tokens: produced,
+    total_tokens: plan.promptTokens + produced,
+  };
+  if (plan.reasoning.length > 0) {
+    usage.completion_tokens_details = { reasoning_tokens: Math.min(produced, plan.reasoning.length) };
+  }
+  return usage;
+}
+
+export function totalPieces(plan: ReplyPlan): number {
+  return plan.reasoning.length + plan.content.length;
+}

@@ -1,0 +1,27 @@
+/** Every /v1 endpoint the fake serves; anything else is the upstream's plain-text 404. */
+import { audioSpeech, audioTranscriptions } from './audio.js';
+import { chatCompletions } from './chat.js';
+import { completions } from './completions.js';
+import type { Route } from './context.js';
+import { imageGenerations } from './images.js';
+import { anthropicMessages } from './messages.js';
+import { listModels } from './models.js';
+import { embeddings, rerank } from './retrieval.js';
+import { userInfo, USER_INFO_PATH } from './user-info.js';
+
+const ROUTES: ReadonlyMap<string, Route> = new Map([
+  [`GET ${USER_INFO_PATH}`, { billable: false, handle: userInfo }],
+  ['GET /v1/models', { billable: false, handle: listModels }],
+  ['POST /v1/chat/completions', { billable: true, handle: chatCompletions }],
+  ['POST /v1/completions', { billable: true, handle: completions }],
+  ['POST /v1/messages', { billable: true, handle: anthropicMessages }],
+  ['POST /v1/embeddings', { billable: true, handle: embeddings }],
+  ['POST /v1/rerank', { billable: true, handle: rerank }],
+  ['POST /v1/images/generations', { billable: true, handle: imageGenerations }],
+  ['POST /v1/audio/speech', { billable: true, handle: audioSpeech }],
+  ['POST /v1/audio/transcriptions', { billable: true, handle: audioTranscriptions }],
+]);
+
+export function findRoute(method: string | undefined, pathname: string): Route | undefined {
+  return ROUTES.get(`${method ?? 'GET'} ${pathname}`);
+}

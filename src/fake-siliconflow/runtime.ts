@@ -1,0 +1,12 @@
+/** The mutable state one running fake shares between its server, its handlers and its controls. */
+import type { KeyStore } from './keys.js';
+import type { RecordedRequest, UserInfoMode } from './types.js';
+
+export interface FakeRuntime {
+  readonly keys: KeyStore;
+  readonly requests: RecordedRequest[];
+  /** Aborted by close(): cancels every pending delay and stream. */
+  readonly signal: AbortSignal;
+  baseUrl: string;
+  userInfoMode: UserInfoMode;
+}

@@ -1,0 +1,61 @@
+/** Streaming answers: SSE frames (OpenAI and Anthropic styles) and chunked binary bodies. */
+import type { OutgoingHttpHeaders } from 'node:http';
+import type { FakeContext, JsonObject } from './context.js';
+import { pause, traceHeader, writeChunk } from './http-util.js';
+
+/** After this many chunks a `failMidStream` key's socket is destroyed. */
+const CHUNKS_BEFORE_FAILURE = 2;
+
+/** Short streams get a visible gap between chunks; long ones only yield to the event loop. */
+const DEFAULT_GAP_MS = 2;
+const LONG_STREAM_CHUNKS = 50;
+
+export const SSE_HEADERS: OutgoingHttpHeaders = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache',
+};
+
+/** One OpenAI-style frame: `data: {json}\n\n`. */
+export function sseData(value: unknown): string {
+  return `data: ${typeof value === 'string' ? value : JSON.stringify(value)}\n\n`;
+}
+
+/** One Anthropic-style frame: `event: name\ndata: {json}\n\n`. */
+export function sseEvent(name: string, value: JsonObject): string {
+  return `event: ${name}\ndata: ${JSON.stringify({ type: name, ...value })}\n\n`;
+}
+
+/**
+ * The gap between chunks: the request's `fake_chunk_delay_ms` when given (a test hook,
+ * not an upstream field), else a couple of ms for short streams and none for long ones.
+ */
+export function chunkGapMs(request: JsonObject, chunkCount: number): number {
+  const asked = request.fake_chunk_delay_ms;
+  if (typeof asked === 'number' && asked >= 0) return asked;
+  return chunkCount > LONG_STREAM_CHUNKS ? 0 : DEFAULT_GAP_MS;
+}
+
+/**
+ * Sends a 200 whose body is written chunk by chunk with a gap between writes.
+ * Stops quietly when the client goes away; for `failMidStream` keys destroys the socket
+ * after two chunks, so the client sees a stream cut without its terminating chunk.
+ */
+export async function streamChunks(
+  ctx: FakeContext,
+  headers: OutgoingHttpHeaders,
+  chunks: ReadonlyArray<string | Buffer>,
+  gapMs: number,
+): Promise<void> {
+  const { res } = ctx;
+  res.writeHead(200, { ...headers, ...traceHeader() });
+  res.flushHeaders();
+  for (const [index, chunk] of chunks.entries()) {
+    if (index > 0) await pause(gapMs, ctx.signal);
+    if (!(await writeChunk(res, chunk))) return;
+    if (ctx.state?.failMidStream && index + 1 >= CHUNKS_BEFORE_FAILURE) {
+      res.destroy();
+      return;
+    }
+  }
+  res.end();
+}

@@ -1,0 +1,88 @@
+/** Public types of the fake SiliconFlow server; re-exported from index.ts. */
+import type { IncomingHttpHeaders } from 'node:http';
+
+export type FakeKeyBehavior =
+  | 'ok' // valid; serves every endpoint
+  | 'invalid' // 401 {"code":30014,"message":"Token is invalid.","data":null}
+  | 'invalid-string' // 401 with a bare JSON string body: "Invalid token"
+  | 'exhausted' // valid for models/user-info; billable calls → 30001 on `exhaustedStatus`
+  | 'gift-only' // billable calls to "Pro/…" models → 403 30011; other models OK
+  | 'rate-limited' // every call → 429 50602 (+ Retry-After only when retryAfterSeconds is set)
+  | 'overloaded' // 503 50505
+  | 'server-error' // 500 50507
+  | 'ip-blocked' // 503 50603
+  | 'reset' // the socket is destroyed without any response
+  | 'hang'; // accepts the request and never answers
+
+export const FAKE_KEY_BEHAVIORS: readonly FakeKeyBehavior[] = [
+  'ok',
+  'invalid',
+  'invalid-string',
+  'exhausted',
+  'gift-only',
+  'rate-limited',
+  'overloaded',
+  'server-error',
+  'ip-blocked',
+  'reset',
+  'hang',
+];
+
+export interface FakeKeyState {
+  behavior: FakeKeyBehavior;
+  /** Gift credit (赠送余额), 2 decimals, e.g. "14.00". */
+  balance: string;
+  /** Paid credit (充值余额), e.g. "0.00". */
+  chargeBalance: string;
+  exhaustedStatus: 402 | 403;
+  retryAfterSeconds?: number;
+  /** Wait this long before the response headers. */
+  delayMs?: number;
+  /** Streaming answers (SSE, audio/speech): send 2 chunks then destroy the socket. */
+  failMidStream?: boolean;
+}
+
+/**
+ * ok: legacy 200 body; gone: HTTP 410 {"code":20092,...}; not-found: HTTP 404 plain text.
+ * user/info was retired upstream in 2026 (see shared/SILICONFLOW.md, "Balance").
+ */
+export type UserInfoMode = 'ok' | 'gone' | 'not-found';
+
+export const USER_INFO_MODES: readonly UserInfoMode[] = ['ok', 'gone', 'not-found'];
+
+export interface RecordedRequest {
+  method: string;
+  /** Path with query string. */
+  path: string;
+  headers: IncomingHttpHeaders;
+  /** Raw body bytes exactly as received. */
+  body: Buffer;
+  /** The Bearer token, or null when the Authorization header is missing or malformed. */
+  key: string | null;
+  receivedAt: number;
+}
+
+export interface FakeSiliconFlow {
+  /** e.g. http://127.0.0.1:PORT (no trailing slash, no /v1). */
+  url: string;
+  port: number;
+  /** Creates or merges. Defaults: behavior 'ok', balance "14.00", chargeBalance "0.00", exhaustedStatus 402. */
+  setKey(key: string, state?: Partial<FakeKeyState>): void;
+  removeKey(key: string): void;
+  getKey(key: string): FakeKeyState | undefined;
+  setUserInfoMode(mode: UserInfoMode): void;
+  readonly requests: RecordedRequest[];
+  clearRequests(): void;
+  /** Closes the server and destroys open (also hanging) sockets. */
+  close(): Promise<void>;
+}
+
+export interface StartFakeSiliconFlowOptions {
+  /** 0 = random free port (the default). */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  keys?: Record<string, Partial<FakeKeyState>>;
+  /** Default 'ok'. */
+  userInfoMode?: UserInfoMode;
+}

@@ -1,0 +1,453 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { demoKeys } from '../src/fake-siliconflow/demo-keys.js';
+import {
+  maskKey,
+  startFakeSiliconFlow,
+  type FakeKeyState,
+  type FakeSiliconFlow,
+} from '../src/fake-siliconflow/index.js';
+
+let fake: FakeSiliconFlow;
+let keyCounter = 0;
+
+beforeAll(async () => {
+  fake = await startFakeSiliconFlow();
+});
+afterAll(async () => {
+  await fake.close();
+});
+beforeEach(() => {
+  fake.setUserInfoMode('ok');
+});
+
+/** A fresh key in the shared fake, so tests never see each other's state. */
+function newKey(state: Partial<FakeKeyState> = {}): string {
+  const key = `sk-test${String(++keyCounter).padStart(4, '0')}${'x'.repeat(40)}`;
+  fake.setKey(key, state);
+  return key;
+}
+
+interface CallOptions {
+  key?: string | null;
+  method?: string;
+  json?: unknown;
+  body?: string | Buffer | FormData;
+  headers?: Record<string, string>;
+  on?: FakeSiliconFlow;
+}
+
+/** Every call gives up after 5 s, so a regression fails fast instead of hanging the file. */
+function call(path: string, opts: CallOptions = {}): Promise<Response> {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.key) headers.authorization = `Bearer ${opts.key}`;
+  let body = opts.body;
+  if (opts.json !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(opts.json);
+  }
+  return fetch(`${(opts.on ?? fake).url}${path}`, {
+    method: opts.method ?? (body === undefined ? 'GET' : 'POST'),
+    headers,
+    body,
+    signal: AbortSignal.timeout(5_000),
+  });
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms)),
+  ]);
+}
+
+/** Reads an SSE body frame by frame; stops at the end or at a failure, which it reports. */
+async function readFrames(res: Response): Promise<{ frames: string[]; error?: unknown }> {
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  const frames: string[] = [];
+  let buffer = '';
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return { frames };
+      buffer += decoder.decode(value, { stream: true });
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) !== -1) {
+        frames.push(buffer.slice(0, end));
+        buffer = buffer.slice(end + 2);
+      }
+    }
+  } catch (error) {
+    return { frames, error };
+  }
+}
+
+function dataOf(frame: string): string {
+  expect(frame.startsWith('data: ')).toBe(true);
+  return frame.slice('data: '.length);
+}
+
+const chatBody = (model: string, extra: Record<string, unknown> = {}) => ({
+  model,
+  messages: [
+    { role: 'system', content: 'Be brief.' },
+    { role: 'user', content: 'hello fake world' },
+  ],
+  ...extra,
+});
+
+const upstreamError = (code: number, message: string) => ({ code, message, data: null });
+const INVALID = upstreamError(30014, 'Token is invalid.');
+const BALANCE = upstreamError(30001, 'Sorry, your account balance is insufficient');
+
+describe('key behaviors on user/info and models', () => {
+  const refusals: Array<[FakeKeyState['behavior'], number, unknown]> = [
+    ['invalid', 401, INVALID],
+    ['invalid-string', 401, 'Invalid token'],
+    ['rate-limited', 429, upstreamError(50602, 'Request was rejected due to rate limiting. Details: TPM limit reached.')],
+    ['overloaded', 503, upstreamError(50505, 'Model service overloaded. Please try again later.')],
+    ['server-error', 500, upstreamError(50507, 'Request failed: Unknown error.')],
+    ['ip-blocked', 503, upstreamError(50603, 'System is too busy now. Please try again later.')],
+  ];
+
+  for (const path of ['/v1/user/info', '/v1/models']) {
+    it.each(refusals)(`a %s key gets HTTP %i with the upstream body from ${path}`, async (behavior, status, body) => {
+      const res = await call(path, { key: newKey({ behavior }) });
+      expect(res.status).toBe(status);
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(await res.json()).toEqual(body);
+    });
+
+    it.each(['exhausted', 'gift-only', 'ok'] as const)(`a %s key is a valid account for ${path}`, async (behavior) => {
+      const res = await call(path, { key: newKey({ behavior }) });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('x-siliconcloud-trace-id')).toMatch(/^[0-9a-f]{32}$/);
+    });
+
+    it(`a reset key makes fetch of ${path} reject`, async () => {
+      await expect(call(path, { key: newKey({ behavior: 'reset' }) })).rejects.toThrow();
+    });
+  }
+
+  it('unknown keys, a missing and a malformed Authorization header all act as invalid', async () => {
+    for (const opts of [{ key: 'sk-unknown' }, {}, { headers: { authorization: 'Basic abc' } }]) {
+      const res = await call('/v1/models', opts);
+      expect(res.status).toBe(401);
+      expect(await res.json()).toEqual(INVALID);
+    }
+  });
+
+  it('user/info answers the legacy shape with string balances and their sum', async () => {
+    const res = await call('/v1/user/info', { key: newKey({ balance: '0.88', chargeBalance: '88.00' }) });
+    const body = (await res.json()) as { code: number; status: boolean; data: Record<string, unknown> };
+    expect(body).toMatchObject({ code: 20000, message: 'OK', status: true });
+    expect(Object.keys(body.data)).toEqual([
+      'id', 'name', 'image', 'email', 'isAdmin', 'balance', 'status', 'introduction', 'role', 'chargeBalance', 'totalBalance',
+    ]);
+    expect(body.data).toMatchObject({ balance: '0.88', chargeBalance: '88.00', totalBalance: '88.88', status: 'normal' });
+    expect(body.data.id).toMatch(/^userid-/);
+  });
+
+  it('an exhausted key shows a zero or negative total balance', async () => {
+    const zero = await (await call('/v1/user/info', { key: newKey({ behavior: 'exhausted' }) })).json();
+    expect(zero).toMatchObject({ data: { balance: '0.00', chargeBalance: '0.00', totalBalance: '0.00' } });
+    const negative = await (await call('/v1/user/info', { key: newKey({ behavior: 'exhausted', balance: '-0.01' }) })).json();
+    expect(negative).toMatchObject({ data: { totalBalance: '-0.01' } });
+  });
+
+  it('a rate-limited key sends Retry-After only when retryAfterSeconds is set', async () => {
+    const without = await call('/v1/models', { key: newKey({ behavior: 'rate-limited' }) });
+    expect(without.headers.get('retry-after')).toBeNull();
+    const withIt = await call('/v1/models', { key: newKey({ behavior: 'rate-limited', retryAfterSeconds: 7 }) });
+    expect(withIt.status).toBe(429);
+    expect(withIt.headers.get('retry-after')).toBe('7');
+  });
+});
+
+describe('user/info modes', () => {
+  it('gone answers 410 with code 20092 even for a valid key', async () => {
+    fake.setUserInfoMode('gone');
+    const res = await call('/v1/user/info', { key: newKey() });
+    expect(res.status).toBe(410);
+    expect(await res.json()).toEqual(upstreamError(20092, 'endpoint is deprecated'));
+  });
+
+  it('not-found answers the plain-text 404 while models still work', async () => {
+    fake.setUserInfoMode('not-found');
+    const key = newKey();
+    const res = await call('/v1/user/info', { key });
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(await res.text()).toBe('404 page not found');
+    expect((await call('/v1/models', { key })).status).toBe(200);
+  });
+});
+
+describe('models', () => {
+  it('lists the catalogue and filters by type and sub_type', async () => {
+    const key = newKey();
+    const all = (await (await call('/v1/models', { key })).json()) as { object: string; data: Array<{ id: string }> };
+    expect(all.object).toBe('list');
+    expect(all.data.map((m) => m.id)).toEqual(expect.arrayContaining(['Pro/deepseek-ai/DeepSeek-R1', 'BAAI/bge-m3']));
+    expect(all.data[0]).toMatchObject({ object: 'model', created: expect.any(Number), owned_by: expect.any(String) });
+    const text = (await (await call('/v1/models?type=text&sub_type=chat', { key })).json()) as typeof all;
+    expect(text.data.map((m) => m.id)).toContain('deepseek-ai/DeepSeek-V3');
+    expect(text.data.map((m) => m.id)).not.toContain('BAAI/bge-m3');
+  });
+});
+
+describe('chat/completions', () => {
+  it('answers a chat.completion that echoes the last user message, with usage', async () => {
+    const res = await call('/v1/chat/completions', { key: newKey(), json: chatBody('Qwen/Qwen2.5-7B-Instruct') });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { object: string; choices: Array<{ message: Record<string, unknown> }>; usage: Record<string, number> };
+    expect(body.object).toBe('chat.completion');
+    expect(body.choices[0]?.message).toEqual({ role: 'assistant', content: 'Echo: hello fake world' });
+    expect(body.usage.total_tokens).toBe(body.usage.prompt_tokens! + body.usage.completion_tokens!);
+  });
+
+  it('adds reasoning_content for reasoning models', async () => {
+    const res = await call('/v1/chat/completions', { key: newKey(), json: chatBody('deepseek-ai/DeepSeek-R1') });
+    const body = (await res.json()) as { choices: Array<{ message: { reasoning_content?: string } }> };
+    expect(body.choices[0]?.message.reasoning_content).toEqual(expect.any(String));
+  });
+
+  it('streams reasoning chunks, then content chunks, each with running usage, then [DONE]', async () => {
+    const key = newKey();
+    const model = 'Pro/deepseek-ai/DeepSeek-R1';
+    const plain = (await (await call('/v1/chat/completions', { key, json: chatBody(model) })).json()) as { usage: unknown };
+    const res = await call('/v1/chat/completions', { key, json: chatBody(model, { stream: true }) });
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const { frames, error } = await readFrames(res);
+    expect(error).toBeUndefined();
+    expect(frames.at(-1)).toBe('data: [DONE]');
+    type Chunk = { object: string; choices: Array<{ delta: { content?: string | null; reasoning_content?: string | null } }>; usage: { completion_tokens: number } };
+    const chunks = frames.slice(0, -1).map((f) => JSON.parse(dataOf(f)) as Chunk);
+    const kinds = chunks.map((c) => (c.choices[0]?.delta.reasoning_content ? 'r' : c.choices[0]?.delta.content ? 'c' : '-'));
+    expect(kinds.join('')).toMatch(/^r+c+-$/);
+    expect(chunks.every((c) => c.object === 'chat.completion.chunk' && c.usage !== undefined)).toBe(true);
+    expect(chunks.map((c) => c.usage.completion_tokens)).toEqual([...chunks.keys()].map((i) => Math.min(i + 1, chunks.length - 1)));
+    expect(chunks.at(-1)?.usage).toEqual(plain.usage);
+    expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe('Echo: hello fake world');
+  });
+
+  it('streams exactly fake_chunks content chunks', async () => {
+    const res = await call('/v1/chat/completions', { key: newKey(), json: chatBody('Qwen/Qwen2.5-7B-Instruct', { stream: true, fake_chunks: 300 }) });
+    const { frames } = await readFrames(res);
+    expect(frames).toHaveLength(300 + 2); // content chunks + finish chunk + [DONE]
+  });
+
+  it('a failMidStream key sends two chunks and then cuts the connection', async () => {
+    const key = newKey({ failMidStream: true });
+    const res = await call('/v1/chat/completions', { key, json: chatBody('deepseek-ai/DeepSeek-V3', { stream: true }) });
+    expect(res.status).toBe(200);
+    const { frames, error } = await readFrames(res);
+    expect(frames).toHaveLength(2);
+    expect(error).toBeInstanceOf(Error);
+  });
+
+  it.each([
+    ['an unknown model', JSON.stringify(chatBody('nope/model')), upstreamError(20012, 'Model does not exist. Please check it carefully.')],
+    ['invalid JSON', '{"model": "Qwen/Qwen2.5-7B-Instruct",', upstreamError(20015, 'The parameter is invalid. Please check again.')],
+    ['missing messages', JSON.stringify({ model: 'Qwen/Qwen2.5-7B-Instruct' }), upstreamError(20015, 'The parameter is invalid. Please check again.')],
+  ])('answers 400 for %s', async (_what, body, expected) => {
+    const res = await call('/v1/chat/completions', { key: newKey(), body, headers: { 'content-type': 'application/json' } });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual(expected);
+  });
+});
+
+describe('money errors on billable calls', () => {
+  it.each([402, 403] as const)('an exhausted key gets 30001 on HTTP %i', async (exhaustedStatus) => {
+    const key = newKey({ behavior: 'exhausted', exhaustedStatus });
+    for (const [path, json] of [
+      ['/v1/chat/completions', chatBody('Qwen/Qwen2.5-7B-Instruct')],
+      ['/v1/embeddings', { model: 'BAAI/bge-m3', input: 'x' }],
+    ] as const) {
+      const res = await call(path, { key, json });
+      expect(res.status).toBe(exhaustedStatus);
+      expect(await res.json()).toEqual(BALANCE);
+    }
+  });
+
+  it('a gift-only key gets 30011 for Pro/ models and is served for the others', async () => {
+    const key = newKey({ behavior: 'gift-only' });
+    const pro = await call('/v1/chat/completions', { key, json: chatBody('Pro/deepseek-ai/DeepSeek-R1') });
+    expect(pro.status).toBe(403);
+    expect(await pro.json()).toEqual(upstreamError(30011, 'The selected model requires paid balance. Your paid balance is insufficient. Please top up and try again.'));
+    expect((await call('/v1/chat/completions', { key, json: chatBody('deepseek-ai/DeepSeek-R1') })).status).toBe(200);
+  });
+});
+
+describe('other endpoints', () => {
+  it('completions answer text_completion, also as SSE', async () => {
+    const key = newKey();
+    const json = { model: 'Qwen/Qwen2.5-Coder-7B-Instruct', prompt: 'def add(a, b):', suffix: '\n' };
+    const body = (await (await call('/v1/completions', { key, json })).json()) as { object: string; choices: Array<{ text: string }> };
+    expect(body.object).toBe('text_completion');
+    expect(body.choices[0]?.text).toBe('Echo: def add(a, b):');
+    const { frames } = await readFrames(await call('/v1/completions', { key, json: { ...json, stream: true } }));
+    expect(frames.at(-1)).toBe('data: [DONE]');
+    expect(frames.slice(0, -1).every((f) => 'usage' in (JSON.parse(dataOf(f)) as object))).toBe(true);
+  });
+
+  it('messages answer an Anthropic message, and Anthropic events when streaming', async () => {
+    const key = newKey();
+    const json = { model: 'deepseek-ai/DeepSeek-V3', max_tokens: 64, messages: [{ role: 'user', content: 'hi' }] };
+    const body = await (await call('/v1/messages', { key, json })).json();
+    expect(body).toMatchObject({ type: 'message', role: 'assistant', content: [{ type: 'text', text: 'Echo: hi' }], stop_reason: 'end_turn' });
+    const { frames } = await readFrames(await call('/v1/messages', { key, json: { ...json, stream: true } }));
+    const events = frames.map((f) => /^event: (\S+)\n/.exec(f)?.[1]);
+    expect(events[0]).toBe('message_start');
+    expect(events).toContain('content_block_delta');
+    expect(events.at(-1)).toBe('message_stop');
+  });
+
+  it('embeddings answer 8 deterministic floats per input', async () => {
+    const key = newKey();
+    const one = (await (await call('/v1/embeddings', { key, json: { model: 'BAAI/bge-m3', input: 'a' } })).json()) as { data: Array<{ embedding: number[] }> };
+    const many = (await (await call('/v1/embeddings', { key, json: { model: 'BAAI/bge-m3', input: ['a', 'b'] } })).json()) as {
+      data: Array<{ object: string; index: number; embedding: number[] }>;
+      usage: { prompt_tokens: number };
+    };
+    expect(many.data.map((d) => [d.object, d.index, d.embedding.length])).toEqual([['embedding', 0, 8], ['embedding', 1, 8]]);
+    expect(many.data[0]?.embedding).toEqual(one.data[0]?.embedding);
+    expect(many.usage.prompt_tokens).toBeGreaterThan(0);
+  });
+
+  it('rerank sorts results by relevance and honours top_n', async () => {
+    const json = { model: 'BAAI/bge-reranker-v2-m3', query: 'apple pie', documents: ['banana bread', 'apple pie recipe', 'car'], top_n: 2 };
+    const body = (await (await call('/v1/rerank', { key: newKey(), json })).json()) as {
+      results: Array<{ index: number; relevance_score: number; document: { text: string } }>;
+      tokens: { input_tokens: number };
+    };
+    expect(body.results).toHaveLength(2);
+    expect(body.results[0]).toMatchObject({ index: 1, document: { text: 'apple pie recipe' } });
+    expect(body.results[0]!.relevance_score).toBeGreaterThanOrEqual(body.results[1]!.relevance_score);
+    expect(body.tokens.input_tokens).toBeGreaterThan(0);
+  });
+
+  it('images/generations answer image URLs, timings and a seed', async () => {
+    const res = await call('/v1/images/generations', { key: newKey(), json: { model: 'Kwai-Kolors/Kolors', prompt: 'a cat', seed: 42 } });
+    const body = (await res.json()) as { images: Array<{ url: string }>; timings: { inference: number }; seed: number };
+    expect(body.seed).toBe(42);
+    expect(body.timings.inference).toEqual(expect.any(Number));
+    expect((await fetch(body.images[0]!.url)).headers.get('content-type')).toBe('image/png');
+  });
+
+  it('audio/speech streams 64 KiB of deterministic audio/mpeg bytes, chunked', async () => {
+    const key = newKey();
+    const json = { model: 'FunAudioLLM/CosyVoice2-0.5B', input: 'Hello', voice: 'FunAudioLLM/CosyVoice2-0.5B:alex' };
+    const res = await call('/v1/audio/speech', { key, json });
+    expect(res.headers.get('content-type')).toBe('audio/mpeg');
+    expect(res.headers.get('content-length')).toBeNull();
+    const bytes = Buffer.from(await res.arrayBuffer());
+    expect(bytes.length).toBe(64 * 1024);
+    const again = Buffer.from(await (await call('/v1/audio/speech', { key, json })).arrayBuffer());
+    expect(again.equals(bytes)).toBe(true);
+  });
+
+  it('audio/transcriptions read the multipart file and report its size', async () => {
+    const form = new FormData();
+    form.append('model', 'FunAudioLLM/SenseVoiceSmall');
+    form.append('file', new Blob([Buffer.alloc(1234, 7)], { type: 'audio/wav' }), 'clip.wav');
+    const res = await call('/v1/audio/transcriptions', { key: newKey(), body: form });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { text: string }).text).toContain('1234 bytes');
+  });
+
+  it('audio/transcriptions without a file part answer 20015', async () => {
+    const form = new FormData();
+    form.append('model', 'FunAudioLLM/SenseVoiceSmall');
+    const res = await call('/v1/audio/transcriptions', { key: newKey(), body: form });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ code: 20015 });
+  });
+
+  it('an unknown /v1 path or a wrong method answers the plain-text 404', async () => {
+    for (const [path, method] of [['/v1/nope', 'GET'], ['/v1/models', 'POST'], ['/v2/models', 'GET']] as const) {
+      const res = await call(path, { key: newKey(), method });
+      expect(res.status).toBe(404);
+      expect(await res.text()).toBe('404 page not found');
+    }
+  });
+});
+
+describe('recording, delays, hangs and close()', () => {
+  it('records every request, failed ones too, with the exact body bytes', async () => {
+    fake.clearRequests();
+    const raw = Buffer.from('{ "model" :"nope",\n "messages": [ ] , "x": "é\u0000" }', 'utf8');
+    await call('/v1/chat/completions?trace=1', { key: 'sk-unregistered', body: raw, headers: { 'x-test': 'yes' } });
+    await call('/_fake/state');
+    expect(fake.requests).toHaveLength(1);
+    const [recorded] = fake.requests;
+    expect(recorded).toMatchObject({ method: 'POST', path: '/v1/chat/completions?trace=1', key: 'sk-unregistered' });
+    expect(recorded!.headers['x-test']).toBe('yes');
+    expect(recorded!.body.equals(raw)).toBe(true);
+    expect(recorded!.receivedAt).toBeLessThanOrEqual(Date.now());
+  });
+
+  it('delayMs holds the response headers back', async () => {
+    const started = Date.now();
+    const res = await call('/v1/models', { key: newKey({ delayMs: 150 }) });
+    expect(res.status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+  });
+
+  it('close() resolves promptly with hanging and delayed requests, which then fail', async () => {
+    const own = await startFakeSiliconFlow({ keys: { 'sk-hang': { behavior: 'hang' }, 'sk-slow': { delayMs: 60_000 } } });
+    const hanging = call('/v1/chat/completions', { on: own, key: 'sk-hang', json: chatBody('deepseek-ai/DeepSeek-V3') });
+    const slow = call('/v1/models', { on: own, key: 'sk-slow' });
+    hanging.catch(() => undefined);
+    slow.catch(() => undefined);
+    await withTimeout(waitFor(() => own.requests.length === 2), 2_000, 'both requests arriving');
+    await withTimeout(own.close(), 1_000, 'close()');
+    await expect(hanging).rejects.toThrow();
+    await expect(slow).rejects.toThrow();
+  });
+});
+
+describe('key state API and control endpoints', () => {
+  it('setKey merges, getKey returns a copy, removeKey makes the key unknown', async () => {
+    const key = newKey({ balance: '3.00' });
+    fake.setKey(key, { chargeBalance: '1.50' });
+    expect(fake.getKey(key)).toEqual({ behavior: 'ok', balance: '3.00', chargeBalance: '1.50', exhaustedStatus: 402 });
+    fake.setKey(key, { retryAfterSeconds: 5 });
+    fake.setKey(key, { retryAfterSeconds: undefined });
+    expect(fake.getKey(key)).not.toHaveProperty('retryAfterSeconds');
+    fake.getKey(key)!.behavior = 'hang';
+    expect(fake.getKey(key)?.behavior).toBe('ok');
+    fake.removeKey(key);
+    expect(fake.getKey(key)).toBeUndefined();
+    expect((await call('/v1/models', { key })).status).toBe(401);
+  });
+
+  it('POST /_fake/keys and /_fake/user-info-mode change the fake; /_fake/state masks keys', async () => {
+    const key = `sk-${'c'.repeat(44)}wxyz`;
+    const set = await call('/_fake/keys', { json: { key, behavior: 'overloaded' } });
+    expect(set.status).toBe(200);
+    expect((await call('/v1/models', { key })).status).toBe(503);
+    expect((await call('/_fake/keys', { json: { key, behavior: 'sleepy' } })).status).toBe(400);
+    expect((await call('/_fake/user-info-mode', { json: { mode: 'gone' } })).status).toBe(200);
+    const state = await (await call('/_fake/state')).text();
+    expect(state).toContain('"userInfoMode":"gone"');
+    expect(state).toContain(`"${maskKey(key)}"`);
+    expect(state).not.toContain(key);
+  });
+
+  it('demo keys are stable, realistic and cover the varied states', () => {
+    const keys = demoKeys();
+    expect(demoKeys()).toEqual(keys);
+    expect(Object.keys(keys).every((k) => /^sk-[a-z]{48}$/.test(k))).toBe(true);
+    const behaviors = Object.values(keys).map((s) => s.behavior);
+    for (const b of ['ok', 'exhausted', 'gift-only', 'invalid', 'invalid-string', 'rate-limited', 'overloaded'] as const) {
+      expect(behaviors).toContain(b);
+    }
+    expect(Object.values(keys).some((s) => s.behavior === 'exhausted' && s.exhaustedStatus === 403)).toBe(true);
+    expect(maskKey('sk-abcdefghijklmnopqrstuvwxyz')).toBe('sk-abcd…wxyz');
+  });
+});
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
+}
