@@ -1,0 +1,82 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Express } from 'express';
+import request from 'supertest';
+import { expect } from 'vitest';
+import { createApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config/env.js';
+import { createContext, type AppContext } from '../../src/context.js';
+import { startFakeSiliconFlow, type FakeKeyState, type FakeSiliconFlow } from '../../src/fake-siliconflow/index.js';
+import { silentLogger } from '../../src/logger.js';
+
+export type TestApp = {
+  app: Express;
+  ctx: AppContext;
+  fake: FakeSiliconFlow;
+  dataDir: string;
+  /** A new context and app on the same data directory, as after a restart. */
+  restart(env?: Record<string, string>): TestApp;
+  close(): Promise<void>;
+};
+
+/** A real app on a fresh temporary data directory, pointed at a real fake SiliconFlow on a random port. */
+export async function startTestApp(
+  options: { env?: Record<string, string>; keys?: Record<string, Partial<FakeKeyState>>; fake?: FakeSiliconFlow } = {},
+): Promise<TestApp> {
+  const fake = options.fake ?? (await startFakeSiliconFlow({ keys: options.keys }));
+  const dataDir = mkdtempSync(join(tmpdir(), 'sfm-test-'));
+  const contexts: AppContext[] = [];
+  const build = (env: Record<string, string> = {}): TestApp => {
+    const config = loadConfig({
+      DATA_DIR: dataDir,
+      SILICONFLOW_BASE_URL: fake.url,
+      CHECK_INTERVAL_MS: '0',
+      CHECK_TIMEOUT_MS: '2000',
+      ...options.env,
+      ...env,
+    });
+    const ctx = createContext(config, { logger: silentLogger });
+    contexts.push(ctx);
+    return { app: createApp(ctx), ctx, fake, dataDir, restart: (e) => build(e), close };
+  };
+  const close = async () => {
+    for (const ctx of contexts) if (ctx.db.open) ctx.db.close();
+    if (!options.fake) await fake.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  return build();
+}
+
+export type Admin = { agent: ReturnType<typeof request.agent>; csrf: string };
+
+/** Signs in (default credentials unless given) and returns a cookie-keeping agent plus the CSRF token. */
+export async function signIn(app: Express, username = 'admin', password = 'admin'): Promise<Admin> {
+  const agent = request.agent(app);
+  const res = await agent.post('/admin/api/login').send({ username, password });
+  expect(res.status).toBe(200);
+  return { agent, csrf: res.body.csrfToken as string };
+}
+
+/** A deterministic key in SiliconFlow's usual shape: `sk-` + 48 lowercase letters. */
+export function fakeKey(seed: number | string): string {
+  let out = '';
+  let x = typeof seed === 'number' ? seed + 1 : [...seed].reduce((a, c) => a * 31 + c.charCodeAt(0), 7);
+  for (let i = 0; i < 48; i++) {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    out += String.fromCharCode(97 + (x % 26));
+  }
+  return `sk-${out}`;
+}
+
+/** Polls until the job is no longer running (with a deadline, so a regression fails instead of hanging). */
+export async function waitForJob(admin: Admin, jobId: string, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await admin.agent.get(`/admin/api/jobs/${jobId}`);
+    expect(res.status).toBe(200);
+    if (res.body.state !== 'running') return res.body;
+    if (Date.now() > deadline) throw new Error(`job ${jobId} still running after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -1,0 +1,259 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fakeKey, signIn, startTestApp, waitForJob, type Admin, type TestApp } from '../helpers/test-app.js';
+import type { FakeKeyState } from '../../src/fake-siliconflow/index.js';
+
+let t: TestApp;
+let admin: Admin;
+afterEach(() => t?.close());
+
+async function setup(keys: Record<string, Partial<FakeKeyState>>, env?: Record<string, string>) {
+  t = await startTestApp({ keys, env });
+  admin = await signIn(t.app);
+  const res = await admin.agent.post('/admin/api/keys').set('X-CSRF-Token', admin.csrf).send({ keys: Object.keys(keys).join('\n') });
+  expect(res.status).toBe(201);
+  const items = (await admin.agent.get('/admin/api/keys?sort=id&pageSize=500')).body.items as { id: number }[];
+  return items.map((i) => i.id);
+}
+
+const checkOne = (id: number) => admin.agent.post(`/admin/api/keys/${id}/check`).set('X-CSRF-Token', admin.csrf);
+const row = (id: number) => t.ctx.db.prepare('SELECT status, gift_balance, charge_balance, total_balance, last_error, last_checked_at FROM keys WHERE id = ?').get(id) as Record<string, unknown>;
+
+describe('checking one key: GET /v1/user/info answers 200', () => {
+  it('records gift, paid and total balance and marks the key active', async () => {
+    const [id] = await setup({ [fakeKey(1)]: { balance: '0.88', chargeBalance: '88.00' } });
+    const res = await checkOne(id!);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ id, status: 'active', giftBalance: 0.88, chargeBalance: 88, totalBalance: 88.88, lastError: null });
+    expect(res.body.lastCheckedAt).toEqual(expect.any(String));
+    expect(JSON.stringify(res.body)).not.toContain(fakeKey(1).slice(3));
+    const sent = t.fake.requests.filter((r) => r.path === '/v1/user/info');
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.key).toBe(fakeKey(1));
+  });
+
+  it('marks a key with no money (total 0 or negative) exhausted', async () => {
+    const ids = await setup({
+      [fakeKey(1)]: { behavior: 'exhausted', balance: '0.00', chargeBalance: '0.00' },
+      [fakeKey(2)]: { behavior: 'exhausted', balance: '-0.01', chargeBalance: '0.00' },
+    });
+    expect((await checkOne(ids[0]!)).body).toMatchObject({ status: 'exhausted', totalBalance: 0 });
+    expect((await checkOne(ids[1]!)).body).toMatchObject({ status: 'exhausted', totalBalance: -0.01 });
+  });
+});
+
+describe('checking one key: user/info retired (410 or 404)', () => {
+  it.each(['gone', 'not-found'] as const)('mode %s: falls back to GET /v1/models → active, balance unknown (null, not 0)', async (mode) => {
+    const [id] = await setup({ [fakeKey(1)]: { balance: '5.00' } });
+    await checkOne(id!); // first with a known balance
+    expect(row(id!).total_balance).toBe(5);
+    t.fake.setUserInfoMode(mode);
+    t.fake.clearRequests();
+    const res = await checkOne(id!);
+    expect(res.body).toMatchObject({ status: 'active', giftBalance: null, chargeBalance: null, totalBalance: null, lastError: null });
+    expect(t.fake.requests.map((r) => r.path)).toEqual(['/v1/user/info', '/v1/models']);
+  });
+
+  it('an invalid key is still found invalid through /v1/models', async () => {
+    const [id] = await setup({ [fakeKey(1)]: { behavior: 'invalid' } });
+    t.fake.setUserInfoMode('gone');
+    expect((await checkOne(id!)).body.status).toBe('invalid');
+  });
+});
+
+describe('checking one key: failures', () => {
+  it.each([
+    ['invalid', 'invalid', /HTTP 401 \(code 30014\)/],
+    ['invalid-string', 'invalid', /HTTP 401: Invalid token/],
+    ['server-error', 'error', /HTTP 500 \(code 50507\)/],
+    ['overloaded', 'error', /HTTP 503 \(code 50505\)/],
+    ['rate-limited', 'error', /HTTP 429/],
+    ['reset', 'error', /network error/],
+  ] as const)('%s → %s with the reason in lastError', async (behavior, status, reason) => {
+    const [id] = await setup({ [fakeKey(1)]: { behavior } });
+    const res = await checkOne(id!);
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe(status);
+    expect(res.body.lastError).toMatch(reason);
+    expect(row(id!).status).toBe(status);
+  });
+
+  it('a timeout is an error, not invalid', async () => {
+    const [id] = await setup({ [fakeKey(1)]: { behavior: 'hang' } }, { CHECK_TIMEOUT_MS: '1000' });
+    const res = await checkOne(id!);
+    expect(res.body).toMatchObject({ status: 'error', lastError: expect.stringMatching(/timeout/) });
+  });
+
+  it('upstream trouble keeps the balances recorded before', async () => {
+    const [id] = await setup({ [fakeKey(1)]: { balance: '3.50' } });
+    await checkOne(id!);
+    t.fake.setKey(fakeKey(1), { behavior: 'overloaded' });
+    expect((await checkOne(id!)).body).toMatchObject({ status: 'error', totalBalance: 3.5 });
+  });
+
+  it('SiliconFlow unreachable (connection refused) → error, never invalid', async () => {
+    const [id] = await setup({ [fakeKey(1)]: {} });
+    const unreachable = t.restart({ SILICONFLOW_BASE_URL: 'http://127.0.0.1:1' });
+    const other = await signIn(unreachable.app);
+    const res = await other.agent.post(`/admin/api/keys/${id}/check`).set('X-CSRF-Token', other.csrf);
+    expect(res.body).toMatchObject({ status: 'error', lastError: expect.stringMatching(/ECONNREFUSED/) });
+  });
+
+  it('a key that recovers (top-up, upstream back) becomes active again on the next check', async () => {
+    const [id] = await setup({ [fakeKey(1)]: { behavior: 'exhausted' } });
+    expect((await checkOne(id!)).body.status).toBe('exhausted');
+    t.fake.setKey(fakeKey(1), { behavior: 'ok', balance: '10.00' });
+    expect((await checkOne(id!)).body).toMatchObject({ status: 'active', totalBalance: 10, lastError: null });
+  });
+
+  it('a check of a missing key is 404 key-not-found', async () => {
+    await setup({ [fakeKey(1)]: {} });
+    const res = await checkOne(999);
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('key-not-found');
+  });
+});
+
+describe('check jobs', () => {
+  const pool = () => {
+    const keys: Record<string, Partial<FakeKeyState>> = {};
+    for (let i = 0; i < 12; i++) keys[fakeKey(i)] = { balance: `${i}.00` };
+    keys[fakeKey(100)] = { behavior: 'invalid' };
+    keys[fakeKey(101)] = { behavior: 'overloaded' };
+    return keys;
+  };
+
+  it('POST /keys/check checks every key and reports progress until done', async () => {
+    const ids = await setup(pool());
+    const start = await admin.agent.post('/admin/api/keys/check').set('X-CSRF-Token', admin.csrf).send({});
+    expect(start.status).toBe(202);
+    expect(start.body).toEqual({ jobId: expect.any(String), alreadyRunning: false });
+    const job = await waitForJob(admin, start.body.jobId);
+    expect(job).toMatchObject({ state: 'done', total: 14, done: 14, ok: 13, failed: 1 });
+    expect(job.byStatus).toEqual({ active: 11, exhausted: 1, invalid: 1, error: 1 });
+    const statuses = t.ctx.db.prepare('SELECT status, COUNT(*) AS n FROM keys GROUP BY status ORDER BY status').all();
+    expect(statuses).toEqual([
+      { status: 'active', n: 11 },
+      { status: 'error', n: 1 },
+      { status: 'exhausted', n: 1 },
+      { status: 'invalid', n: 1 },
+    ]);
+    expect(ids).toHaveLength(14);
+  });
+
+  it('limits to keys with a status, and a second start while running returns the running job', async () => {
+    await setup({ ...pool(), [fakeKey(200)]: { behavior: 'ok', delayMs: 300 } });
+    const first = await admin.agent.post('/admin/api/keys/check').set('X-CSRF-Token', admin.csrf).send({});
+    const second = await admin.agent.post('/admin/api/keys/check').set('X-CSRF-Token', admin.csrf).send({});
+    expect(second.body).toEqual({ jobId: first.body.jobId, alreadyRunning: true });
+    await waitForJob(admin, first.body.jobId);
+    const onlyInvalid = await admin.agent.post('/admin/api/keys/check').set('X-CSRF-Token', admin.csrf).send({ status: 'invalid' });
+    expect((await waitForJob(admin, onlyInvalid.body.jobId)).total).toBe(1);
+  });
+
+  it('keeps at most CHECK_CONCURRENCY checks in flight', async () => {
+    const keys: Record<string, Partial<FakeKeyState>> = {};
+    for (let i = 0; i < 9; i++) keys[fakeKey(i)] = { delayMs: 150 };
+    await setup(keys, { CHECK_CONCURRENCY: '3' });
+    const start = await admin.agent.post('/admin/api/keys/check').set('X-CSRF-Token', admin.csrf).send({});
+    await waitForJob(admin, start.body.jobId);
+    const times = t.fake.requests.filter((r) => r.path === '/v1/user/info').map((r) => r.receivedAt).sort((a, b) => a - b);
+    // 9 keys, 3 at a time, 150 ms each: three waves, so the 4th request cannot start with the first three.
+    expect(times[3]! - times[0]!).toBeGreaterThanOrEqual(140);
+    expect(times[6]! - times[0]!).toBeGreaterThanOrEqual(280);
+  });
+
+  it('the import with check: true checks the new keys in a job', async () => {
+    t = await startTestApp({ keys: { [fakeKey(1)]: { balance: '2.00' }, [fakeKey(2)]: { behavior: 'invalid' } } });
+    admin = await signIn(t.app);
+    const res = await admin.agent.post('/admin/api/keys').set('X-CSRF-Token', admin.csrf).send({ keys: `${fakeKey(1)} ${fakeKey(2)}`, check: true });
+    expect(res.body).toMatchObject({ added: 2, jobId: expect.any(String) });
+    expect(await waitForJob(admin, res.body.jobId)).toMatchObject({ state: 'done', total: 2, byStatus: { active: 1, invalid: 1 } });
+  });
+
+  it('bulk check runs a job over the selected keys only', async () => {
+    const ids = await setup(pool());
+    const res = await admin.agent.post('/admin/api/keys/bulk').set('X-CSRF-Token', admin.csrf).send({ action: 'check', ids: [ids[0], ids[1]] });
+    expect(res.status).toBe(202);
+    expect((await waitForJob(admin, res.body.jobId)).total).toBe(2);
+    expect(t.fake.requests.filter((r) => r.path === '/v1/user/info')).toHaveLength(2);
+  });
+
+  it('streams the same progress as Server-Sent Events, ending with a done event', async () => {
+    await setup(pool());
+    const start = await admin.agent.post('/admin/api/keys/check').set('X-CSRF-Token', admin.csrf).send({});
+    const res = await admin.agent.get(`/admin/api/jobs/${start.body.jobId}/events`).buffer(true).parse((r, cb) => {
+      let text = '';
+      r.on('data', (c: Buffer) => (text += c.toString()));
+      r.on('end', () => cb(null, text));
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
+    const events = String(res.body).trim().split('\n\n').map((block) => ({
+      event: /^event: (.*)$/m.exec(block)?.[1],
+      data: JSON.parse(/^data: (.*)$/m.exec(block)![1]!),
+    }));
+    const last = events.at(-1)!;
+    expect(last.event).toBe('done');
+    expect(last.data).toMatchObject({ state: 'done', total: 14, done: 14 });
+    const dones = events.map((e) => e.data.done);
+    expect(dones).toEqual([...dones].sort((a, b) => a - b));
+  });
+
+  it('an unknown job is 404 job-not-found', async () => {
+    await setup({ [fakeKey(1)]: {} });
+    const res = await admin.agent.get('/admin/api/jobs/nope');
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('job-not-found');
+  });
+
+  it('the scheduled refresh skips invalid and disabled keys, and re-checks exhausted and errored ones', async () => {
+    const ids = await setup({
+      [fakeKey(1)]: { behavior: 'invalid' },
+      [fakeKey(2)]: { behavior: 'exhausted' },
+      [fakeKey(3)]: { behavior: 'overloaded' },
+      [fakeKey(4)]: {},
+    });
+    const all = await admin.agent.post('/admin/api/keys/check').set('X-CSRF-Token', admin.csrf).send({});
+    await waitForJob(admin, all.body.jobId);
+    await admin.agent.patch(`/admin/api/keys/${ids[3]}`).set('X-CSRF-Token', admin.csrf).send({ enabled: false });
+    t.fake.clearRequests();
+    await t.ctx.checks.refreshScheduled();
+    expect(new Set(t.fake.requests.map((r) => r.key))).toEqual(new Set([fakeKey(2), fakeKey(3)]));
+  });
+});
+
+describe('persistence', () => {
+  it('a restart keeps keys, statuses and balances', async () => {
+    const ids = await setup({ [fakeKey(1)]: { balance: '1.50' }, [fakeKey(2)]: { behavior: 'invalid' } });
+    await checkOne(ids[0]!);
+    await checkOne(ids[1]!);
+    const before = (await admin.agent.get('/admin/api/keys?sort=id')).body.items;
+    const restarted = t.restart();
+    const again = await signIn(restarted.app);
+    const after = (await again.agent.get('/admin/api/keys?sort=id')).body.items;
+    expect(after).toEqual(before);
+    expect(after.map((k: { status: string }) => k.status)).toEqual(['active', 'invalid']);
+    const exported = await again.agent.get('/admin/api/keys/export?format=txt');
+    expect(exported.text.trim().split('\n')).toEqual([fakeKey(1), fakeKey(2)]);
+  });
+
+  it('no file in DATA_DIR holds a key in plaintext (database, WAL, sessions, secrets)', async () => {
+    const keys: Record<string, Partial<FakeKeyState>> = {};
+    for (let i = 0; i < 20; i++) keys[fakeKey(i)] = { behavior: i % 3 ? 'ok' : 'invalid' };
+    const ids = await setup(keys);
+    await admin.agent.patch(`/admin/api/keys/${ids[0]}`).set('X-CSRF-Token', admin.csrf).send({ note: 'hello' });
+    const job = await admin.agent.post('/admin/api/keys/check').set('X-CSRF-Token', admin.csrf).send({});
+    await waitForJob(admin, job.body.jobId);
+    const files = readdirSync(t.dataDir);
+    expect(files).toEqual(expect.arrayContaining(['siliconflow.db', 'siliconflow.db-wal', 'secrets.json']));
+    for (const file of files) {
+      const bytes = readFileSync(join(t.dataDir, file));
+      for (const key of Object.keys(keys)) {
+        expect(bytes.includes(Buffer.from(key.slice(3))), `${file} holds ${key.slice(0, 8)}…`).toBe(false);
+        expect(bytes.includes(Buffer.from(key.slice(7, 27))), `${file} holds a fragment`).toBe(false);
+      }
+    }
+  });
+});
