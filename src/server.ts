@@ -1,91 +1,22 @@
 import dotenv from 'dotenv';
-import type { Server } from 'node:http';
 import { join } from 'node:path';
-import { createApp } from './app.js';
-import { ConfigError, loadConfig, type Config } from './config/env.js';
+import { ConfigError, loadConfig } from './config/env.js';
 import { createContext, type AppContext } from './context.js';
-import { startScheduledJobs } from './jobs/scheduled-jobs.js';
 import { projectRoot } from './paths.js';
+import { runServer } from './server-runtime.js';
 
-const SHUTDOWN_GRACE_MS = 10_000;
-
+/** The only place that reads process.env and listens. A bad setting exits at once with one line. */
 function main() {
   dotenv.config({ path: join(projectRoot, '.env'), quiet: true });
   let ctx: AppContext;
   try {
     ctx = createContext(loadConfig(process.env));
   } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(`Configuration error: ${err.message}`);
-      process.exit(1);
-    }
-    throw err;
-  }
-  const server = createApp(ctx).listen(ctx.config.port, ctx.config.host);
-  server.on('error', (err: NodeJS.ErrnoException) => {
-    console.error(
-      err.code === 'EADDRINUSE'
-        ? `Port ${ctx.config.port} is already in use: stop the other program or set PORT.`
-        : `Cannot listen on ${ctx.config.host}:${ctx.config.port}: ${err.message}`,
-    );
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(`Configuration error: ${err.message}`);
     process.exit(1);
-  });
-  server.on('listening', () => printBanner(ctx, server));
-  const jobs = startScheduledJobs(ctx);
-
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    ctx.logger.info({ signal }, 'shutting down');
-    jobs.stop();
-    // Stop accepting, let in-flight requests finish, then close the database.
-    server.close(() => {
-      ctx.db.close();
-      process.exit(0);
-    });
-    server.closeIdleConnections();
-    setTimeout(() => {
-      ctx.logger.warn('in-flight requests did not finish in time; exiting');
-      ctx.db.close();
-      process.exit(0);
-    }, SHUTDOWN_GRACE_MS).unref();
-  };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-}
-
-function printBanner(ctx: AppContext, server: Server) {
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : ctx.config.port;
-  const base = `http://${displayHost(ctx.config)}:${port}`;
-  const lines = [
-    '',
-    'SiliconFlow API Management is running / 服务已启动',
-    `  User page  用户页面:   ${base}/`,
-    `  Admin      管理后台:   ${base}/admin`,
-    `  API base   接口地址:   ${base}/v1`,
-    `  Data       数据目录:   ${ctx.config.dataDir}`,
-  ];
-  if (ctx.generatedAccessKey) {
-    lines.push(
-      '',
-      `  Access key 访问密钥 (generated, shown once / 已生成，仅显示这一次): ${ctx.generatedAccessKey}`,
-      '  Clients use it as their API key for /v1. The admin can show or rotate it later.',
-    );
   }
-  if (ctx.adminAuth.mustChangePassword()) {
-    lines.push(
-      '',
-      `  ! The admin password is the default "admin": sign in at ${base}/admin and change it now.`,
-      '  ! 管理员密码仍是默认的 "admin"，请立即登录管理后台修改。',
-    );
-  }
-  console.log(lines.join('\n') + '\n');
-}
-
-function displayHost(config: Config): string {
-  return config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  runServer(ctx);
 }
 
 main();
