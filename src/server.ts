@@ -12,8 +12,9 @@ function main() {
   try {
     ctx = createContext(loadConfig(process.env));
   } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    console.error(`Configuration error: ${err.message}`);
+    // One line, no stack: a bad setting, an unreadable data folder, a database from a newer version.
+    console.error(err instanceof ConfigError ? `Configuration error: ${err.message}` : `Cannot start: ${(err as Error).message}`);
+    if (process.env.LOG_LEVEL === 'debug' || process.env.LOG_LEVEL === 'trace') console.error(err);
     process.exit(1);
   }
   runServer(ctx);

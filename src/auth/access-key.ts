@@ -52,6 +52,12 @@ export class AccessKeyService {
     return fresh;
   }
 
+  /** Drops the admin's rotated key: AUTH_API_KEY (or the generated key) is in force again. */
+  reset(): void {
+    this.state.delete(ROTATED);
+    this.init();
+  }
+
   private use(key: string, source: AccessKeySource) {
     this.value = key;
     this.source = source;

@@ -38,6 +38,11 @@ export class AdminAuth {
     this.state.set(HASH_STATE, await hashPassword(next));
   }
 
+  /** Forgets the stored password, so ADMIN_PASSWORD is in force again (scripts/reset-admin-password). */
+  resetPassword(): void {
+    this.state.delete(HASH_STATE);
+  }
+
   private storedHash(): string | undefined {
     const value = this.state.get(HASH_STATE);
     return value === undefined ? undefined : value.toString();

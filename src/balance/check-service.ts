@@ -5,6 +5,7 @@ import { toKeyView, type CheckResult, type KeyRow, type KeyView, type PublicStat
 import type { Logger } from '../logger.js';
 import { redactSecrets } from '../redact.js';
 import type { SettingsService } from '../settings/settings-service.js';
+import { CheckLimiter } from './check-limiter.js';
 import { classifyModels, classifyUserInfo } from './classify.js';
 import type { SiliconFlowClient } from './siliconflow-client.js';
 
@@ -15,6 +16,7 @@ import type { SiliconFlowClient } from './siliconflow-client.js';
 export class CheckService {
   /** The running check of the whole pool (admin's "check all" or the schedule): never two at once. */
   private fullRun: Job | null = null;
+  private readonly limiter: CheckLimiter;
 
   constructor(
     private readonly keys: KeyService,
@@ -23,7 +25,12 @@ export class CheckService {
     private readonly jobs: JobRegistry,
     private readonly settings: SettingsService,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.limiter = new CheckLimiter(() => {
+      const { checkConcurrency, checkIntervalMs } = settings.get();
+      return { concurrency: checkConcurrency, intervalMs: checkIntervalMs };
+    });
+  }
 
   async checkOne(id: number): Promise<KeyView> {
     await this.check(this.keys.row(id));
@@ -60,19 +67,20 @@ export class CheckService {
   }
 
   private async run(job: Job, rows: KeyRow[]): Promise<void> {
-    const { checkConcurrency, checkIntervalMs } = this.settings.get();
-    const pace = pacer(checkIntervalMs);
-    let next = 0;
-    const worker = async () => {
-      while (next < rows.length) {
-        const row = rows[next++]!;
-        await pace();
-        const result = await this.check(row);
-        job.step(row.enabled ? result.status : 'disabled', result.status !== 'error');
-      }
-    };
     try {
-      await Promise.all(Array.from({ length: Math.min(checkConcurrency, rows.length) }, worker));
+      await Promise.all(
+        rows.map(async (row) => {
+          const status = await this.check(row).then(
+            (result) => result.status,
+            (err: unknown) => {
+              // One broken row (say, undecryptable) must not stop the others.
+              this.logger.error({ err, keyId: row.id }, 'key check crashed');
+              return 'error' as const;
+            },
+          );
+          job.step(row.enabled ? status : 'disabled', status !== 'error');
+        }),
+      );
       job.finish();
       this.logger.info({ job: job.progress }, 'key check finished');
     } catch (err) {
@@ -81,8 +89,12 @@ export class CheckService {
     }
   }
 
-  /** One key: user/info first, GET /v1/models when that endpoint is retired. */
-  private async check(row: KeyRow): Promise<CheckResult> {
+  /** One key: user/info first, GET /v1/models when that endpoint is retired. Waits for a slot of the shared limiter. */
+  private check(row: KeyRow): Promise<CheckResult> {
+    return this.limiter.run(() => this.checkNow(row));
+  }
+
+  private async checkNow(row: KeyRow): Promise<CheckResult> {
     const key = this.keys.reveal(row);
     let result = classifyUserInfo(await this.client.userInfo(key));
     if (result === 'fallback') result = classifyModels(await this.client.models(key));
@@ -93,15 +105,4 @@ export class CheckService {
     }
     return safe;
   }
-}
-
-/** Spaces out the start of each check by `intervalMs`, across all workers (SILICONFLOW.md: pace checks). */
-function pacer(intervalMs: number): () => Promise<void> {
-  let nextAt = 0;
-  return () => {
-    const now = Date.now();
-    const wait = Math.max(0, nextAt - now);
-    nextAt = Math.max(now, nextAt) + intervalMs;
-    return wait > 0 ? new Promise((resolve) => setTimeout(resolve, wait)) : Promise.resolve();
-  };
 }

@@ -25,17 +25,19 @@ export function loadSecrets(config: Config): Secrets {
   mkdirSync(config.dataDir, { recursive: true });
   const file = join(config.dataDir, FILE_NAME);
   const stored = readStored(file);
-  const next = {
-    sessionSecret: stored.sessionSecret ?? randomBytes(32).toString('hex'),
-    encryptionKey: stored.encryptionKey ?? randomBytes(32).toString('hex'),
+  // Generate only what neither the environment nor the file provides; never store a value the environment gives.
+  const missing = {
+    sessionSecret: config.sessionSecret || stored.sessionSecret ? undefined : randomBytes(32).toString('hex'),
+    encryptionKey: config.encryptionKey || stored.encryptionKey ? undefined : randomBytes(32).toString('hex'),
   };
-  if (next.sessionSecret !== stored.sessionSecret || next.encryptionKey !== stored.encryptionKey) {
+  if (missing.sessionSecret || missing.encryptionKey) {
+    const next = { ...stored, ...Object.fromEntries(Object.entries(missing).filter(([, v]) => v)) };
     writeFileSync(file, JSON.stringify(next, null, 2) + '\n', { mode: 0o600 });
     chmodSync(file, 0o600);
   }
   return {
-    sessionSecret: config.sessionSecret ?? next.sessionSecret,
-    encryptionKey: parseEncryptionKey(config.encryptionKey ?? next.encryptionKey),
+    sessionSecret: config.sessionSecret ?? stored.sessionSecret ?? missing.sessionSecret!,
+    encryptionKey: parseEncryptionKey(config.encryptionKey ?? stored.encryptionKey ?? missing.encryptionKey!),
   };
 }
 

@@ -19,6 +19,7 @@ export class SqliteSessionStore extends session.Store {
       touch: db.prepare<[number, string]>('UPDATE sessions SET expires = ? WHERE sid = ?'),
       destroy: db.prepare<[string]>('DELETE FROM sessions WHERE sid = ?'),
       destroyOthers: db.prepare<[string]>('DELETE FROM sessions WHERE sid != ?'),
+      clear: db.prepare('DELETE FROM sessions'),
       prune: db.prepare<[number]>('DELETE FROM sessions WHERE expires <= ?'),
     };
   }
@@ -40,6 +41,10 @@ export class SqliteSessionStore extends session.Store {
 
   override destroy(sid: string, callback?: (err?: unknown) => void): void {
     this.run(callback, () => void this.stmts.destroy.run(sid));
+  }
+
+  override clear(callback?: (err?: unknown) => void): void {
+    this.run(callback, () => void this.stmts.clear.run());
   }
 
   /** Signs out every other browser, e.g. after a password change. */

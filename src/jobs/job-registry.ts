@@ -9,9 +9,9 @@ export type JobProgress = {
   state: JobState;
   total: number;
   done: number;
-  /** Checks that got an answer from SiliconFlow. */
+  /** Checks that settled the key's status: active, exhausted or invalid. */
   ok: number;
-  /** Checks that could not be completed (network or upstream trouble). */
+  /** Checks that ended in `error`: no answer, a timeout, rate limiting or upstream trouble. */
   failed: number;
   /** How many keys ended in each status. */
   byStatus: Record<string, number>;

@@ -2,6 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/database.js';
 import type { CheckResult, KeyFilter, KeyRow, KeySort, KeyStatus, PublicStatus } from './key-types.js';
 
+export type BalanceTotals = { gift: number; charge: number; total: number; usable: number; known: number; unknown: number };
 export type NewKeyRow = { cipher: Buffer; hash: string; masked: string };
 
 const SORT_COLUMNS: Record<string, string> = {
@@ -111,14 +112,18 @@ export class KeyStore {
     ).all() as { status: PublicStatus; count: number }[];
   }
 
-  /** Sums over keys whose balance is known, and how many are unknown. */
-  balanceTotals(): { gift: number; charge: number; total: number; known: number; unknown: number } {
+  /**
+   * Sums over keys whose balance is known, and how many are unknown. `usable` counts only money the
+   * pool can spend now: enabled keys whose last check found them active.
+   */
+  balanceTotals(): BalanceTotals {
     return this.stmt(
       `SELECT COALESCE(SUM(gift_balance), 0) AS gift, COALESCE(SUM(charge_balance), 0) AS charge,
               COALESCE(SUM(total_balance), 0) AS total,
+              COALESCE(SUM(CASE WHEN enabled = 1 AND status = 'active' THEN total_balance END), 0) AS usable,
               COUNT(total_balance) AS known, COUNT(*) - COUNT(total_balance) AS unknown
        FROM keys`,
-    ).get() as { gift: number; charge: number; total: number; known: number; unknown: number };
+    ).get() as BalanceTotals;
   }
 
   private stmt(sql: string) {

@@ -15,10 +15,12 @@ export class StatsService {
     return {
       keys: { total, byStatus },
       // Sums over the keys whose balance is known; `unknownBalanceKeys` counts the rest (retired endpoint).
+      // `usable` is the part on enabled, active keys: what the pool can actually spend.
       balance: {
         gift: round(b.gift),
         charge: round(b.charge),
         total: round(b.total),
+        usable: round(b.usable),
         knownBalanceKeys: b.known,
         unknownBalanceKeys: b.unknown,
       },

@@ -224,6 +224,23 @@ describe('check jobs', () => {
   });
 });
 
+describe('pool stats after checks', () => {
+  it('sums known balances; usable counts only enabled, active keys', async () => {
+    const ids = await setup({
+      [fakeKey(1)]: { balance: '1.25', chargeBalance: '10.00' },
+      [fakeKey(2)]: { balance: '2.00' },
+      [fakeKey(3)]: { behavior: 'exhausted', balance: '-0.01' },
+      [fakeKey(4)]: { behavior: 'overloaded' },
+    });
+    const job = await admin.agent.post('/admin/api/keys/check').set('X-CSRF-Token', admin.csrf).send({});
+    await waitForJob(admin, job.body.jobId);
+    await admin.agent.patch(`/admin/api/keys/${ids[1]}`).set('X-CSRF-Token', admin.csrf).send({ enabled: false });
+    const stats = (await admin.agent.get('/admin/api/stats')).body;
+    expect(stats.keys.byStatus).toEqual({ active: 1, exhausted: 1, invalid: 0, cooling: 0, error: 1, disabled: 1 });
+    expect(stats.balance).toEqual({ gift: 3.24, charge: 10, total: 13.24, usable: 11.25, knownBalanceKeys: 3, unknownBalanceKeys: 1 });
+  });
+});
+
 describe('persistence', () => {
   it('a restart keeps keys, statuses and balances', async () => {
     const ids = await setup({ [fakeKey(1)]: { balance: '1.50' }, [fakeKey(2)]: { behavior: 'invalid' } });

@@ -210,6 +210,6 @@ describe('GET /admin/api/stats', () => {
     const res = await admin.agent.get('/admin/api/stats');
     expect(res.status).toBe(200);
     expect(res.body.keys).toEqual({ total: 2, byStatus: { active: 1, exhausted: 0, invalid: 0, cooling: 0, error: 0, disabled: 1 } });
-    expect(res.body.balance).toEqual({ gift: 0, charge: 0, total: 0, knownBalanceKeys: 0, unknownBalanceKeys: 2 });
+    expect(res.body.balance).toEqual({ gift: 0, charge: 0, total: 0, usable: 0, knownBalanceKeys: 0, unknownBalanceKeys: 2 });
   });
 });

@@ -5,6 +5,13 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../src/paths.js';
 
+function runScript(script: string, env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: projectRoot, env: { PATH: process.env.PATH ?? '', ...env } });
+  let stdout = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  return new Promise<{ code: number | null; stdout: string }>((resolve) => child.on('exit', (code) => resolve({ code, stdout })));
+}
+
 /** The real entry point, as `npm start` runs it (through tsx here, so no build is needed). */
 function startServer(env: Record<string, string>) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
@@ -85,5 +92,30 @@ describe('the server process', () => {
     children.push(second.child);
     expect(await second.exited).toBe(1);
     expect(second.output().stderr).toMatch(/^Configuration error: ENCRYPTION_KEY does not match/);
+  });
+
+  it('reset-admin-password brings ADMIN_PASSWORD back after a forgotten password, and signs everyone out', async () => {
+    const dataDir = tempDir();
+    const server = startServer({ DATA_DIR: dataDir });
+    children.push(server.child);
+    const base = await server.started();
+    const login = (password: string) =>
+      fetch(`${base}/admin/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) });
+    const signedIn = await login('admin');
+    const { csrfToken } = (await signedIn.json()) as { csrfToken: string };
+    const cookie = signedIn.headers.get('set-cookie')!.split(';')[0]!;
+    const changed = await fetch(`${base}/admin/api/password`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken, cookie },
+      body: JSON.stringify({ current: 'admin', next: 'forgotten-password' }),
+    });
+    expect(changed.status).toBe(200);
+    expect((await login('admin')).status).toBe(401);
+
+    const reset = await runScript('scripts/reset-admin-password.ts', { DATA_DIR: dataDir });
+    expect(reset.code).toBe(0);
+    expect(reset.stdout).toMatch(/ADMIN_PASSWORD again/);
+    expect((await login('admin')).status).toBe(200);
+    expect((await fetch(`${base}/admin/api/session`, { headers: { cookie } })).status).toBe(401);
   });
 });

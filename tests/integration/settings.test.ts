@@ -121,6 +121,15 @@ describe('the /v1 access key', () => {
     expect(restarted.ctx.accessKey.current()).toEqual({ key: res.body.key, source: 'admin' });
   });
 
+  it('DELETE hands the key back to AUTH_API_KEY after a rotation', async () => {
+    const env = t.restart({ AUTH_API_KEY: 'my-own-access-key-123' });
+    const a = await signIn(env.app);
+    await a.agent.post('/admin/api/access-key/rotate').set('X-CSRF-Token', a.csrf);
+    const res = await a.agent.delete('/admin/api/access-key').set('X-CSRF-Token', a.csrf);
+    expect(res.body).toEqual({ key: 'my-own-access-key-123', source: 'environment' });
+    expect(t.restart({ AUTH_API_KEY: 'my-own-access-key-123' }).ctx.accessKey.current().source).toBe('environment');
+  });
+
   it('is for the admin only', async () => {
     const res = await request(t.app).get('/admin/api/access-key');
     expect(res.status).toBe(401);

@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KeyCipher, maskKey } from '../../src/crypto/key-cipher.js';
-import { parseEncryptionKey } from '../../src/config/secrets.js';
+import { loadConfig } from '../../src/config/env.js';
+import { loadSecrets, parseEncryptionKey } from '../../src/config/secrets.js';
 
 const key = 'sk-' + 'q'.repeat(48);
 
@@ -42,5 +46,26 @@ describe('parseEncryptionKey', () => {
     expect(parseEncryptionKey(bytes.toString('hex')).equals(bytes)).toBe(true);
     expect(parseEncryptionKey(bytes.toString('base64')).equals(bytes)).toBe(true);
     expect(() => parseEncryptionKey('too-short')).toThrow(/ENCRYPTION_KEY must be 32 bytes/);
+  });
+});
+
+describe('loadSecrets', () => {
+  it('generates missing secrets into DATA_DIR/secrets.json (mode 0600) and never stores one the environment gives', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sfm-secrets-'));
+    try {
+      const envKey = randomBytes(32).toString('hex');
+      const first = loadSecrets(loadConfig({ DATA_DIR: dir, ENCRYPTION_KEY: envKey }));
+      expect(first.encryptionKey.toString('hex')).toBe(envKey);
+      const file = join(dir, 'secrets.json');
+      const stored = JSON.parse(readFileSync(file, 'utf8'));
+      expect(stored).toEqual({ sessionSecret: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      const second = loadSecrets(loadConfig({ DATA_DIR: dir }));
+      expect(second.sessionSecret).toBe(first.sessionSecret);
+      expect(JSON.parse(readFileSync(file, 'utf8')).encryptionKey).toMatch(/^[0-9a-f]{64}$/);
+      expect(loadSecrets(loadConfig({ DATA_DIR: dir })).encryptionKey.equals(second.encryptionKey)).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

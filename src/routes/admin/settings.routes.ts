@@ -38,5 +38,11 @@ export function settingsRoutes(ctx: AppContext): Router {
     res.set('Cache-Control', 'no-store').json(accessKey.current());
   });
 
+  router.delete('/access-key', adminOnly, (_req, res) => {
+    accessKey.reset();
+    logger.info('access key handed back to AUTH_API_KEY / the generated key');
+    res.set('Cache-Control', 'no-store').json(accessKey.current());
+  });
+
   return router;
 }
