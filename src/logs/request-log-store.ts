@@ -1,0 +1,185 @@
+import type { Statement } from 'better-sqlite3';
+import type { Db } from '../db/database.js';
+import type { RequestLogEntry } from './request-log-types.js';
+
+export const STATUS_CLASSES = ['2xx', '4xx', '5xx', 'error'] as const;
+/** An exact status, a class, or `error` (any status >= 400). */
+export type StatusFilter = number | (typeof STATUS_CLASSES)[number];
+
+export type RequestLogQuery = {
+  page: number;
+  pageSize: number;
+  model?: string;
+  status?: StatusFilter;
+  keyId?: number;
+  /** ms since epoch: only rows with time >= since */
+  since?: number;
+};
+
+/** One logged request as the admin API shows it. */
+export type RequestLogView = {
+  id: number;
+  time: string;
+  method: string;
+  path: string;
+  model: string | null;
+  stream: boolean;
+  status: number;
+  keyId: number | null;
+  attempts: number;
+  firstByteMs: number | null;
+  totalMs: number;
+  promptTokens: number | null;
+  completionTokens: number | null;
+  totalTokens: number | null;
+  errorClass: string | null;
+};
+
+export type RequestLogPage = { items: RequestLogView[]; total: number; page: number; pageSize: number };
+
+export type RequestLogSummary = {
+  requests: number;
+  succeeded: number;
+  /** 0..1 rounded to 4 decimals; null when there were no requests */
+  successRate: number | null;
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+};
+
+type Row = {
+  id: number;
+  time: number;
+  method: string;
+  path: string;
+  model: string | null;
+  stream: number;
+  status: number;
+  key_id: number | null;
+  attempts: number;
+  first_byte_ms: number | null;
+  total_ms: number;
+  prompt_tokens: number | null;
+  completion_tokens: number | null;
+  total_tokens: number | null;
+  error_class: string | null;
+};
+
+const STATUS_CLAUSES: Record<(typeof STATUS_CLASSES)[number], string> = {
+  '2xx': 'status BETWEEN 200 AND 299',
+  '4xx': 'status BETWEEN 400 AND 499',
+  '5xx': 'status BETWEEN 500 AND 599',
+  error: 'status >= 400',
+};
+
+/** Plain SQL over `request_logs`: written in batches by RequestLogWriter, read by the admin API. */
+export class RequestLogStore {
+  private readonly cache = new Map<string, Statement<unknown[]>>();
+  private readonly insert: Statement<unknown[]>;
+  private readonly summaryStmt: Statement<unknown[]>;
+  private readonly deleteStmt: Statement<unknown[]>;
+
+  constructor(private readonly db: Db) {
+    this.insert = db.prepare<unknown[]>(
+      `INSERT INTO request_logs (time, method, path, model, stream, status, key_id, attempts, first_byte_ms,
+         total_ms, prompt_tokens, completion_tokens, total_tokens, error_class)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.summaryStmt = db.prepare<unknown[]>(
+      `SELECT COUNT(*) AS requests, COALESCE(SUM(status < 400), 0) AS succeeded,
+              COALESCE(SUM(prompt_tokens), 0) AS promptTokens,
+              COALESCE(SUM(completion_tokens), 0) AS completionTokens,
+              COALESCE(SUM(total_tokens), 0) AS totalTokens
+       FROM request_logs WHERE time >= ?`,
+    );
+    this.deleteStmt = db.prepare<unknown[]>('DELETE FROM request_logs WHERE time < ?');
+  }
+
+  insertMany(entries: RequestLogEntry[]): void {
+    this.db.transaction(() => {
+      for (const e of entries) {
+        this.insert.run(
+          e.time, e.method, e.path, e.model, Number(e.stream), e.status, e.keyId, e.attempts,
+          e.firstByteMs, e.totalMs, e.promptTokens, e.completionTokens, e.totalTokens, e.errorClass,
+        );
+      }
+    })();
+  }
+
+  /** Newest first. */
+  list(query: RequestLogQuery): RequestLogPage {
+    const { where, params } = whereClause(query);
+    const rows = this.stmt(`SELECT * FROM request_logs ${where} ORDER BY time DESC, id DESC LIMIT ? OFFSET ?`).all(
+      ...params,
+      query.pageSize,
+      (query.page - 1) * query.pageSize,
+    ) as Row[];
+    const { total } = this.stmt(`SELECT COUNT(*) AS total FROM request_logs ${where}`).get(...params) as { total: number };
+    return { items: rows.map(toView), total, page: query.page, pageSize: query.pageSize };
+  }
+
+  /** Totals over requests that arrived at or after sinceMs; success means the client got a status below 400. */
+  summary(sinceMs: number): RequestLogSummary {
+    const s = this.summaryStmt.get(sinceMs) as Omit<RequestLogSummary, 'successRate'>;
+    const successRate = s.requests ? Math.round((s.succeeded / s.requests) * 10_000) / 10_000 : null;
+    return { ...s, successRate };
+  }
+
+  /** Retention: the only delete. Returns the number of rows removed. */
+  deleteOlderThan(cutoffMs: number): number {
+    return this.deleteStmt.run(cutoffMs).changes;
+  }
+
+  private stmt(sql: string) {
+    let stmt = this.cache.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare<unknown[]>(sql);
+      this.cache.set(sql, stmt);
+    }
+    return stmt;
+  }
+}
+
+function whereClause(query: RequestLogQuery) {
+  const clauses: string[] = [];
+  const params: unknown[] = [];
+  if (query.model !== undefined) {
+    clauses.push('model = ?');
+    params.push(query.model);
+  }
+  if (typeof query.status === 'number') {
+    clauses.push('status = ?');
+    params.push(query.status);
+  } else if (query.status !== undefined) {
+    clauses.push(STATUS_CLAUSES[query.status]);
+  }
+  if (query.keyId !== undefined) {
+    clauses.push('key_id = ?');
+    params.push(query.keyId);
+  }
+  if (query.since !== undefined) {
+    clauses.push('time >= ?');
+    params.push(query.since);
+  }
+  return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+}
+
+function toView(r: Row): RequestLogView {
+  return {
+    id: r.id,
+    time: new Date(r.time).toISOString(),
+    method: r.method,
+    path: r.path,
+    model: r.model,
+    stream: r.stream === 1,
+    status: r.status,
+    keyId: r.key_id,
+    attempts: r.attempts,
+    firstByteMs: r.first_byte_ms,
+    totalMs: r.total_ms,
+    promptTokens: r.prompt_tokens,
+    completionTokens: r.completion_tokens,
+    totalTokens: r.total_tokens,
+    errorClass: r.error_class,
+  };
+}

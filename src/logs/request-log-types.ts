@@ -1,0 +1,24 @@
+/** What the /v1 proxy records about one client request. Never the key itself. */
+export type RequestLogEntry = {
+  /** ms since epoch, when the request arrived */
+  time: number;
+  method: string;
+  /** Without the query string. */
+  path: string;
+  model: string | null;
+  stream: boolean;
+  /** The status the client got. */
+  status: number;
+  /** The pool key that served (or last failed) the request. */
+  keyId: number | null;
+  /** Upstream calls made for this request. */
+  attempts: number;
+  /** ms from arrival until the first response byte went to the client. */
+  firstByteMs: number | null;
+  totalMs: number;
+  promptTokens: number | null;
+  completionTokens: number | null;
+  totalTokens: number | null;
+  /** null on success; else a short class such as "no-usable-key", "upstream-timeout", "client-aborted", "upstream-4xx". */
+  errorClass: string | null;
+};

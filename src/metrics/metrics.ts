@@ -1,0 +1,85 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+const PREFIX = 'sfm_';
+
+let processRegistry: Registry | undefined;
+
+/**
+ * The default Node metrics (CPU, memory, event-loop lag, GC), collected once per process.
+ * Each collectDefaultMetrics() call enables a perf_hooks event-loop-delay monitor (sampling every
+ * 10 ms) and a GC PerformanceObserver that prom-client never disables: calling it per instance
+ * would leak both for every app a test builds. They are process-wide facts anyway, so every
+ * ProxyMetrics registry shares these metric objects.
+ */
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry, prefix: PREFIX });
+  }
+  return processRegistry;
+}
+
+/** Upstream calls take from milliseconds (an error) to minutes (a long generation). */
+const LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
+
+/** Prometheus metrics for the /v1 proxy, in a registry of its own (never prom-client's global one). */
+export class ProxyMetrics {
+  private readonly registry: Registry;
+  private readonly requests: Counter<'status'>;
+  private readonly attempts: Counter<'outcome'>;
+  private readonly latency: Histogram;
+
+  /** keyCounts is called at each scrape: pool keys per status. */
+  constructor(keyCounts: () => Record<string, number>) {
+    const own = new Registry();
+    const registers = [own];
+    this.requests = new Counter({
+      name: `${PREFIX}requests_total`,
+      help: 'Client requests to /v1, by the HTTP status the client got.',
+      labelNames: ['status'],
+      registers,
+    });
+    this.attempts = new Counter({
+      name: `${PREFIX}upstream_attempts_total`,
+      help: 'Calls to SiliconFlow, by outcome.',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.latency = new Histogram({
+      name: `${PREFIX}upstream_latency_seconds`,
+      help: 'Time from sending a request to SiliconFlow until its response headers arrived.',
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    new Gauge({
+      name: `${PREFIX}keys`,
+      help: 'Pool keys by status.',
+      labelNames: ['status'],
+      registers,
+      collect() {
+        // Reset first so a status no key has any more disappears instead of keeping its old count.
+        this.reset();
+        for (const [status, count] of Object.entries(keyCounts())) this.set({ status }, count);
+      },
+    });
+    this.registry = Registry.merge([own, processMetrics()]);
+  }
+
+  requestFinished(status: number): void {
+    this.requests.inc({ status: String(status) });
+  }
+
+  /** latencyMs is null when SiliconFlow never answered (timeout, connection error). */
+  attempt(outcome: string, latencyMs: number | null): void {
+    this.attempts.inc({ outcome });
+    if (latencyMs !== null) this.latency.observe(latencyMs / 1000);
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+}

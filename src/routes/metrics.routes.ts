@@ -1,0 +1,31 @@
+import { Router, type RequestHandler } from 'express';
+import { presentedToken } from '../auth/access-token.js';
+import { HttpError } from '../http-error.js';
+import type { ProxyMetrics } from '../metrics/metrics.js';
+
+/**
+ * GET /metrics for Prometheus: a scraper sends the access key (Bearer or x-api-key), a person
+ * signed in to the admin pages needs nothing more. The session middleware may not run before this
+ * router, so req.session can be undefined at run time whatever its type says.
+ */
+export function metricsRoutes(metrics: ProxyMetrics, isAccessKey: (token: string) => boolean): Router {
+  const router = Router();
+
+  const scraperOrAdmin: RequestHandler = (req, _res, next) => {
+    if (req.session?.admin) return next();
+    const token = presentedToken(req.headers);
+    if (token && isAccessKey(token)) return next();
+    throw new HttpError(
+      401,
+      'not-authorized',
+      'Send the access key (Authorization: Bearer … or x-api-key) or sign in as the admin to read metrics.',
+    );
+  };
+
+  router.get('/metrics', scraperOrAdmin, async (_req, res) => {
+    const body = await metrics.render();
+    res.set('Content-Type', metrics.contentType).send(body);
+  });
+
+  return router;
+}
