@@ -5,7 +5,9 @@ import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
 import { publicDir, viewsDir } from './paths.js';
 import { adminApi } from './routes/admin/index.js';
 import { healthRoutes } from './routes/health.routes.js';
+import { metricsRoutes } from './routes/metrics.routes.js';
 import { pageRoutes } from './routes/pages.routes.js';
+import { isProxyPath } from './proxy/proxy-handler.js';
 
 /** Builds the app without listening: server.ts listens, tests hand it to supertest. */
 export function createApp(ctx: AppContext): express.Express {
@@ -15,9 +17,14 @@ export function createApp(ctx: AppContext): express.Express {
   app.set('view engine', 'ejs');
   app.set('views', viewsDir);
 
+  // The /v1 proxy comes first: before any body parser (it forwards the bytes received) and before routing.
+  app.use((req, res, next) => (isProxyPath(req.url) ? ctx.proxy(req, res) : next()));
   app.use(healthRoutes(ctx));
+
   app.use(express.static(publicDir, { index: false }));
-  app.use('/admin/api', sessionMiddleware(ctx), adminApi(ctx));
+  app.use(sessionMiddleware(ctx));
+  app.use(metricsRoutes(ctx.metrics, (token) => ctx.accessKey.matches(token)));
+  app.use('/admin/api', adminApi(ctx));
   app.use(pageRoutes(ctx));
   app.use(notFoundHandler());
   app.use(errorHandler(ctx.logger));

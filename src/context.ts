@@ -13,6 +13,14 @@ import { JobRegistry } from './jobs/job-registry.js';
 import { KeyService } from './keys/key-service.js';
 import { KeyStore } from './keys/key-store.js';
 import { createLogger, type Logger } from './logger.js';
+import { RequestLogStore } from './logs/request-log-store.js';
+import { RequestLogWriter } from './logs/request-log-writer.js';
+import { ProxyMetrics } from './metrics/metrics.js';
+import { PoolBackoff } from './proxy/backoff.js';
+import { KeyPool } from './proxy/pool/key-pool.js';
+import { PoolSync } from './proxy/pool/pool-sync.js';
+import { createProxyHandler } from './proxy/proxy-handler.js';
+import { UpstreamClient } from './proxy/upstream-client.js';
 import { SettingsService } from './settings/settings-service.js';
 import { StatsService } from './stats/stats-service.js';
 
@@ -32,6 +40,15 @@ export type AppContext = {
   checks: CheckService;
   jobs: JobRegistry;
   stats: StatsService;
+  pool: KeyPool;
+  requestLogs: RequestLogStore;
+  logWriter: RequestLogWriter;
+  metrics: ProxyMetrics;
+  proxy: ReturnType<typeof createProxyHandler>;
+  /** Writes what is buffered now: key states learned by the proxy, request logs. */
+  flush(): void;
+  /** Flushes, then closes connections and the database. */
+  close(): Promise<void>;
   /** Set when this start generated the access key: server.ts prints it once. */
   generatedAccessKey: string | undefined;
 };
@@ -51,6 +68,8 @@ export function createContext(config: Config, options: { logger?: Logger } = {})
   const keys = new KeyService(keyStore, cipher);
   const jobs = new JobRegistry();
   const client = new SiliconFlowClient(config.siliconflowBaseUrl, config.checkTimeoutMs);
+  const requestLogs = new RequestLogStore(db);
+  const proxy = createProxyStack(config, settings, keyStore, keys, accessKey, requestLogs, logger);
   return {
     config,
     logger,
@@ -63,9 +82,58 @@ export function createContext(config: Config, options: { logger?: Logger } = {})
     keys,
     checks: new CheckService(keys, keyStore, client, jobs, settings, logger),
     jobs,
-    stats: new StatsService(keyStore),
+    stats: new StatsService(keyStore, requestLogs),
+    requestLogs,
+    ...proxy,
     generatedAccessKey,
+    async close() {
+      await proxy.stop();
+      if (db.open) db.close();
+    },
   };
+}
+
+/** The /v1 proxy and what it keeps in memory: the key pool (kept in step with the store), logs, metrics. */
+function createProxyStack(
+  config: Config,
+  settings: SettingsService,
+  keyStore: KeyStore,
+  keys: KeyService,
+  accessKey: AccessKeyService,
+  requestLogs: RequestLogStore,
+  logger: Logger,
+) {
+  const sync = new PoolSync(keyStore, keys, logger);
+  const pool = new KeyPool(settings.get().keyStrategy, sync.listener);
+  sync.start(pool);
+  const upstream = new UpstreamClient(config.siliconflowBaseUrl, settings.get().connectTimeoutMs);
+  settings.on('change', (s, changed) => {
+    if (changed.includes('keyStrategy')) pool.useStrategy(s.keyStrategy);
+    if (changed.includes('connectTimeoutMs')) upstream.setConnectTimeout(s.connectTimeoutMs);
+  });
+  const logWriter = new RequestLogWriter(requestLogs, logger);
+  const metrics = new ProxyMetrics(() => pool.counts());
+  const proxy = createProxyHandler({
+    isAccessKey: (token) => accessKey.matches(token),
+    settings: () => settings.get(),
+    limits: config.proxy,
+    pool,
+    backoff: new PoolBackoff(),
+    upstream,
+    logs: logWriter,
+    metrics,
+    logger,
+  });
+  const flush = () => {
+    sync.flush();
+    logWriter.flush();
+  };
+  const stop = async () => {
+    sync.stop();
+    logWriter.close();
+    await upstream.close();
+  };
+  return { pool, logWriter, metrics, proxy, flush, stop };
 }
 
 const CHECK_STATE = 'encryption.check';

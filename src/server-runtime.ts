@@ -9,6 +9,7 @@ const SHUTDOWN_GRACE_MS = 10_000;
 /**
  * Listens, starts the scheduled jobs and shuts down gracefully on SIGINT/SIGTERM: stop accepting,
  * let in-flight requests finish, stop the jobs, close the database. Used by server.ts and the demo.
+ * Buffered writes (key states learned by the proxy, request logs) are flushed by ctx.close().
  */
 export function runServer(ctx: AppContext, options: { extraBanner?: string[]; onStop?: () => Promise<void> } = {}): Server {
   const server = createApp(ctx).listen(ctx.config.port, ctx.config.host);
@@ -31,7 +32,7 @@ export function runServer(ctx: AppContext, options: { extraBanner?: string[]; on
     jobs.stop();
     const finish = async () => {
       await options.onStop?.();
-      if (ctx.db.open) ctx.db.close();
+      await ctx.close();
       process.exit(0);
     };
     server.close(() => void finish());

@@ -1,5 +1,5 @@
 import type { Balances, CheckResult } from '../keys/key-types.js';
-import { describeAnswer, isInvalidKey, isOutOfBalance, type UpstreamAnswer } from './upstream-error.js';
+import { describeAnswer, isInvalidKey, isOutOfBalance, type UpstreamAnswer } from '../upstream/siliconflow-errors.js';
 
 /** What a call to SiliconFlow produced: an HTTP answer, or no answer at all. */
 export type CallOutcome = ({ kind: 'answer' } & UpstreamAnswer) | { kind: 'no-answer'; reason: string };

@@ -18,6 +18,39 @@ const int = (min: number, max: number, def: number) => {
   return z.preprocess(emptyToUndefined, z.coerce.number({ message }).int({ message }).min(min, { message }).max(max, { message }).default(def));
 };
 
+export const KEY_STRATEGIES = ['round-robin', 'random', 'balance-weighted', 'highest-balance', 'lowest-balance', 'least-used'] as const;
+export type KeyStrategy = (typeof KEY_STRATEGIES)[number];
+
+/**
+ * Models SiliconFlow serves free of charge: an exhausted (valid, zero-balance) key can still serve them,
+ * so they are sent to exhausted keys first and the funded keys' rate budgets are kept for paid models.
+ */
+export const DEFAULT_FREE_MODELS = [
+  'Qwen/Qwen3-8B',
+  'Qwen/Qwen2.5-7B-Instruct',
+  'Qwen/Qwen2.5-Coder-7B-Instruct',
+  'Qwen/Qwen2-7B-Instruct',
+  'THUDM/GLM-4-9B-0414',
+  'THUDM/glm-4-9b-chat',
+  'THUDM/GLM-Z1-9B-0414',
+  'internlm/internlm2_5-7b-chat',
+  'deepseek-ai/DeepSeek-R1-Distill-Qwen-7B',
+  'deepseek-ai/DeepSeek-R1-0528-Qwen3-8B',
+  'BAAI/bge-m3',
+  'BAAI/bge-large-zh-v1.5',
+  'BAAI/bge-large-en-v1.5',
+  'BAAI/bge-reranker-v2-m3',
+  'netease-youdao/bce-embedding-base_v1',
+  'netease-youdao/bce-reranker-base_v1',
+  'Kwai-Kolors/Kolors',
+  'FunAudioLLM/SenseVoiceSmall',
+];
+
+/** A comma- or newline-separated list of model ids. */
+export const modelList = z
+  .string()
+  .transform((v) => [...new Set(v.split(/[\s,]+/).filter(Boolean))]);
+
 export const cronExpression = z
   .string()
   .refine((v) => cron.validate(v), { message: 'must be a valid cron expression, e.g. "*/30 * * * *"' });
@@ -51,6 +84,21 @@ const envSchema = z.object({
   CHECK_CONCURRENCY: int(1, 64, 8),
   CHECK_INTERVAL_MS: int(0, 60_000, 100),
   CHECK_TIMEOUT_MS: int(1000, 120_000, 15_000),
+  KEY_STRATEGY: z.preprocess(
+    emptyToUndefined,
+    z.enum(KEY_STRATEGIES, { message: `must be one of ${KEY_STRATEGIES.join(', ')}` }).default('round-robin'),
+  ),
+  FREE_MODELS: z.preprocess(emptyToUndefined, modelList.optional()),
+  MAX_BODY_BYTES: int(1024, 1024 * 1024 * 1024, 50 * 1024 * 1024),
+  CONNECT_TIMEOUT_MS: int(100, 600_000, 10_000),
+  FIRST_BYTE_TIMEOUT_MS: int(100, 3_600_000, 120_000),
+  IDLE_TIMEOUT_MS: int(100, 3_600_000, 120_000),
+  MAX_KEY_TRIES: int(1, 1000, 10),
+  MAX_ATTEMPTS: int(1, 20, 3),
+  COOLDOWN_SECONDS: int(1, 86_400, 60),
+  POOL_BACKOFF_SECONDS: int(1, 86_400, 120),
+  ERROR_AFTER_FAILURES: int(1, 1000, 3),
+  LOG_RETENTION_DAYS: int(1, 3650, 30),
   TRUST_PROXY: z.preprocess(emptyToUndefined, z.string().default('loopback')),
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
@@ -75,9 +123,21 @@ export type Config = Readonly<{
   checkTimeoutMs: number;
   trustProxy: string;
   logLevel: string;
+  proxy: Readonly<ProxyLimits>;
   /** Initial values of the settings the admin can change at runtime (see settings-service). */
   runtime: Readonly<RuntimeDefaults>;
 }>;
+
+/** Proxy limits that only the environment sets (see .env.example). */
+export type ProxyLimits = {
+  maxBodyBytes: number;
+  maxKeyTries: number;
+  maxAttempts: number;
+  cooldownMs: number;
+  poolBackoffMs: number;
+  errorAfterFailures: number;
+  logRetentionDays: number;
+};
 
 export type RuntimeDefaults = {
   accessControl: AccessControl;
@@ -86,6 +146,11 @@ export type RuntimeDefaults = {
   balanceRefreshCron: string;
   checkConcurrency: number;
   checkIntervalMs: number;
+  keyStrategy: KeyStrategy;
+  freeModels: string[];
+  connectTimeoutMs: number;
+  firstByteTimeoutMs: number;
+  idleTimeoutMs: number;
 };
 
 /** Validates the environment once; a bad value throws ConfigError naming the variable and what is allowed. */
@@ -112,6 +177,15 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     checkTimeoutMs: e.CHECK_TIMEOUT_MS,
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
+    proxy: Object.freeze({
+      maxBodyBytes: e.MAX_BODY_BYTES,
+      maxKeyTries: e.MAX_KEY_TRIES,
+      maxAttempts: e.MAX_ATTEMPTS,
+      cooldownMs: e.COOLDOWN_SECONDS * 1000,
+      poolBackoffMs: e.POOL_BACKOFF_SECONDS * 1000,
+      errorAfterFailures: e.ERROR_AFTER_FAILURES,
+      logRetentionDays: e.LOG_RETENTION_DAYS,
+    }),
     runtime: Object.freeze({
       accessControl: e.ACCESS_CONTROL,
       guestPassword: e.GUEST_PASSWORD,
@@ -119,6 +193,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       balanceRefreshCron: e.BALANCE_REFRESH_CRON,
       checkConcurrency: e.CHECK_CONCURRENCY,
       checkIntervalMs: e.CHECK_INTERVAL_MS,
+      keyStrategy: e.KEY_STRATEGY,
+      freeModels: e.FREE_MODELS ?? DEFAULT_FREE_MODELS,
+      connectTimeoutMs: e.CONNECT_TIMEOUT_MS,
+      firstByteTimeoutMs: e.FIRST_BYTE_TIMEOUT_MS,
+      idleTimeoutMs: e.IDLE_TIMEOUT_MS,
     }),
   });
 }

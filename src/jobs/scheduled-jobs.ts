@@ -1,7 +1,8 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { AppContext } from '../context.js';
 
-const PRUNE_SESSIONS_MS = 60 * 60 * 1000;
+const HOUR_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * HOUR_MS;
 
 /** The background jobs, started by server.ts and stopped on shutdown. Each catches and logs its own errors. */
 export function startScheduledJobs(ctx: AppContext): { stop(): void } {
@@ -24,13 +25,19 @@ export function startScheduledJobs(ctx: AppContext): { stop(): void } {
   };
   settings.on('change', onChange);
 
-  const prune = setInterval(() => {
+  // Housekeeping, hourly and once at start: expired sessions, request logs past their retention.
+  const housekeeping = () => {
     try {
       sessionStore.prune();
+      const cutoff = Date.now() - ctx.config.proxy.logRetentionDays * DAY_MS;
+      const removed = ctx.requestLogs.deleteOlderThan(cutoff);
+      if (removed) logger.info({ removed }, 'request logs past retention removed');
     } catch (err) {
-      logger.error({ err }, 'session prune failed');
+      logger.error({ err }, 'housekeeping failed');
     }
-  }, PRUNE_SESSIONS_MS);
+  };
+  housekeeping();
+  const prune = setInterval(housekeeping, HOUR_MS);
   prune.unref();
 
   return {

@@ -1,8 +1,25 @@
 import type { Statement } from 'better-sqlite3';
+import { EventEmitter } from 'node:events';
 import type { Db } from '../db/database.js';
 import type { CheckResult, KeyFilter, KeyRow, KeySort, KeyStatus, PublicStatus } from './key-types.js';
 
 export type BalanceTotals = { gift: number; charge: number; total: number; usable: number; known: number; unknown: number };
+/** What the /v1 proxy writes back about a key (write-behind, in batches). Counters are deltas. */
+export type ProxyKeyUpdate = {
+  id: number;
+  status: KeyStatus;
+  coolingUntil: number | null;
+  lacksPaid: boolean;
+  usageDelta: number;
+  failureDelta: number;
+  lastUsedAt: number | null;
+  /** undefined = leave last_error as it is */
+  lastError?: string | null;
+};
+
+/** 'check': a fresh verdict on the key's status and balance; 'edit': anything else the admin did. */
+export type KeyChange = 'edit' | 'check';
+
 export type NewKeyRow = { cipher: Buffer; hash: string; masked: string };
 
 const SORT_COLUMNS: Record<string, string> = {
@@ -14,23 +31,34 @@ const SORT_COLUMNS: Record<string, string> = {
   id: 'id',
 };
 
-/** Plain SQL over the `keys` table. Dynamic filters are cached as prepared statements by their text. */
+/**
+ * Plain SQL over the `keys` table. Dynamic filters are cached as prepared statements by their text.
+ * Every admin-side write announces the ids it touched on `events`, so the proxy's in-memory pool
+ * follows along; the proxy's own write-behind (applyProxyUpdates) does not announce.
+ */
 export class KeyStore {
   private readonly cache = new Map<string, Statement<unknown[]>>();
+  readonly events = new EventEmitter<{ changed: [ids: number[], kind: KeyChange] }>();
 
   constructor(private readonly db: Db) {}
+
+  private changed(ids: number[], kind: KeyChange = 'edit'): void {
+    if (ids.length) this.events.emit('changed', ids, kind);
+  }
 
   /** Inserts new keys, skipping any whose hash is already stored. Returns the new ids. */
   insertMany(rows: NewKeyRow[], now = Date.now()): number[] {
     const insert = this.stmt(
       'INSERT INTO keys (key_cipher, key_hash, masked, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (key_hash) DO NOTHING',
     );
-    return this.db.transaction(() =>
+    const ids = this.db.transaction(() =>
       rows.flatMap((r) => {
         const info = insert.run(r.cipher, r.hash, r.masked, now);
         return info.changes ? [Number(info.lastInsertRowid)] : [];
       }),
     )();
+    this.changed(ids);
+    return ids;
   }
 
   get(id: number): KeyRow | undefined {
@@ -69,17 +97,22 @@ export class KeyStore {
     const info = this.stmt(
       'UPDATE keys SET enabled = COALESCE(?, enabled), note = COALESCE(?, note) WHERE id = ?',
     ).run(patch.enabled === undefined ? null : Number(patch.enabled), patch.note ?? null, id);
+    if (info.changes > 0) this.changed([id]);
     return info.changes > 0;
   }
 
   setEnabled(ids: number[], enabled: boolean): number {
     const stmt = this.stmt('UPDATE keys SET enabled = ? WHERE id = ?');
-    return this.db.transaction(() => ids.reduce((n, id) => n + stmt.run(Number(enabled), id).changes, 0))();
+    const count = this.db.transaction(() => ids.reduce((n, id) => n + stmt.run(Number(enabled), id).changes, 0))();
+    this.changed(ids);
+    return count;
   }
 
   delete(ids: number[]): number {
     const stmt = this.stmt('DELETE FROM keys WHERE id = ?');
-    return this.db.transaction(() => ids.reduce((n, id) => n + stmt.run(id).changes, 0))();
+    const count = this.db.transaction(() => ids.reduce((n, id) => n + stmt.run(id).changes, 0))();
+    this.changed(ids);
+    return count;
   }
 
   recordCheck(id: number, result: CheckResult, now = Date.now()): void {
@@ -89,7 +122,9 @@ export class KeyStore {
       `UPDATE keys SET status = ?, last_error = ?, last_checked_at = ?,
          gift_balance = CASE WHEN ? THEN gift_balance ELSE ? END,
          charge_balance = CASE WHEN ? THEN charge_balance ELSE ? END,
-         total_balance = CASE WHEN ? THEN total_balance ELSE ? END
+         total_balance = CASE WHEN ? THEN total_balance ELSE ? END,
+         cooling_until = NULL,
+         lacks_paid = CASE WHEN ? > 0 THEN 0 ELSE lacks_paid END
        WHERE id = ?`,
     ).run(
       result.status,
@@ -101,8 +136,27 @@ export class KeyStore {
       b?.charge ?? null,
       Number(keepBalances),
       b?.total ?? null,
+      b?.charge ?? 0,
       id,
     );
+    this.changed([id], 'check');
+  }
+
+  /** The proxy's write-behind: one transaction, counters added as deltas, no change event. */
+  applyProxyUpdates(updates: ProxyKeyUpdate[]): void {
+    const stmt = this.stmt(
+      `UPDATE keys SET status = ?, cooling_until = ?, lacks_paid = ?,
+         usage_count = usage_count + ?, failure_count = failure_count + ?,
+         last_used_at = COALESCE(?, last_used_at),
+         last_error = CASE WHEN ? THEN ? ELSE last_error END
+       WHERE id = ?`,
+    );
+    this.db.transaction(() => {
+      for (const u of updates) {
+        const setError = u.lastError !== undefined;
+        stmt.run(u.status, u.coolingUntil, Number(u.lacksPaid), u.usageDelta, u.failureDelta, u.lastUsedAt, Number(setError), u.lastError ?? null, u.id);
+      }
+    })();
   }
 
   countsByStatus(): { status: PublicStatus; count: number }[] {

@@ -23,6 +23,8 @@ export type KeyRow = {
   usage_count: number;
   failure_count: number;
   last_used_at: number | null;
+  cooling_until: number | null;
+  lacks_paid: 0 | 1;
 };
 
 /** A key as every list and API answer shows it: never the full key. */

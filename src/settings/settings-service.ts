@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { z } from 'zod';
-import { ACCESS_CONTROL_MODES, cronExpression, type RuntimeDefaults } from '../config/env.js';
+import { ACCESS_CONTROL_MODES, KEY_STRATEGIES, cronExpression, type RuntimeDefaults } from '../config/env.js';
 import type { KeyCipher } from '../crypto/key-cipher.js';
 import type { Db } from '../db/database.js';
 import { HttpError } from '../http-error.js';
@@ -19,6 +19,11 @@ export const settingSchemas = {
   balanceRefreshCron: cronExpression,
   checkConcurrency: z.number().int().min(1).max(64),
   checkIntervalMs: z.number().int().min(0).max(60_000),
+  keyStrategy: z.enum(KEY_STRATEGIES, { message: `must be one of ${KEY_STRATEGIES.join(', ')}` }),
+  freeModels: z.array(z.string().min(1).max(200)).max(1000),
+  connectTimeoutMs: z.number().int().min(100).max(600_000),
+  firstByteTimeoutMs: z.number().int().min(100).max(3_600_000),
+  idleTimeoutMs: z.number().int().min(100).max(3_600_000),
 };
 export type SettingName = keyof typeof settingSchemas;
 export type RuntimeSettings = { [K in SettingName]: z.infer<(typeof settingSchemas)[K]> };

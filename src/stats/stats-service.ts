@@ -1,11 +1,16 @@
 import type { KeyStore } from '../keys/key-store.js';
+import type { RequestLogStore } from '../logs/request-log-store.js';
 import { PUBLIC_STATUSES, type PublicStatus } from '../keys/key-types.js';
 
+const DAY_MS = 24 * 60 * 60 * 1000;
 const round = (n: number) => Math.round(n * 100) / 100;
 
 /** Pool figures for the admin dashboard and the user page. */
 export class StatsService {
-  constructor(private readonly store: KeyStore) {}
+  constructor(
+    private readonly store: KeyStore,
+    private readonly requestLogs: RequestLogStore,
+  ) {}
 
   pool() {
     const byStatus = Object.fromEntries(PUBLIC_STATUSES.map((s) => [s, 0])) as Record<PublicStatus, number>;
@@ -24,6 +29,8 @@ export class StatsService {
         knownBalanceKeys: b.known,
         unknownBalanceKeys: b.unknown,
       },
+      // /v1 traffic over the last 24 hours (the log is written in batches: up to a second behind).
+      requests: { last24h: this.requestLogs.summary(Date.now() - DAY_MS) },
     };
   }
 }

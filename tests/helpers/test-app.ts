@@ -8,13 +8,17 @@ import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/env.js';
 import { createContext, type AppContext } from '../../src/context.js';
 import { startFakeSiliconFlow, type FakeKeyState, type FakeSiliconFlow } from '../../src/fake-siliconflow/index.js';
-import { silentLogger } from '../../src/logger.js';
+import { silentLogger, type Logger } from '../../src/logger.js';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 export type TestApp = {
   app: Express;
   ctx: AppContext;
   fake: FakeSiliconFlow;
   dataDir: string;
+  /** Listens on a random local port (closed with the app); returns the base URL. */
+  listen(): Promise<string>;
   /** A new context and app on the same data directory, as after a restart. */
   restart(env?: Record<string, string>): TestApp;
   close(): Promise<void>;
@@ -22,7 +26,14 @@ export type TestApp = {
 
 /** A real app on a fresh temporary data directory, pointed at a real fake SiliconFlow on a random port. */
 export async function startTestApp(
-  options: { env?: Record<string, string>; keys?: Record<string, Partial<FakeKeyState>>; fake?: FakeSiliconFlow } = {},
+  options: {
+    env?: Record<string, string>;
+    keys?: Record<string, Partial<FakeKeyState>>;
+    fake?: FakeSiliconFlow;
+    /** Defaults to a fake SiliconFlow; give a URL to point the app elsewhere (a hand-made upstream). */
+    upstreamUrl?: string;
+    logger?: Logger;
+  } = {},
 ): Promise<TestApp> {
   const fake = options.fake ?? (await startFakeSiliconFlow({ keys: options.keys }));
   const dataDir = mkdtempSync(join(tmpdir(), 'sfm-test-'));
@@ -30,18 +41,29 @@ export async function startTestApp(
   const build = (env: Record<string, string> = {}): TestApp => {
     const config = loadConfig({
       DATA_DIR: dataDir,
-      SILICONFLOW_BASE_URL: fake.url,
+      SILICONFLOW_BASE_URL: options.upstreamUrl ?? fake.url,
       CHECK_INTERVAL_MS: '0',
       CHECK_TIMEOUT_MS: '2000',
       ...options.env,
       ...env,
     });
-    const ctx = createContext(config, { logger: silentLogger });
+    const ctx = createContext(config, { logger: options.logger ?? silentLogger });
     contexts.push(ctx);
-    return { app: createApp(ctx), ctx, fake, dataDir, restart: (e) => build(e), close };
+    const app = createApp(ctx);
+    const listen = () =>
+      new Promise<string>((resolve) => {
+        const server = app.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
+        servers.push(server);
+      });
+    return { app, ctx, fake, dataDir, listen, restart: (e) => build(e), close };
   };
+  const servers: Server[] = [];
   const close = async () => {
-    for (const ctx of contexts) if (ctx.db.open) ctx.db.close();
+    for (const server of servers) {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+    for (const ctx of contexts) await ctx.close();
     if (!options.fake) await fake.close();
     rmSync(dataDir, { recursive: true, force: true });
   };

@@ -23,6 +23,11 @@ describe('runtime settings', () => {
       balanceRefreshCron: '*/30 * * * *',
       checkConcurrency: 4,
       checkIntervalMs: 0,
+      keyStrategy: 'round-robin',
+      freeModels: expect.arrayContaining(['Qwen/Qwen2.5-7B-Instruct']),
+      connectTimeoutMs: 10_000,
+      firstByteTimeoutMs: 120_000,
+      idleTimeoutMs: 120_000,
     });
     expect(res.body.sources.pageSize).toBe('environment');
   });

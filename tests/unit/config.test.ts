@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/env.js';
+import { DEFAULT_FREE_MODELS, loadConfig } from '../../src/config/env.js';
 
 const fails = (env: Record<string, string>) => {
   try {
@@ -21,6 +21,20 @@ describe('loadConfig', () => {
       balanceRefreshCron: '*/30 * * * *',
       checkConcurrency: 8,
       checkIntervalMs: 100,
+      keyStrategy: 'round-robin',
+      freeModels: DEFAULT_FREE_MODELS,
+      connectTimeoutMs: 10_000,
+      firstByteTimeoutMs: 120_000,
+      idleTimeoutMs: 120_000,
+    });
+    expect(c.proxy).toEqual({
+      maxBodyBytes: 50 * 1024 * 1024,
+      maxKeyTries: 10,
+      maxAttempts: 3,
+      cooldownMs: 60_000,
+      poolBackoffMs: 120_000,
+      errorAfterFailures: 3,
+      logRetentionDays: 30,
     });
   });
 
@@ -32,8 +46,14 @@ describe('loadConfig', () => {
     [{ BALANCE_REFRESH_CRON: 'every hour' }, 'BALANCE_REFRESH_CRON must be a valid cron expression, e.g. "*/30 * * * *"'],
     [{ ACCESS_CONTROL: 'restricted' }, 'GUEST_PASSWORD must be set when ACCESS_CONTROL is restricted'],
     [{ AUTH_API_KEY: 'short' }, 'AUTH_API_KEY must be at least 16 characters'],
+    [{ KEY_STRATEGY: 'fastest' }, 'KEY_STRATEGY must be one of round-robin, random, balance-weighted, highest-balance, lowest-balance, least-used'],
+    [{ MAX_KEY_TRIES: '0' }, 'MAX_KEY_TRIES must be a whole number from 1 to 1000'],
   ])('%j → one line naming the variable', (env, message) => {
     expect(fails(env)).toBe(message);
+  });
+
+  it('reads FREE_MODELS as a comma- or space-separated list', () => {
+    expect(loadConfig({ FREE_MODELS: 'a/b, c/d\n e/f,,a/b' }).runtime.freeModels).toEqual(['a/b', 'c/d', 'e/f']);
   });
 
   it('treats empty values as unset and strips a trailing slash from the base URL', () => {

@@ -5,6 +5,7 @@ import { notFoundHandler } from '../../middleware/error-handler.js';
 import { authRoutes } from './auth.routes.js';
 import { jobsRoutes } from './jobs.routes.js';
 import { keysRoutes } from './keys.routes.js';
+import { logsRoutes } from './logs.routes.js';
 import { settingsRoutes } from './settings.routes.js';
 
 /**
@@ -18,6 +19,7 @@ export function adminApi(ctx: AppContext): Router {
   router.use(keysRoutes(ctx));
   router.use(jobsRoutes(ctx));
   router.use(settingsRoutes(ctx));
+  router.use(logsRoutes(ctx.requestLogs));
   router.get('/stats', adminOnly, (_req, res) => {
     res.json(ctx.stats.pool());
   });

@@ -1,0 +1,247 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestLogEntry } from '../logs/request-log-types.js';
+import { describeAnswer } from '../upstream/siliconflow-errors.js';
+import { clientResponseHeaders, upstreamRequestHeaders } from './headers.js';
+import { classifyAnswer, KEY_OUTCOMES, type Outcome } from './outcome.js';
+import type { PoolKey } from './pool/pool-key.js';
+import type { ProxyDeps } from './proxy-deps.js';
+import { MESSAGES, PROXY_CODES, sendProxyError } from './proxy-errors.js';
+import type { RequestFacts } from './request-body.js';
+import { streamToClient } from './stream-response.js';
+import { isTimeout, readSmallBody, type NoAnswerClass, type UpstreamResponse } from './upstream-client.js';
+
+/**
+ * One client request's way through the pool: pick a key, call SiliconFlow, and act on the outcome
+ * table until a response can go to the client. Retries happen only before the first byte was sent,
+ * never twice on one key; dead keys spend MAX_KEY_TRIES, upstream trouble spends MAX_ATTEMPTS.
+ */
+export class Exchange {
+  private readonly started = Date.now();
+  private readonly abort = new AbortController();
+  private readonly log: RequestLogEntry;
+  private readonly tried = new Set<number>();
+  private keyTries = 0;
+  private troubles = 0;
+  private lastTrouble: NoAnswerClass | 'upstream-5xx' | null = null;
+  private needsPaid = false;
+  /** A free model: exhausted keys are tried first (until one shows the model is not free after all). */
+  private free = false;
+  private finished = false;
+
+  constructor(
+    private readonly deps: ProxyDeps,
+    private readonly req: IncomingMessage,
+    private readonly res: ServerResponse,
+  ) {
+    this.log = {
+      time: this.started,
+      method: req.method ?? 'GET',
+      path: (req.url ?? '/').split('?')[0]!,
+      model: null,
+      stream: false,
+      status: 0,
+      keyId: null,
+      attempts: 0,
+      firstByteMs: null,
+      totalMs: 0,
+      promptTokens: null,
+      completionTokens: null,
+      totalTokens: null,
+      errorClass: null,
+    };
+    // The client went away before the response was complete: stop the upstream call at once, in any phase.
+    res.on('close', () => {
+      if (!res.writableFinished) this.abort.abort();
+    });
+  }
+
+  async run(body: Buffer, facts: RequestFacts): Promise<void> {
+    this.log.model = facts.model;
+    this.log.stream = facts.stream;
+    const settings = this.deps.settings();
+    this.needsPaid = !!facts.model?.startsWith('Pro/');
+    this.free = facts.model !== null && settings.freeModels.includes(facts.model);
+    for (;;) {
+      if (this.abort.signal.aborted) return this.finish(499, 'client-aborted');
+      const backoffMs = this.deps.backoff.remaining();
+      if (backoffMs > 0) return this.poolBackoff(backoffMs);
+      const key = this.deps.pool.pick({ needsPaid: this.needsPaid, free: this.free, tried: this.tried });
+      if (!key) return this.noKey();
+      this.tried.add(key.id);
+      this.log.keyId = key.id;
+      this.log.attempts++;
+      if (await this.attempt(key, body)) return;
+      if (this.keyTries >= this.deps.limits.maxKeyTries) return this.noKey();
+      if (this.troubles >= this.deps.limits.maxAttempts) return this.upstreamFailed();
+    }
+  }
+
+  /** One call with one key. True when the exchange is over (a response went out, or the client left). */
+  private async attempt(key: PoolKey, body: Buffer): Promise<boolean> {
+    const s = this.deps.settings();
+    const sentAt = Date.now();
+    const answer = await this.deps.upstream.send({
+      method: this.log.method,
+      path: this.req.url ?? '/',
+      headers: upstreamRequestHeaders(this.req.headers, key.secret, body.length),
+      body,
+      signal: this.abort.signal,
+      firstByteTimeoutMs: s.firstByteTimeoutMs,
+      idleTimeoutMs: s.idleTimeoutMs,
+    });
+    if (answer.kind === 'no-answer') {
+      if (this.abort.signal.aborted) return this.finish(499, 'client-aborted'), true;
+      this.deps.metrics.attempt('upstream-error', null);
+      return this.trouble(key, answer.errorClass, answer.message);
+    }
+    const latency = Date.now() - sentAt;
+    if (answer.status < 400) {
+      this.deps.metrics.attempt('ok', latency);
+      this.deps.pool.succeeded(key);
+      this.send(answer, key);
+      return true;
+    }
+    return this.failedAnswer(key, answer, latency);
+  }
+
+  private async failedAnswer(key: PoolKey, answer: UpstreamResponse, latency: number): Promise<boolean> {
+    const bytes = await readSmallBody(answer.body);
+    if (!Buffer.isBuffer(bytes)) {
+      if (this.abort.signal.aborted) return this.finish(499, 'client-aborted'), true;
+      return this.trouble(key, bytes.errorClass, bytes.message);
+    }
+    const upstream = { status: answer.status, body: parseBody(bytes) };
+    const outcome = classifyAnswer(upstream);
+    this.deps.metrics.attempt(outcome, latency);
+    const reason = describeAnswer(upstream);
+    return this.apply(outcome, key, reason, answer, bytes);
+  }
+
+  private apply(outcome: Outcome, key: PoolKey, reason: string, answer: UpstreamResponse, bytes: Buffer): boolean {
+    const { pool, limits, backoff } = this.deps;
+    if (KEY_OUTCOMES.has(outcome)) this.keyTries++;
+    switch (outcome) {
+      case 'invalid':
+        pool.markInvalid(key, reason);
+        return false;
+      case 'exhausted':
+        // An exhausted key refusing a "free" model: the model is not free; use funded keys from here on.
+        if (key.status === 'exhausted') this.free = false;
+        pool.markExhausted(key, reason);
+        return false;
+      case 'needs-paid':
+        pool.markLacksPaid(key, reason);
+        this.needsPaid = true;
+        return false;
+      case 'rate-limited': {
+        const retryAfter = retryAfterMs(answer.headers['retry-after']);
+        pool.coolDown(key, Date.now() + (retryAfter ?? limits.cooldownMs), reason);
+        const { usable, cooling } = pool.availability();
+        if (backoff.rateLimited(key.id, usable + cooling, limits.cooldownMs)) return this.poolBackoff(backoff.remaining()), true;
+        return false;
+      }
+      case 'pool-backoff':
+        backoff.trip(limits.poolBackoffMs);
+        this.deps.logger.warn({ keyId: key.id }, 'SiliconFlow answered 50603 (IP busy): the pool backs off');
+        return this.poolBackoff(backoff.remaining()), true;
+      case 'upstream-error':
+        return this.trouble(key, 'upstream-5xx', reason);
+      case 'passed-through':
+      case 'ok':
+        pool.succeeded(key);
+        this.sendBuffered(answer, bytes);
+        return true;
+    }
+  }
+
+  private trouble(key: PoolKey, errorClass: NoAnswerClass | 'upstream-5xx', reason: string): boolean {
+    this.troubles++;
+    this.lastTrouble = errorClass;
+    this.deps.pool.troubled(key, reason, this.deps.limits.errorAfterFailures);
+    return false;
+  }
+
+  private send(answer: UpstreamResponse, key: PoolKey): void {
+    this.log.firstByteMs = Date.now() - this.started;
+    streamToClient(answer, this.res, this.abort.signal, (result) => {
+      Object.assign(this.log, result.usage);
+      if (result.error === 'upstream-broke') this.deps.pool.troubled(key, 'the response broke off mid-stream', this.deps.limits.errorAfterFailures);
+      if (result.error) this.deps.logger.warn({ keyId: key.id, path: this.log.path, error: result.error }, 'response ended early');
+      this.finish(answer.status, result.error);
+    });
+  }
+
+  private sendBuffered(answer: UpstreamResponse, bytes: Buffer): void {
+    const headers = clientResponseHeaders(answer.headers);
+    headers['content-length'] = bytes.length;
+    this.log.firstByteMs = Date.now() - this.started;
+    this.res.writeHead(answer.status, headers);
+    this.res.end(bytes);
+    this.finish(answer.status, `upstream-${answer.status}`);
+  }
+
+  private noKey(): void {
+    if (this.troubles > 0) return this.upstreamFailed();
+    const { usable, cooling } = this.deps.pool.availability();
+    const coolingEnd = this.deps.pool.nextCoolingEnd();
+    if (usable === 0 && cooling > 0 && coolingEnd !== null) {
+      const seconds = Math.max(1, Math.ceil((coolingEnd - Date.now()) / 1000));
+      sendProxyError(this.res, 429, PROXY_CODES.rateLimited, MESSAGES.rateLimited(seconds), { 'retry-after': String(seconds) });
+      return this.finish(429, 'all-keys-cooling');
+    }
+    const message = this.needsPaid ? `${MESSAGES.noUsableKey}（此模型需要充值余额 / this model needs paid balance）` : MESSAGES.noUsableKey;
+    sendProxyError(this.res, 503, PROXY_CODES.noUsableKey, message);
+    this.finish(503, 'no-usable-key');
+  }
+
+  private upstreamFailed(): void {
+    const timeout = isTimeout(this.lastTrouble as NoAnswerClass);
+    const status = timeout ? 504 : 502;
+    sendProxyError(this.res, status, PROXY_CODES.upstreamUnavailable, timeout ? MESSAGES.upstreamTimeout : MESSAGES.upstreamUnavailable);
+    this.finish(status, this.lastTrouble ?? 'upstream-error');
+  }
+
+  private poolBackoff(remainingMs: number): void {
+    const seconds = Math.max(1, Math.ceil(remainingMs / 1000));
+    sendProxyError(this.res, 429, PROXY_CODES.rateLimited, MESSAGES.poolBackoff(seconds), { 'retry-after': String(seconds) });
+    this.finish(429, 'pool-backoff');
+  }
+
+  /** Something unexpected: answer 500 if nothing was sent yet, log it whole. */
+  crash(err: unknown): void {
+    this.deps.logger.error({ err, path: this.log.path }, 'proxy failure');
+    if (!this.res.headersSent) sendProxyError(this.res, 500, 50000, 'Internal error in the proxy; see the server log.');
+    else this.res.destroy();
+    this.finish(500, 'internal-error');
+  }
+
+  /** Writes the log row and the metrics, once. */
+  finish(status: number, errorClass: string | null): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.log.status = status;
+    this.log.errorClass = errorClass;
+    this.log.totalMs = Date.now() - this.started;
+    this.deps.logs.write(this.log);
+    this.deps.metrics.requestFinished(status);
+  }
+}
+
+function parseBody(bytes: Buffer): unknown {
+  const text = bytes.toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** Retry-After in seconds or as an HTTP date; SiliconFlow has not been seen sending it, but honour one. */
+function retryAfterMs(value: string | string[] | undefined): number | null {
+  const text = Array.isArray(value) ? value[0] : value;
+  if (!text) return null;
+  const seconds = Number(text);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(text);
+  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : null;
+}

@@ -1,0 +1,72 @@
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+
+/** Hop-by-hop headers (RFC 9110 §7.6.1) and the ones a proxy must not pass on. */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
+
+/** The client's credentials, cookies and identity never reach SiliconFlow; length and encoding are ours to set. */
+const DROP_FROM_CLIENT = new Set([
+  ...HOP_BY_HOP,
+  'host',
+  'authorization',
+  'x-api-key',
+  'cookie',
+  'content-length',
+  'accept-encoding',
+  'expect',
+  'forwarded',
+  'x-forwarded-for',
+  'x-forwarded-host',
+  'x-forwarded-proto',
+  'x-forwarded-port',
+  'x-real-ip',
+]);
+
+const DROP_FROM_UPSTREAM = new Set([...HOP_BY_HOP, 'set-cookie', 'set-cookie2']);
+
+/** Header names listed in a Connection header are hop-by-hop too. */
+function connectionListed(value: string | string[] | undefined): Set<string> {
+  if (!value) return new Set();
+  const text = Array.isArray(value) ? value.join(',') : value;
+  return new Set(text.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean));
+}
+
+/**
+ * Headers for the upstream request: the client's, minus the dropped ones, plus the pool key.
+ * `accept-encoding: identity` keeps bodies readable for token accounting (and we never re-encode).
+ */
+export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, key: string, bodyLength: number): Record<string, string | string[]> {
+  const listed = connectionListed(incoming.connection);
+  const out: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(incoming)) {
+    if (value === undefined || DROP_FROM_CLIENT.has(name) || listed.has(name)) continue;
+    out[name] = value;
+  }
+  out.authorization = `Bearer ${key}`;
+  // Anthropic-style clients authenticate with x-api-key: answer them in kind.
+  if (incoming['x-api-key'] !== undefined) out['x-api-key'] = key;
+  out['accept-encoding'] = 'identity';
+  if (bodyLength > 0 || incoming['content-length'] !== undefined) out['content-length'] = String(bodyLength);
+  return out;
+}
+
+/** Headers for the client: upstream's, minus hop-by-hop and cookies. Bodies are passed as is, so length and encoding stay true. */
+export function clientResponseHeaders(upstream: Record<string, string | string[] | undefined>): OutgoingHttpHeaders {
+  const listed = connectionListed(upstream.connection);
+  const out: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(upstream)) {
+    if (value === undefined || DROP_FROM_UPSTREAM.has(name) || listed.has(name)) continue;
+    out[name] = value;
+  }
+  if (String(out['content-type'] ?? '').startsWith('text/event-stream')) out['x-accel-buffering'] = 'no';
+  return out;
+}

@@ -1,0 +1,193 @@
+import type { KeyStrategy } from '../../config/env.js';
+import type { KeyRow, PublicStatus } from '../../keys/key-types.js';
+import { IndexedHeap } from './indexed-heap.js';
+import { GROUP, groupsOf, type PoolKey } from './pool-key.js';
+import { createSelector, type Selector } from './selectors.js';
+
+export type PickRequest = {
+  /** Pro/ models, or a request that already met 30011: keys with paid credit first. */
+  needsPaid: boolean;
+  /** A model exhausted keys may serve (FREE_MODELS): those are tried first. */
+  free: boolean;
+  /** Keys already tried in this request. */
+  tried: ReadonlySet<number>;
+};
+
+/** Told about every change of a key's proxy-owned state, to persist it (write-behind). */
+export type PoolListener = (k: PoolKey, change: { used?: boolean; failed?: boolean; error?: string | null }) => void;
+
+/**
+ * The keys the proxy chooses from, in memory. Picking never touches the database and costs the same
+ * with 10 keys as with 100,000: each group of keys has its own selector, and a key moves between
+ * groups only when its state changes.
+ */
+export class KeyPool {
+  private readonly keys = new Map<number, PoolKey>();
+  private readonly cooling = new IndexedHeap<PoolKey>((a, b) => a.coolingUntil! < b.coolingUntil!);
+  private selectors!: Record<keyof typeof GROUP, Selector>;
+
+  constructor(
+    strategy: KeyStrategy,
+    private readonly listener: PoolListener = () => {},
+  ) {
+    this.useStrategy(strategy);
+  }
+
+  get size(): number {
+    return this.keys.size;
+  }
+
+  get(id: number): PoolKey | undefined {
+    return this.keys.get(id);
+  }
+
+  /** Rebuilds the selectors for another strategy (a runtime setting). */
+  useStrategy(strategy: KeyStrategy): void {
+    this.selectors = { usable: createSelector(strategy), paid: createSelector(strategy), paidUnknown: createSelector(strategy), exhausted: createSelector(strategy) };
+    for (const k of this.keys.values()) {
+      k.groups = 0;
+      this.place(k);
+    }
+  }
+
+  /**
+   * Adds or refreshes a key from its database row (the secret is decrypted by the caller, once).
+   * `keepState`: the row comes from an admin edit, so the status the proxy learned (and may not have
+   * written yet) stays; a check's fresh verdict replaces it.
+   */
+  upsert(row: KeyRow, secret: () => string, options: { pendingUsage?: number; keepState?: boolean } = {}): void {
+    const existing = this.keys.get(row.id);
+    const k: PoolKey = existing ?? ({ id: row.id, secret: secret(), groups: 0, consecutiveFailures: 0 } as PoolKey);
+    k.enabled = row.enabled === 1;
+    k.chargeBalance = row.charge_balance;
+    k.totalBalance = row.total_balance;
+    if (!existing || !options.keepState) {
+      k.status = row.status;
+      k.coolingUntil = row.status === 'cooling' ? (row.cooling_until ?? 0) : null;
+      k.lacksPaid = row.lacks_paid === 1;
+    }
+    k.usageCount = row.usage_count + (options.pendingUsage ?? 0);
+    k.failureCount = row.failure_count;
+    k.lastUsedAt = row.last_used_at ?? 0;
+    this.keys.set(k.id, k);
+    if (k.coolingUntil !== null) this.cooling.push(k);
+    else this.cooling.remove(k);
+    this.place(k);
+    this.updateOrder(k);
+  }
+
+  remove(id: number): void {
+    const k = this.keys.get(id);
+    if (!k) return;
+    k.enabled = false;
+    this.place(k);
+    this.cooling.remove(k);
+    this.keys.delete(id);
+  }
+
+  pick(request: PickRequest, now = Date.now()): PoolKey | undefined {
+    this.releaseCooled(now);
+    const { usable, paid, paidUnknown, exhausted } = this.selectors;
+    const k = request.needsPaid
+      ? (paid.pick(request.tried) ?? paidUnknown.pick(request.tried))
+      : request.free
+        ? (exhausted.pick(request.tried) ?? usable.pick(request.tried))
+        : usable.pick(request.tried);
+    if (k) {
+      k.lastUsedAt = now;
+      k.usageCount++;
+      this.updateOrder(k);
+    }
+    return k;
+  }
+
+  /** When the earliest cooling key comes back, or null when none is cooling. */
+  nextCoolingEnd(): number | null {
+    return this.cooling.peek()?.coolingUntil ?? null;
+  }
+
+  /** Keys that could serve a request now (usable or exhausted), and those cooling. */
+  availability(): { usable: number; exhausted: number; cooling: number } {
+    return { usable: this.selectors.usable.size, exhausted: this.selectors.exhausted.size, cooling: this.cooling.size };
+  }
+
+  counts(): Record<PublicStatus, number> {
+    const counts: Record<PublicStatus, number> = { active: 0, exhausted: 0, invalid: 0, cooling: 0, error: 0, disabled: 0 };
+    for (const k of this.keys.values()) counts[k.enabled ? k.status : 'disabled']++;
+    return counts;
+  }
+
+  // --- what the upstream said about a key ---
+
+  succeeded(k: PoolKey): void {
+    k.consecutiveFailures = 0;
+    const recovered = k.status === 'error';
+    if (recovered) this.setStatus(k, 'active');
+    this.listener(k, { used: true, error: recovered ? null : undefined });
+  }
+
+  markInvalid(k: PoolKey, reason: string): void {
+    this.setStatus(k, 'invalid');
+    this.listener(k, { used: true, failed: true, error: reason });
+  }
+
+  markExhausted(k: PoolKey, reason: string): void {
+    this.setStatus(k, 'exhausted');
+    this.listener(k, { used: true, failed: true, error: reason });
+  }
+
+  markLacksPaid(k: PoolKey, reason: string): void {
+    k.lacksPaid = true;
+    this.place(k);
+    this.listener(k, { used: true, failed: true, error: reason });
+  }
+
+  coolDown(k: PoolKey, until: number, reason: string): void {
+    k.coolingUntil = until;
+    this.setStatus(k, 'cooling');
+    this.cooling.push(k);
+    this.listener(k, { used: true, failed: true, error: reason });
+  }
+
+  /** Upstream trouble: not the key's fault, but after `errorAfter` in a row the key is shown as `error`. */
+  troubled(k: PoolKey, reason: string, errorAfter: number): void {
+    k.consecutiveFailures++;
+    k.failureCount++;
+    if (k.consecutiveFailures >= errorAfter && k.status === 'active') this.setStatus(k, 'error');
+    this.listener(k, { used: true, failed: true, error: reason });
+  }
+
+  private setStatus(k: PoolKey, status: PoolKey['status']): void {
+    k.status = status;
+    if (status !== 'cooling') {
+      k.coolingUntil = null;
+      this.cooling.remove(k);
+    }
+    this.place(k);
+  }
+
+  private releaseCooled(now: number): void {
+    for (let top = this.cooling.peek(); top && top.coolingUntil! <= now; top = this.cooling.peek()) {
+      this.setStatus(top, 'active');
+      this.listener(top, {});
+    }
+  }
+
+  /** Moves a key into exactly the groups its state puts it in. */
+  private place(k: PoolKey): void {
+    const want = groupsOf(k);
+    if (want === k.groups) return;
+    for (const [name, bit] of Object.entries(GROUP) as [keyof typeof GROUP, number][]) {
+      if (want & bit && !(k.groups & bit)) this.selectors[name].add(k);
+      else if (!(want & bit) && k.groups & bit) this.selectors[name].remove(k);
+    }
+    k.groups = want;
+  }
+
+  private updateOrder(k: PoolKey): void {
+    if (k.groups & GROUP.usable) this.selectors.usable.update(k);
+    if (k.groups & GROUP.paid) this.selectors.paid.update(k);
+    if (k.groups & GROUP.paidUnknown) this.selectors.paidUnknown.update(k);
+    if (k.groups & GROUP.exhausted) this.selectors.exhausted.update(k);
+  }
+}

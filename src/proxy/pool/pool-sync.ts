@@ -1,0 +1,82 @@
+import type { KeyService } from '../../keys/key-service.js';
+import type { KeyChange, KeyStore, ProxyKeyUpdate } from '../../keys/key-store.js';
+import type { Logger } from '../../logger.js';
+import { redactSecrets } from '../../redact.js';
+import type { KeyPool, PoolListener } from './key-pool.js';
+
+type Pending = { usageDelta: number; failureDelta: number; lastError?: string | null };
+
+const FLUSH_INTERVAL_MS = 1000;
+
+/**
+ * Keeps the in-memory pool and the database in step, both ways:
+ * - admin-side writes (import, edit, delete, checks) reach the pool through the store's `changed` event;
+ * - what the proxy learns (statuses, counters, last error) is written back in batches, off the hot path,
+ *   and on shutdown.
+ */
+export class PoolSync {
+  private readonly pending = new Map<number, Pending>();
+  private timer: NodeJS.Timeout | undefined;
+  private readonly onChanged = (ids: number[], kind: KeyChange) => this.reload(ids, kind);
+  pool!: KeyPool;
+
+  constructor(
+    private readonly store: KeyStore,
+    private readonly keys: KeyService,
+    private readonly logger: Logger,
+  ) {}
+
+  /** The listener the pool reports to. */
+  readonly listener: PoolListener = (k, change) => {
+    const p = this.pending.get(k.id) ?? { usageDelta: 0, failureDelta: 0 };
+    if (change.used) p.usageDelta++;
+    if (change.failed) p.failureDelta++;
+    if (change.error !== undefined) p.lastError = change.error === null ? null : redactSecrets(change.error);
+    this.pending.set(k.id, p);
+  };
+
+  /** Loads every key into the pool and starts following changes. */
+  start(pool: KeyPool): void {
+    this.pool = pool;
+    for (const row of this.store.all({})) pool.upsert(row, () => this.keys.reveal(row));
+    this.store.events.on('changed', this.onChanged);
+    this.timer = setInterval(() => this.flush(), FLUSH_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  /** Writes what the proxy learned since the last flush. Never throws. */
+  flush(): void {
+    if (this.pending.size === 0) return;
+    const updates: ProxyKeyUpdate[] = [];
+    for (const [id, p] of this.pending) {
+      const k = this.pool.get(id);
+      if (!k) continue;
+      updates.push({ id, status: k.status, coolingUntil: k.coolingUntil, lacksPaid: k.lacksPaid, lastUsedAt: k.lastUsedAt || null, ...p });
+    }
+    this.pending.clear();
+    try {
+      this.store.applyProxyUpdates(updates);
+    } catch (err) {
+      this.logger.error({ err, keys: updates.length }, 'could not save key states learned by the proxy');
+    }
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.store.events.off('changed', this.onChanged);
+    this.flush();
+  }
+
+  private reload(ids: number[], kind: KeyChange): void {
+    for (const id of ids) {
+      const row = this.store.get(id);
+      if (!row) {
+        this.pool.remove(id);
+        this.pending.delete(id);
+        continue;
+      }
+      const pendingUsage = this.pending.get(id)?.usageDelta ?? 0;
+      this.pool.upsert(row, () => this.keys.reveal(row), { pendingUsage, keepState: kind === 'edit' });
+    }
+  }
+}

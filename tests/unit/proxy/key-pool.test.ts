@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import { KEY_STRATEGIES, type KeyStrategy } from '../../../src/config/env.js';
+import type { KeyRow } from '../../../src/keys/key-types.js';
+import { KeyPool } from '../../../src/proxy/pool/key-pool.js';
+
+function row(id: number, over: Partial<KeyRow> = {}): KeyRow {
+  return {
+    id, key_cipher: Buffer.alloc(0), key_hash: `h${id}`, masked: 'sk-…', note: '', enabled: 1, status: 'active',
+    gift_balance: null, charge_balance: null, total_balance: null, last_checked_at: null, last_error: null,
+    created_at: 0, usage_count: 0, failure_count: 0, last_used_at: null, cooling_until: null, lacks_paid: 0, ...over,
+  };
+}
+
+function poolOf(rows: KeyRow[], strategy: KeyStrategy = 'round-robin') {
+  const events: { id: number; change: object }[] = [];
+  const pool = new KeyPool(strategy, (k, change) => events.push({ id: k.id, change }));
+  for (const r of rows) pool.upsert(r, () => `sk-secret-${r.id}`);
+  return { pool, events };
+}
+
+const plain = { needsPaid: false, free: false, tried: new Set<number>() };
+const pickIds = (pool: KeyPool, n: number, req = plain) => Array.from({ length: n }, () => pool.pick(req)?.id);
+
+describe('KeyPool', () => {
+  it.each(KEY_STRATEGIES)('%s skips disabled, invalid, exhausted and cooling keys', (strategy) => {
+    const { pool } = poolOf([
+      row(1),
+      row(2, { enabled: 0 }),
+      row(3, { status: 'invalid' }),
+      row(4, { status: 'exhausted' }),
+      row(5, { status: 'cooling', cooling_until: Date.now() + 60_000 }),
+      row(6, { status: 'error' }),
+    ], strategy);
+    expect(new Set(pickIds(pool, 40))).toEqual(new Set([1, 6]));
+  });
+
+  it.each(KEY_STRATEGIES)('%s never returns a key already tried in the request', (strategy) => {
+    const { pool } = poolOf([1, 2, 3, 4, 5].map((id) => row(id, { total_balance: id })), strategy);
+    const tried = new Set<number>();
+    for (let i = 0; i < 5; i++) {
+      const k = pool.pick({ ...plain, tried })!;
+      expect(tried.has(k.id)).toBe(false);
+      tried.add(k.id);
+    }
+    expect(pool.pick({ ...plain, tried })).toBeUndefined();
+  });
+
+  it('round-robin takes turns', () => {
+    const { pool } = poolOf([row(1), row(2), row(3)]);
+    expect(pickIds(pool, 6)).toEqual([1, 2, 3, 1, 2, 3]);
+  });
+
+  it('highest-balance and lowest-balance order by known balance, unknown last', () => {
+    const rows = [row(1, { total_balance: 5 }), row(2, { total_balance: 50 }), row(3), row(4, { total_balance: 0.5 })];
+    expect(poolOf(rows, 'highest-balance').pool.pick(plain)?.id).toBe(2);
+    expect(poolOf(rows, 'lowest-balance').pool.pick(plain)?.id).toBe(4);
+    const tried = new Set([2, 1, 4]);
+    expect(poolOf(rows, 'highest-balance').pool.pick({ ...plain, tried })?.id).toBe(3);
+  });
+
+  it('least-used spreads requests evenly', () => {
+    const { pool } = poolOf([row(1, { usage_count: 10 }), row(2), row(3)], 'least-used');
+    const ids = pickIds(pool, 20);
+    expect(ids.filter((id) => id === 1)).toHaveLength(0);
+    expect(Math.abs(ids.filter((id) => id === 2).length - ids.filter((id) => id === 3).length)).toBeLessThanOrEqual(1);
+  });
+
+  it('balance-weighted picks in proportion to balance', () => {
+    const { pool } = poolOf([row(1, { total_balance: 90 }), row(2, { total_balance: 10 })], 'balance-weighted');
+    const ids = pickIds(pool, 2000);
+    const share = ids.filter((id) => id === 1).length / ids.length;
+    expect(share).toBeGreaterThan(0.85);
+    expect(share).toBeLessThan(0.95);
+  });
+
+  it('Pro/ requests try keys with known paid credit first, then unknown, never those known to lack it', () => {
+    const { pool } = poolOf([
+      row(1, { charge_balance: 0 }),
+      row(2, { charge_balance: 3 }),
+      row(3),
+      row(4, { lacks_paid: 1 }),
+    ]);
+    const tried = new Set<number>();
+    const order: number[] = [];
+    for (let k = pool.pick({ needsPaid: true, free: false, tried }); k; k = pool.pick({ needsPaid: true, free: false, tried })) {
+      order.push(k.id);
+      tried.add(k.id);
+    }
+    expect(order).toEqual([2, 3]);
+  });
+
+  it('free models go to exhausted keys first, then to funded ones', () => {
+    const { pool } = poolOf([row(1), row(2, { status: 'exhausted' })]);
+    const tried = new Set<number>();
+    expect(pool.pick({ needsPaid: false, free: true, tried })?.id).toBe(2);
+    tried.add(2);
+    expect(pool.pick({ needsPaid: false, free: true, tried })?.id).toBe(1);
+    expect(pool.pick(plain)?.id).toBe(1);
+  });
+
+  it('a cooling key comes back by itself when its time is up', () => {
+    const { pool, events } = poolOf([row(1)]);
+    const k = pool.pick(plain)!;
+    const now = Date.now();
+    pool.coolDown(k, now + 1000, 'HTTP 429');
+    expect(pool.pick(plain, now + 500)).toBeUndefined();
+    expect(pool.availability()).toEqual({ usable: 0, exhausted: 0, cooling: 1 });
+    expect(pool.nextCoolingEnd()).toBe(now + 1000);
+    expect(pool.pick(plain, now + 1001)?.id).toBe(1);
+    expect(k.status).toBe('active');
+    expect(events.at(-1)).toEqual({ id: 1, change: {} });
+  });
+
+  it('upstream trouble marks a key error only after several in a row, and a success resets it', () => {
+    const { pool } = poolOf([row(1)]);
+    const k = pool.pick(plain)!;
+    pool.troubled(k, '503', 3);
+    pool.troubled(k, '503', 3);
+    expect(k.status).toBe('active');
+    pool.troubled(k, '503', 3);
+    expect(k.status).toBe('error');
+    expect(pool.pick(plain)?.id).toBe(1); // error keys still serve
+    pool.succeeded(k);
+    expect(k.status).toBe('active');
+    expect(k.consecutiveFailures).toBe(0);
+  });
+
+  it('30011 keeps the key for other models but not for Pro/', () => {
+    const { pool } = poolOf([row(1)]);
+    pool.markLacksPaid(pool.pick(plain)!, '30011');
+    expect(pool.pick(plain)?.id).toBe(1);
+    expect(pool.pick({ needsPaid: true, free: false, tried: new Set() })).toBeUndefined();
+  });
+
+  it('an admin edit keeps what the proxy learned; a check replaces it', () => {
+    const { pool } = poolOf([row(1)]);
+    pool.markInvalid(pool.get(1)!, '401');
+    pool.upsert(row(1, { note: 'edited' }), () => 'x', { keepState: true });
+    expect(pool.get(1)!.status).toBe('invalid');
+    pool.upsert(row(1, { status: 'active' }), () => 'x');
+    expect(pool.get(1)!.status).toBe('active');
+  });
+
+  it('switching strategy keeps every key in its place', () => {
+    const { pool } = poolOf([row(1), row(2, { status: 'exhausted' }), row(3, { enabled: 0 })]);
+    pool.useStrategy('least-used');
+    expect(new Set(pickIds(pool, 5))).toEqual(new Set([1]));
+    expect(pool.counts()).toEqual({ active: 1, exhausted: 1, invalid: 0, cooling: 0, error: 0, disabled: 1 });
+  });
+
+  it('removing a key takes it out of every group', () => {
+    const { pool } = poolOf([row(1), row(2)]);
+    pool.remove(1);
+    expect(new Set(pickIds(pool, 4))).toEqual(new Set([2]));
+    expect(pool.size).toBe(1);
+  });
+});

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { requestFacts } from '../../../src/proxy/request-body.js';
+import { UsageTap } from '../../../src/proxy/usage-tap.js';
+
+describe('UsageTap', () => {
+  it('takes the last SSE chunk that carried usage, across chunk boundaries', () => {
+    const tap = new UsageTap('text/event-stream');
+    const frame = (n: number) => `data: ${JSON.stringify({ choices: [], usage: { prompt_tokens: 5, completion_tokens: n, total_tokens: 5 + n } })}\n\n`;
+    const text = frame(1) + frame(2) + frame(3) + 'data: [DONE]\n\n';
+    for (let i = 0; i < text.length; i += 7) tap.push(Buffer.from(text.slice(i, i + 7)));
+    expect(tap.usage()).toEqual({ promptTokens: 5, completionTokens: 3, totalTokens: 8 });
+  });
+
+  it('reads a JSON body usage, and Anthropic input/output tokens', () => {
+    const tap = new UsageTap('application/json');
+    tap.push(Buffer.from('{"id":"x","usage":{"prompt_tokens":10,'));
+    tap.push(Buffer.from('"completion_tokens":4,"total_tokens":14}}'));
+    expect(tap.usage()).toEqual({ promptTokens: 10, completionTokens: 4, totalTokens: 14 });
+    const anthropic = new UsageTap('application/json');
+    anthropic.push(Buffer.from('{"usage":{"input_tokens":3,"output_tokens":2}}'));
+    expect(anthropic.usage()).toEqual({ promptTokens: 3, completionTokens: 2, totalTokens: 5 });
+  });
+
+  it('finds nothing in binary audio', () => {
+    const tap = new UsageTap('audio/mpeg');
+    tap.push(Buffer.from([1, 2, 3]));
+    expect(tap.usage()).toBeNull();
+  });
+});
+
+describe('requestFacts', () => {
+  it('reads model and stream from JSON', () => {
+    expect(requestFacts(Buffer.from('{"model":"Pro/x","stream":true}'), 'application/json')).toEqual({ model: 'Pro/x', stream: true });
+    expect(requestFacts(Buffer.from('{not json'), 'application/json')).toEqual({ model: null, stream: false });
+  });
+
+  it('reads the model field of a multipart upload', () => {
+    const body = '--b\r\nContent-Disposition: form-data; name="file"; filename="a.wav"\r\n\r\nRIFF\r\n--b\r\nContent-Disposition: form-data; name="model"\r\n\r\nFunAudioLLM/SenseVoiceSmall\r\n--b--\r\n';
+    expect(requestFacts(Buffer.from(body), 'multipart/form-data; boundary=b').model).toBe('FunAudioLLM/SenseVoiceSmall');
+  });
+});
