@@ -110,6 +110,9 @@ const envSchema = z.object({
   ),
 });
 
+/** Every variable the server reads (tested against .env.example). */
+export const ENV_VARIABLES = Object.keys(envSchema.shape);
+
 export type Config = Readonly<{
   port: number;
   host: string;

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_FREE_MODELS, loadConfig } from '../../src/config/env.js';
+import dotenv from 'dotenv';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_FREE_MODELS, ENV_VARIABLES, loadConfig } from '../../src/config/env.js';
+import { projectRoot } from '../../src/paths.js';
 
 const fails = (env: Record<string, string>) => {
   try {
@@ -60,5 +64,11 @@ describe('loadConfig', () => {
     const c = loadConfig({ PORT: '', SILICONFLOW_BASE_URL: 'http://127.0.0.1:9999/' });
     expect(c.port).toBe(3000);
     expect(c.siliconflowBaseUrl).toBe('http://127.0.0.1:9999');
+  });
+
+  it('.env.example documents every variable, and copied as is gives exactly the defaults', () => {
+    const example = dotenv.parse(readFileSync(join(projectRoot, '.env.example')));
+    expect(Object.keys(example).sort()).toEqual([...ENV_VARIABLES].sort());
+    expect(loadConfig(example)).toEqual(loadConfig({}));
   });
 });
