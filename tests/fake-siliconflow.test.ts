@@ -387,6 +387,38 @@ describe('recording, delays, hangs and close()', () => {
     expect(recorded!.receivedAt).toBeLessThanOrEqual(Date.now());
   });
 
+  it('record: false keeps no request, so memory stays flat under load', async () => {
+    const own = await startFakeSiliconFlow({ record: false, keys: { 'sk-own': {} } });
+    try {
+      const res = await call('/v1/chat/completions', { on: own, key: 'sk-own', json: chatBody('deepseek-ai/DeepSeek-V3') });
+      expect(res.status).toBe(200);
+      await call('/v1/models', { on: own, key: 'sk-unregistered' });
+      expect(own.requests).toHaveLength(0);
+      expect(await (await call('/_fake/state', { on: own })).json()).toMatchObject({ requestCount: 0 });
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('acceptAnyKey serves unknown keys like ok keys; set keys keep their behavior, no key stays invalid', async () => {
+    const own = await startFakeSiliconFlow({ acceptAnyKey: true, keys: { 'sk-busy': { behavior: 'overloaded' } } });
+    try {
+      const anyKey = `sk-${'q'.repeat(48)}`;
+      const chat = await call('/v1/chat/completions', { on: own, key: anyKey, json: chatBody('deepseek-ai/DeepSeek-V3') });
+      expect(chat.status).toBe(200);
+      expect(((await chat.json()) as { object: string }).object).toBe('chat.completion');
+      expect(await (await call('/v1/user/info', { on: own, key: anyKey })).json()).toMatchObject({
+        data: { balance: '14.00', chargeBalance: '0.00' },
+      });
+      expect(own.getKey(anyKey)).toBeUndefined(); // served, never stored
+      expect((await call('/v1/models', { on: own, key: 'sk-busy' })).status).toBe(503);
+      expect((await call('/v1/models', { on: own })).status).toBe(401);
+      expect(own.requests.map((r) => r.key)).toEqual([anyKey, anyKey, 'sk-busy', null]);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('delayMs holds the response headers back', async () => {
     const started = Date.now();
     const res = await call('/v1/models', { key: newKey({ delayMs: 150 }) });

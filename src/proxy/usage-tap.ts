@@ -1,19 +1,19 @@
 export type Usage = { promptTokens: number | null; completionTokens: number | null; totalTokens: number | null };
 
-const MAX_JSON_COPY = 4 * 1024 * 1024;
+/** OpenAI-style JSON bodies put `usage` at the end: only this much of a body's tail is kept. */
+const JSON_TAIL_BYTES = 16 * 1024;
 
 /**
  * Watches a response body go by (it is never held up or changed) and finds the token usage:
- * in a JSON body's `usage`, or in the last SSE `data:` line that carried one (SiliconFlow sends
- * running totals on every chunk). Lines can be long, so no line-length limit.
+ * the `usage` object near the end of a JSON body, or the last SSE `data:` line that carried one
+ * (SiliconFlow sends running totals on every chunk). SSE lines can be long: no line-length limit.
  */
 export class UsageTap {
   private readonly sse: boolean;
   private readonly json: boolean;
   private partial = '';
   private lastUsageLine: string | null = null;
-  private copy: Buffer[] = [];
-  private copied = 0;
+  private tail: Buffer = Buffer.alloc(0);
 
   constructor(contentType: string | undefined) {
     this.sse = !!contentType?.startsWith('text/event-stream');
@@ -22,10 +22,10 @@ export class UsageTap {
 
   push(chunk: Buffer): void {
     if (this.sse) this.scanLines(chunk.toString('utf8'));
-    else if (this.json && this.copied + chunk.length <= MAX_JSON_COPY) {
-      this.copy.push(chunk);
-      this.copied += chunk.length;
-    } else this.copy = [];
+    else if (this.json) {
+      const joined = this.tail.length ? Buffer.concat([this.tail, chunk]) : chunk;
+      this.tail = joined.length > JSON_TAIL_BYTES ? joined.subarray(joined.length - JSON_TAIL_BYTES) : joined;
+    }
   }
 
   usage(): Usage | null {
@@ -33,12 +33,7 @@ export class UsageTap {
       if (this.partial.includes('"usage"')) this.lastUsageLine = this.partial;
       return this.lastUsageLine ? fromLine(this.lastUsageLine) : null;
     }
-    if (!this.json || this.copy.length === 0) return null;
-    try {
-      return toUsage((JSON.parse(Buffer.concat(this.copy).toString('utf8')) as { usage?: unknown }).usage);
-    } catch {
-      return null;
-    }
+    return this.json ? fromJsonTail(this.tail.toString('utf8')) : null;
   }
 
   private scanLines(text: string): void {
@@ -46,6 +41,31 @@ export class UsageTap {
     this.partial = lines.pop()!;
     for (const line of lines) if (line.startsWith('data:') && line.includes('"usage"')) this.lastUsageLine = line;
   }
+}
+
+/** The object after the last `"usage":` key (an unescaped `"usage"` can only be a key), by brace matching. */
+function fromJsonTail(text: string): Usage | null {
+  const key = text.lastIndexOf('"usage"');
+  const start = key < 0 ? -1 : text.indexOf('{', key);
+  if (start < 0 || text.slice(key + 7, start).trim() !== ':') return null;
+  let depth = 0;
+  let inString = false;
+  for (let i = start; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{') depth++;
+    else if (c === '}' && --depth === 0) {
+      try {
+        return toUsage(JSON.parse(text.slice(start, i + 1)));
+      } catch {
+        return null;
+      }
+    }
+  }
+  return null;
 }
 
 function fromLine(line: string): Usage | null {

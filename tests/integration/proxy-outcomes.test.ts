@@ -115,7 +115,9 @@ describe('the outcome table, before the first byte', () => {
     expect(row.cooling_until as number).toBeGreaterThan(Date.now() + 500);
     expect(p.ctx.keys.get(p.ids[0]!).status).toBe('cooling');
     p.fake.setKey(fakeKey(0), { behavior: 'ok' });
-    await new Promise((r) => setTimeout(r, 1100));
+    await new Promise((r) => setTimeout(r, 2100));
+    // Back without any request having asked for it: the admin sees it active again.
+    expect(p.ctx.keys.get(p.ids[0]!).status).toBe('active');
     p.fake.clearRequests();
     for (let i = 0; i < 4; i++) await p.call('/v1/chat/completions', { json: chat() });
     expect(sentKeys()).toContain(fakeKey(0));

@@ -166,7 +166,8 @@ export class KeyPool {
     this.place(k);
   }
 
-  private releaseCooled(now: number): void {
+  /** Brings back keys whose cooling time is over (also run every second by PoolSync, so the admin sees it). */
+  releaseCooled(now = Date.now()): void {
     for (let top = this.cooling.peek(); top && top.coolingUntil! <= now; top = this.cooling.peek()) {
       this.setStatus(top, 'active');
       this.listener(top, {});

@@ -40,7 +40,10 @@ export class PoolSync {
     this.pool = pool;
     for (const row of this.store.all({})) pool.upsert(row, () => this.keys.reveal(row));
     this.store.events.on('changed', this.onChanged);
-    this.timer = setInterval(() => this.flush(), FLUSH_INTERVAL_MS);
+    this.timer = setInterval(() => {
+      pool.releaseCooled();
+      this.flush();
+    }, FLUSH_INTERVAL_MS);
     this.timer.unref();
   }
 
