@@ -19,6 +19,11 @@ export type RequestLogEntry = {
   promptTokens: number | null;
   completionTokens: number | null;
   totalTokens: number | null;
-  /** null on success; else a short class such as "no-usable-key", "upstream-timeout", "client-aborted", "upstream-4xx". */
+  /**
+   * null on success; else a short class: "unauthorized", "body-too-large", "no-usable-key", "all-keys-cooling",
+   * "pool-backoff", "connect-timeout", "first-byte-timeout", "idle-timeout", "connection-refused",
+   * "connection-reset", "network-error", "upstream-5xx", "upstream-<status>" (a 4xx passed through),
+   * "upstream-broke" (mid-stream), "client-aborted", "internal-error".
+   */
   errorClass: string | null;
 };

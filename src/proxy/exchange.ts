@@ -108,6 +108,7 @@ export class Exchange {
     const bytes = await readSmallBody(answer.body);
     if (!Buffer.isBuffer(bytes)) {
       if (this.abort.signal.aborted) return this.finish(499, 'client-aborted'), true;
+      this.deps.metrics.attempt('upstream-error', latency);
       return this.trouble(key, bytes.errorClass, bytes.message);
     }
     const upstream = { status: answer.status, body: parseBody(bytes) };

@@ -30,6 +30,7 @@ function errorType(status: number): string {
   if (status === 401) return 'authentication_error';
   if (status === 413) return 'invalid_request_error';
   if (status === 429) return 'rate_limit_error';
+  if (status === 500) return 'internal_error';
   return 'upstream_error';
 }
 
