@@ -1,6 +1,8 @@
 /**
  * Starts the local fake SiliconFlow, seeded with the demo keys.
  *   FAKE_PORT (default 8787), FAKE_HOST (default 127.0.0.1)
+ *   FAKE_RECORD=0          keep no request log in memory (for load tests such as `npm run bench`)
+ *   FAKE_ACCEPT_ANY_KEY=1  serve unknown keys like an 'ok' key instead of answering 401
  * Stops on SIGINT/SIGTERM.
  */
 import { demoKeys } from '../src/fake-siliconflow/demo-keys.js';
@@ -35,8 +37,12 @@ async function main(): Promise<void> {
     port: readPort(process.env.FAKE_PORT),
     host: process.env.FAKE_HOST || '127.0.0.1',
     keys,
+    record: process.env.FAKE_RECORD !== '0',
+    acceptAnyKey: process.env.FAKE_ACCEPT_ANY_KEY === '1',
   });
   console.log(`Fake SiliconFlow listening on ${fake.url} (API base: ${fake.url}/v1)`);
+  if (process.env.FAKE_RECORD === '0') console.log('FAKE_RECORD=0: requests are not recorded');
+  if (process.env.FAKE_ACCEPT_ANY_KEY === '1') console.log("FAKE_ACCEPT_ANY_KEY=1: unknown keys are served like 'ok' keys");
   console.log(`Control: GET ${fake.url}/_fake/state · POST ${fake.url}/_fake/keys · POST ${fake.url}/_fake/user-info-mode`);
   console.log(`${Object.keys(keys).length} demo keys (full values: demoKeys() in src/fake-siliconflow/demo-keys.ts):`);
   for (const [key, state] of Object.entries(keys)) console.log(describe(key, state));

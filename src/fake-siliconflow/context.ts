@@ -8,7 +8,7 @@ export interface FakeContext {
   body: Buffer;
   query: URLSearchParams;
   key: string | null;
-  /** Undefined for unknown keys (which never reach a handler: they are answered as invalid). */
+  /** Undefined for unknown keys (which never reach a handler: they are answered as invalid, unless acceptAnyKey). */
   state: FakeKeyState | undefined;
   /** The fake's own base URL, for links it hands out (image URLs). */
   baseUrl: string;

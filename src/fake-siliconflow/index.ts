@@ -25,8 +25,9 @@ export { maskKey } from './keys.js';
 export async function startFakeSiliconFlow(opts: StartFakeSiliconFlowOptions = {}): Promise<FakeSiliconFlow> {
   const abort = new AbortController();
   const rt: FakeRuntime = {
-    keys: new KeyStore(),
+    keys: new KeyStore({ acceptAnyKey: opts.acceptAnyKey ?? false }),
     requests: [] as RecordedRequest[],
+    record: opts.record ?? true,
     signal: abort.signal,
     baseUrl: '',
     userInfoMode: opts.userInfoMode ?? 'ok',

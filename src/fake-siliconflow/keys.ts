@@ -10,6 +10,12 @@ const DEFAULT_STATE: FakeKeyState = {
 
 export class KeyStore {
   readonly #keys = new Map<string, FakeKeyState>();
+  readonly #acceptAnyKey: boolean;
+
+  /** `acceptAnyKey`: a key never set is served as a default 'ok' key instead of an invalid one. */
+  constructor(options: { acceptAnyKey?: boolean } = {}) {
+    this.#acceptAnyKey = options.acceptAnyKey ?? false;
+  }
 
   /**
    * Creates or merges a key's state. An optional field given as undefined is removed
@@ -41,6 +47,11 @@ export class KeyStore {
   get(key: string): FakeKeyState | undefined {
     const state = this.#keys.get(key);
     return state ? { ...state } : undefined;
+  }
+
+  /** The state a request with this key is served with; undefined (answered as invalid) for an unknown key. */
+  serving(key: string): FakeKeyState | undefined {
+    return this.get(key) ?? (this.#acceptAnyKey ? { ...DEFAULT_STATE } : undefined);
   }
 
   entries(): Array<[string, FakeKeyState]> {

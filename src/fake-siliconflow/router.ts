@@ -17,14 +17,14 @@ export async function handleRequest(rt: FakeRuntime, req: IncomingMessage, res: 
   if (url.pathname.startsWith(CONTROL_PREFIX)) return handleControl(rt, req, res, body, url.pathname);
 
   const key = bearerToken(req.headers);
-  rt.requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body, key, receivedAt });
+  if (rt.record) rt.requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body, key, receivedAt });
 
   const route = findRoute(req.method, url.pathname);
   // Unknown paths are answered by the router before any key is looked at, like a retired user/info.
   if (!route) return sendNotFound(res);
   if (url.pathname === USER_INFO_PATH && answerRetiredUserInfo(res, rt.userInfoMode)) return;
 
-  const state = key === null ? undefined : rt.keys.get(key);
+  const state = key === null ? undefined : rt.keys.serving(key);
   const ctx: FakeContext = { req, res, body, query: url.searchParams, key, state, baseUrl: rt.baseUrl, signal: rt.signal };
   if (state?.delayMs) await pause(state.delayMs, rt.signal);
   if (answerByBehavior(ctx, route)) return;

@@ -5,6 +5,8 @@ import type { RecordedRequest, UserInfoMode } from './types.js';
 export interface FakeRuntime {
   readonly keys: KeyStore;
   readonly requests: RecordedRequest[];
+  /** False: `requests` stays empty (load tests). */
+  readonly record: boolean;
   /** Aborted by close(): cancels every pending delay and stream. */
   readonly signal: AbortSignal;
   baseUrl: string;

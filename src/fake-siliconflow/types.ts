@@ -85,4 +85,8 @@ export interface StartFakeSiliconFlowOptions {
   keys?: Record<string, Partial<FakeKeyState>>;
   /** Default 'ok'. */
   userInfoMode?: UserInfoMode;
+  /** Keep every upstream request in `requests` (default true). False for load tests, so memory stays flat. */
+  record?: boolean;
+  /** Serve a key that was never set like a default 'ok' key (default false: unknown keys are invalid). */
+  acceptAnyKey?: boolean;
 }

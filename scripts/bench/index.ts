@@ -1,0 +1,196 @@
+/**
+ * npm run bench — the /v1 proxy's overhead, measured side by side in one run against the local fake
+ * SiliconFlow (answering at once): straight to the fake, through a minimal Node pipe proxy (the floor
+ * for any Node proxy), and through this server with 10 and with 100,000 keys; non-streaming and SSE.
+ * Prints a Markdown table and the issue's targets. Exits 1 when a scenario saw a non-2xx answer or an
+ * error (a benchmark of errors is worthless), 0 otherwise, even when a target is missed.
+ *
+ *   BENCH_CONNECTIONS (32)  BENCH_WARMUP (1 s)  BENCH_DURATION (5 s per scenario)
+ *   BENCH_CPU_PROF=dir      also profile this server (node --cpu-prof, into dir) and summarise its time under load
+ *
+ * Scenarios run one after another; every child process is stopped at the end, on error and on Ctrl-C.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { join, resolve } from 'node:path';
+import { startNode, stopAllChildren, type Child } from './children.js';
+import { mainThreadProfile, monotonicMicros, summarizeProfile } from './cpu-profile.js';
+import { measure, MODES, stopLoad, warmUp, type CpuMeters, type LoadOptions } from './load.js';
+import { checklist, cpuTable, markdownTable, SCENARIO_NAMES, type Measurement, type ScenarioId } from './report.js';
+import { benchKey, seedKeys, type SeedEnv } from './seed.js';
+
+const READY_TIMEOUT_MS = 60_000;
+/**
+ * A freshly started process needs seconds of load before V8 has optimised its hot path: measured
+ * at once, this server's first scenario cost ~1.5× the CPU per request of later ones.
+ */
+const PROCESS_WARMUP_SECONDS = 3;
+const ACCESS_KEY = 'bench-access-key-0123456789abcdef';
+const SERVER_RUNS: Array<[ScenarioId, number]> = [
+  ['server-10', 10],
+  ['server-100k', 100_000],
+];
+
+const load: LoadOptions = {
+  connections: positiveInt('BENCH_CONNECTIONS', 32),
+  warmupSeconds: positiveInt('BENCH_WARMUP', 1),
+  durationSeconds: positiveInt('BENCH_DURATION', 5),
+};
+/** The load alone (8 scenarios, 4 process warm-ups) plus start-up and seeding take ~95 s here: give up at 3 min. */
+const LOAD_SECONDS = 8 * (load.warmupSeconds + load.durationSeconds) + 8 * PROCESS_WARMUP_SECONDS;
+const WATCHDOG_MS = Math.max(180_000, 1.5 * (30 + LOAD_SECONDS) * 1000);
+const profileDir = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined;
+const workDir = mkdtempSync(join(os.tmpdir(), 'sfm-bench-'));
+const progress = (line: string) => console.error(line);
+
+async function main(): Promise<void> {
+  printMachine();
+  const fake = await startChild('fake SiliconFlow', ['--import', 'tsx', 'scripts/fake-siliconflow.ts'], /listening on (http:\/\/\S+) /, {
+    FAKE_PORT: '0',
+    FAKE_RECORD: '0',
+    FAKE_ACCEPT_ANY_KEY: '1',
+  });
+  await warmProcess(fake.url, benchKey(0));
+  const results: Measurement[] = [];
+  const fakeCpu = () => fake.child.cpuSeconds();
+  await measureModes(results, 'direct', fake.url, benchKey(0), { fake: fakeCpu });
+
+  const minimal = await startChild('minimal proxy', ['--import', 'tsx', 'scripts/bench/minimal-proxy.ts'], /listening on (http:\/\/\S+)/, {
+    UPSTREAM_URL: fake.url,
+  });
+  await warmProcess(minimal.url, 'any-token-the-proxy-rewrites');
+  await measureModes(results, 'minimal', minimal.url, 'any-token-the-proxy-rewrites', {
+    fake: fakeCpu,
+    proxy: () => minimal.child.cpuSeconds(),
+  });
+  await minimal.child.stop();
+
+  const profiles: Array<{ file: string; sinceUs: number }> = [];
+  for (const [scenario, count] of SERVER_RUNS) {
+    const server = await startServer(await seed(count, fake.url), count);
+    await warmProcess(server.url, ACCESS_KEY);
+    const sinceUs = monotonicMicros();
+    await measureModes(results, scenario, server.url, ACCESS_KEY, { fake: fakeCpu, proxy: () => server.child.cpuSeconds() });
+    await server.child.stop();
+    if (server.profileDir) profiles.push({ file: mainThreadProfile(server.profileDir), sinceUs });
+  }
+
+  console.log(`\n${markdownTable(results)}\n\n${checklist(results, MODES)}\n`);
+  const cpu = cpuTable(results);
+  if (cpu) console.log(`CPU during the measured runs (${os.availableParallelism()} cores in all):\n\n${cpu}\n`);
+  for (const { file, sinceUs } of profiles) console.log(`${summarizeProfile(file, { sinceUs })}\n`);
+}
+
+async function warmProcess(url: string, token: string): Promise<void> {
+  progress(`  warming up ${url} for ${PROCESS_WARMUP_SECONDS} s per mode`);
+  for (const mode of MODES) await warmUp(url, token, mode, load, PROCESS_WARMUP_SECONDS);
+}
+
+async function measureModes(results: Measurement[], scenario: ScenarioId, url: string, token: string, meters: CpuMeters): Promise<void> {
+  for (const mode of MODES) {
+    progress(`  measuring ${SCENARIO_NAMES[scenario]} (${mode}): ${load.warmupSeconds} s warm-up, ${load.durationSeconds} s measured`);
+    results.push({ scenario, mode, result: await measure(url, token, mode, load, meters) });
+  }
+}
+
+async function seed(count: number, fakeUrl: string): Promise<SeedEnv> {
+  const env: SeedEnv = {
+    DATA_DIR: join(workDir, `data-${count}`),
+    SILICONFLOW_BASE_URL: fakeUrl,
+    ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+    AUTH_API_KEY: ACCESS_KEY,
+  };
+  const { ms } = await seedKeys(env, count);
+  progress(`  seeded ${count.toLocaleString('en-US')} keys through the app's import in ${(ms / 1000).toFixed(2)} s`);
+  return env;
+}
+
+async function startServer(env: SeedEnv, count: number): Promise<{ child: Child; url: string; profileDir?: string }> {
+  // One folder per run: tsx's loader thread writes a profile too, next to the main thread's.
+  const ownProfileDir = profileDir ? join(profileDir, `server-${count}-keys`) : undefined;
+  const profiling = ownProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${ownProfileDir}`] : [];
+  const started = performance.now();
+  const server = await startChild(`this server (${count} keys)`, [...profiling, '--import', 'tsx', 'src/server.ts'], /User page.*?(http:\/\/[^/\s]+)\//, {
+    ...env,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    BALANCE_REFRESH_CRON: '0 0 1 1 *', // 1 January: no balance check runs during the benchmark
+    KEY_STRATEGY: 'round-robin',
+    ACCESS_CONTROL: 'open',
+  });
+  const health = await fetch(`${server.url}/health`, { signal: AbortSignal.timeout(5_000) });
+  if (!health.ok) throw new Error(`${server.url}/health answered ${health.status}`);
+  progress(`  this server with ${count.toLocaleString('en-US')} keys was ready in ${((performance.now() - started) / 1000).toFixed(2)} s`);
+  return { ...server, profileDir: ownProfileDir };
+}
+
+async function startChild(name: string, args: string[], ready: RegExp, env: Record<string, string>) {
+  const child = startNode(name, args, env);
+  const [, url] = await child.waitFor(ready, READY_TIMEOUT_MS);
+  progress(`started ${name} at ${url} (pid ${child.pid})`);
+  return { child, url: url! };
+}
+
+function printMachine(): void {
+  const cpus = os.cpus();
+  console.log(
+    [
+      '## Benchmark: /v1 proxy overhead',
+      '',
+      `Node ${process.version} · ${os.platform()} ${os.arch()} · ${cpus.length} CPUs (${os.availableParallelism()} available) · ${cpus[0]?.model.trim() ?? 'unknown CPU'} · ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM`,
+      `autocannon: ${load.connections} connections, pipelining 1, ${load.warmupSeconds} s warm-up + ${load.durationSeconds} s per scenario; ` +
+        'fake answers at once (SSE: 8 content chunks, no gap). Load generator, fake and proxy share the machine.',
+    ].join('\n'),
+  );
+}
+
+function positiveInt(name: string, fallback: number): number {
+  const text = process.env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) {
+    console.error(`${name} must be a whole number ≥ 1, got "${text}"`);
+    process.exit(1);
+  }
+  return value;
+}
+
+let exiting: Promise<never> | undefined;
+/** Stops the load and every child, removes the temporary data folders, then exits. Later calls wait for the first. */
+function shutdown(code: number): Promise<never> {
+  exiting ??= (async () => {
+    stopLoad();
+    await stopAllChildren();
+    rmSync(workDir, { recursive: true, force: true });
+    process.exit(code);
+  })();
+  return exiting;
+}
+
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+  process.once(signal, () => {
+    progress(`${signal}: stopping`);
+    void shutdown(code);
+  });
+}
+for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
+  process.on(event, (err: unknown) => {
+    console.error(`\nbenchmark failed (${event}):`, err);
+    void shutdown(1);
+  });
+}
+setTimeout(() => {
+  console.error(`benchmark still running after ${Math.round(WATCHDOG_MS / 1000)} s: giving up`);
+  void shutdown(1);
+}, WATCHDOG_MS).unref();
+
+main().then(
+  () => shutdown(0),
+  (err: unknown) => {
+    // After Ctrl-C the stopped load rejects too: that is no failure worth printing.
+    if (!exiting) console.error(`\nbenchmark failed: ${err instanceof Error ? err.message : String(err)}`);
+    return shutdown(1);
+  },
+);

@@ -1,0 +1,151 @@
+/**
+ * Load for one scenario: a probe that checks the answer is what a client expects, an autocannon
+ * warm-up, then the measured run. Latency is recorded per response in microseconds (autocannon's own
+ * histogram keeps whole milliseconds, too coarse for a 1 ms target). Any non-2xx answer, error or
+ * timeout fails the scenario: a benchmark of errors is worthless.
+ */
+import autocannon from 'autocannon';
+import { createHistogram } from 'node:perf_hooks';
+
+export type Mode = 'json' | 'sse';
+export const MODES: readonly Mode[] = ['json', 'sse'];
+
+export type LoadOptions = { connections: number; warmupSeconds: number; durationSeconds: number };
+/** Per process taking part, by name: its CPU seconds so far (undefined when it cannot be read). */
+export type CpuMeters = Record<string, () => number | undefined>;
+export type LoadResult = {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  requests: number;
+  /** Cores each metered process kept busy during the measured run (1 = one core all the time). */
+  cores: Record<string, number>;
+};
+
+const MESSAGES = [{ role: 'user', content: 'hi' }];
+const BODIES: Record<Mode, string> = {
+  json: JSON.stringify({ model: 'deepseek-ai/DeepSeek-V3', messages: MESSAGES }),
+  // fake_chunks / fake_chunk_delay_ms are the fake's test hooks: 8 content chunks, sent at once.
+  sse: JSON.stringify({ model: 'deepseek-ai/DeepSeek-V3', messages: MESSAGES, stream: true, fake_chunks: 8, fake_chunk_delay_ms: 0 }),
+};
+const CHAT_PATH = '/v1/chat/completions';
+const REQUEST_TIMEOUT_SECONDS = 10;
+
+/** The autocannon run in progress, so an interrupt can stop it. */
+let running: autocannon.Instance | undefined;
+export const stopLoad = (): void => running?.stop();
+
+export class BenchFailure extends Error {
+  override name = 'BenchFailure';
+}
+
+export async function measure(baseUrl: string, token: string, mode: Mode, opts: LoadOptions, meters: CpuMeters = {}): Promise<LoadResult> {
+  await probe(baseUrl, token, mode);
+  await run(baseUrl, token, mode, opts.connections, opts.warmupSeconds);
+  const before = readMeters(meters);
+  const started = performance.now();
+  const result = await run(baseUrl, token, mode, opts.connections, opts.durationSeconds);
+  const seconds = (performance.now() - started) / 1000;
+  const after = readMeters(meters);
+  for (const [name, cpu] of Object.entries(after)) {
+    const start = before[name];
+    if (start !== undefined) result.cores[name] = (cpu - start) / seconds;
+  }
+  return result;
+}
+
+/** Load that is not measured: lets a freshly started server's JIT settle (checked for errors all the same). */
+export async function warmUp(baseUrl: string, token: string, mode: Mode, opts: LoadOptions, seconds: number): Promise<void> {
+  await probe(baseUrl, token, mode);
+  await run(baseUrl, token, mode, opts.connections, seconds);
+}
+
+/** The load generator is this process: its own CPU time is metered as "load generator". */
+function readMeters(meters: CpuMeters): Record<string, number> {
+  const usage = process.cpuUsage();
+  const readings: Record<string, number> = { 'load generator': (usage.user + usage.system) / 1e6 };
+  for (const [name, read] of Object.entries(meters)) {
+    const value = read();
+    if (value !== undefined) readings[name] = value;
+  }
+  return readings;
+}
+
+/** One request by hand: a 200 with a chat.completion, or an SSE stream of 8 content chunks ending in [DONE]. */
+export async function probe(baseUrl: string, token: string, mode: Mode): Promise<void> {
+  const res = await fetch(baseUrl + CHAT_PATH, {
+    method: 'POST',
+    headers: requestHeaders(token),
+    body: BODIES[mode],
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_SECONDS * 1000),
+  });
+  const text = await res.text();
+  const type = res.headers.get('content-type') ?? '';
+  const ok =
+    res.status === 200 &&
+    (mode === 'json'
+      ? type.startsWith('application/json') && jsonObjectType(text) === 'chat.completion'
+      : type.startsWith('text/event-stream') && text.endsWith('data: [DONE]\n\n') && countContentChunks(text) === 8);
+  if (!ok) throw new BenchFailure(`probe of ${baseUrl} (${mode}) got HTTP ${res.status} ${type}: ${text.slice(0, 300)}`);
+}
+
+function jsonObjectType(text: string): unknown {
+  try {
+    return (JSON.parse(text) as { object?: unknown }).object;
+  } catch {
+    return undefined;
+  }
+}
+
+function countContentChunks(sse: string): number {
+  return sse.split('\n\n').filter((frame) => frame.includes('"content":"')).length;
+}
+
+function requestHeaders(token: string): Record<string, string> {
+  return { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+}
+
+function run(baseUrl: string, token: string, mode: Mode, connections: number, seconds: number): Promise<LoadResult> {
+  const latencyUs = createHistogram({ lowest: 1, highest: 60_000_000, figures: 3 });
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: baseUrl + CHAT_PATH,
+        method: 'POST',
+        headers: requestHeaders(token),
+        body: BODIES[mode],
+        connections,
+        pipelining: 1,
+        duration: seconds,
+        timeout: REQUEST_TIMEOUT_SECONDS,
+      },
+      (err, result) => {
+        running = undefined;
+        if (err) return reject(err);
+        const failure = describeFailure(result);
+        if (failure) return reject(new BenchFailure(`${baseUrl} (${mode}): ${failure}`));
+        resolve({
+          requestsPerSecond: result['2xx'] / result.duration,
+          p50Ms: latencyUs.percentile(50) / 1000,
+          p99Ms: latencyUs.percentile(99) / 1000,
+          requests: result['2xx'],
+          cores: {},
+        });
+      },
+    );
+    running = instance;
+    instance.on('response', (_client, status, _bytes, ms) => {
+      if (status >= 200 && status < 300) latencyUs.record(Math.max(1, Math.round(ms * 1000)));
+    });
+  });
+}
+
+function describeFailure(result: autocannon.Result): string | undefined {
+  const problems: string[] = [];
+  if (result.non2xx > 0) problems.push(`${result.non2xx} non-2xx answers (${JSON.stringify(result.statusCodeStats)})`);
+  if (result.errors > 0) problems.push(`${result.errors} errors`);
+  if (result.timeouts > 0) problems.push(`${result.timeouts} timeouts`);
+  if (result.resets > 0) problems.push(`${result.resets} connection resets`);
+  if (result['2xx'] === 0) problems.push('no answers at all');
+  return problems.length > 0 ? problems.join(', ') : undefined;
+}

@@ -1,0 +1,106 @@
+/** The benchmark's report: a Markdown table (pasteable into the README) and the issue's three targets. */
+import type { LoadResult, Mode } from './load.js';
+
+export type ScenarioId = 'direct' | 'minimal' | 'server-10' | 'server-100k';
+
+export const SCENARIO_NAMES: Record<ScenarioId, string> = {
+  direct: 'direct to the fake',
+  minimal: 'minimal Node proxy',
+  'server-10': 'this server, 10 keys',
+  'server-100k': 'this server, 100,000 keys',
+};
+
+export type Measurement = { scenario: ScenarioId; mode: Mode; result: LoadResult };
+
+/** The issue's targets (2-core machine). */
+export const TARGETS = { minRatioToMinimal: 0.8, maxAddedP50Ms: 1, minRatio100kTo10: 0.95 };
+
+const ms = (value: number) => value.toFixed(2);
+const ratio = (value: number) => `${value.toFixed(2)}×`;
+/** Three decimals where a target is judged, so 0.946 does not print as a passing-looking 0.95. */
+const exactRatio = (value: number) => `${value.toFixed(3)}×`;
+
+function find(all: Measurement[], scenario: ScenarioId, mode: Mode): LoadResult | undefined {
+  return all.find((m) => m.scenario === scenario && m.mode === mode)?.result;
+}
+
+export function markdownTable(all: Measurement[]): string {
+  const lines = [
+    '| scenario | mode | req/s | p50 ms | p99 ms | added p50 ms | added p99 ms | ratio to minimal proxy |',
+    '|---|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const { scenario, mode, result: r } of all) {
+    const direct = find(all, 'direct', mode);
+    const minimal = find(all, 'minimal', mode);
+    const added = (pick: (x: LoadResult) => number) =>
+      scenario === 'direct' || !direct ? '—' : ms(pick(r) - pick(direct));
+    const cells = [
+      SCENARIO_NAMES[scenario],
+      mode,
+      Math.round(r.requestsPerSecond).toLocaleString('en-US'),
+      ms(r.p50Ms),
+      ms(r.p99Ms),
+      added((x) => x.p50Ms),
+      added((x) => x.p99Ms),
+      minimal ? ratio(r.requestsPerSecond / minimal.requestsPerSecond) : '—',
+    ];
+    lines.push(`| ${cells.join(' | ')} |`);
+  }
+  return lines.join('\n');
+}
+
+/** Where the machine's cores went during each measured run, and the proxy's CPU cost per request. */
+export function cpuTable(all: Measurement[]): string {
+  if (!all.some((m) => m.result.cores.proxy !== undefined || m.result.cores.fake !== undefined)) return '';
+  const cores = (value: number | undefined) => (value === undefined ? '—' : value.toFixed(2));
+  const lines = [
+    '| scenario | mode | cores: load generator | cores: fake | cores: proxy | proxy CPU µs per request |',
+    '|---|---|---:|---:|---:|---:|',
+  ];
+  for (const { scenario, mode, result: r } of all) {
+    const proxy = r.cores.proxy;
+    const perRequest = proxy === undefined ? '—' : Math.round((proxy * 1e6) / r.requestsPerSecond).toString();
+    const cells = [SCENARIO_NAMES[scenario], mode, cores(r.cores['load generator']), cores(r.cores.fake), cores(proxy), perRequest];
+    lines.push(`| ${cells.join(' | ')} |`);
+  }
+  return lines.join('\n');
+}
+
+type Check = { label: string; perMode: Array<{ mode: Mode; text: string; ok: boolean }> };
+
+export function checklist(all: Measurement[], modes: readonly Mode[]): string {
+  const checks: Check[] = [
+    target(`Throughput ≥ ${TARGETS.minRatioToMinimal}× the minimal proxy (10 keys)`, modes, (mode) => {
+      const value = rps(all, 'server-10', mode) / rps(all, 'minimal', mode);
+      return { text: exactRatio(value), ok: value >= TARGETS.minRatioToMinimal };
+    }),
+    target(`Added p50 latency ≤ ${TARGETS.maxAddedP50Ms} ms (10 keys)`, modes, (mode) => {
+      const value = p50(all, 'server-10', mode) - p50(all, 'direct', mode);
+      const floor = p50(all, 'minimal', mode) - p50(all, 'direct', mode);
+      return { text: `${ms(value)} ms (minimal proxy: ${ms(floor)} ms)`, ok: value <= TARGETS.maxAddedP50Ms };
+    }),
+    target(`100,000 keys: throughput ≥ ${TARGETS.minRatio100kTo10}× the 10-key figure`, modes, (mode) => {
+      const value = rps(all, 'server-100k', mode) / rps(all, 'server-10', mode);
+      return { text: exactRatio(value), ok: value >= TARGETS.minRatio100kTo10 };
+    }),
+  ];
+  return checks
+    .map(({ label, perMode }) => {
+      const mark = perMode.every((m) => m.ok) ? '✓' : '✗';
+      const details = perMode.map((m) => `${m.mode} ${m.text} ${m.ok ? '✓' : '✗'}`).join(' · ');
+      return `- ${mark} ${label}: ${details}`;
+    })
+    .join('\n');
+}
+
+function target(label: string, modes: readonly Mode[], evaluate: (mode: Mode) => { text: string; ok: boolean }): Check {
+  return { label, perMode: modes.map((mode) => ({ mode, ...evaluate(mode) })) };
+}
+
+function rps(all: Measurement[], scenario: ScenarioId, mode: Mode): number {
+  return find(all, scenario, mode)?.requestsPerSecond ?? Number.NaN;
+}
+
+function p50(all: Measurement[], scenario: ScenarioId, mode: Mode): number {
+  return find(all, scenario, mode)?.p50Ms ?? Number.NaN;
+}
