@@ -1,5 +1,5 @@
-import type { Server } from 'node:http';
-import { createApp } from './app.js';
+import { createServer, type Server } from 'node:http';
+import { createRequestListener } from './app.js';
 import type { Config } from './config/env.js';
 import type { AppContext } from './context.js';
 import { startScheduledJobs } from './jobs/scheduled-jobs.js';
@@ -12,7 +12,7 @@ const SHUTDOWN_GRACE_MS = 10_000;
  * Buffered writes (key states learned by the proxy, request logs) are flushed by ctx.close().
  */
 export function runServer(ctx: AppContext, options: { extraBanner?: string[]; onStop?: () => Promise<void> } = {}): Server {
-  const server = createApp(ctx).listen(ctx.config.port, ctx.config.host);
+  const server = createServer(createRequestListener(ctx)).listen(ctx.config.port, ctx.config.host);
   server.on('error', (err: NodeJS.ErrnoException) => {
     console.error(
       err.code === 'EADDRINUSE'

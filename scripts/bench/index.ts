@@ -10,6 +10,7 @@
  *
  * Scenarios run one after another; every child process is stopped at the end, on error and on Ctrl-C.
  */
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -38,7 +39,7 @@ const load: LoadOptions = {
   durationSeconds: positiveInt('BENCH_DURATION', 5),
 };
 /** The load alone (8 scenarios, 4 process warm-ups) plus start-up and seeding take ~95 s here: give up at 3 min. */
-const LOAD_SECONDS = 8 * (load.warmupSeconds + load.durationSeconds) + 8 * PROCESS_WARMUP_SECONDS;
+const LOAD_SECONDS = 8 * (load.warmupSeconds + load.durationSeconds + 3) + 8 * PROCESS_WARMUP_SECONDS;
 const WATCHDOG_MS = Math.max(180_000, 1.5 * (30 + LOAD_SECONDS) * 1000);
 const profileDir = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined;
 const workDir = mkdtempSync(join(os.tmpdir(), 'sfm-bench-'));
@@ -46,7 +47,10 @@ const progress = (line: string) => console.error(line);
 
 async function main(): Promise<void> {
   printMachine();
-  const fake = await startChild('fake SiliconFlow', ['--import', 'tsx', 'scripts/fake-siliconflow.ts'], /listening on (http:\/\/\S+) /, {
+  // Everything runs compiled, as `npm start` does (tsx adds a helper call to every closure it creates).
+  progress('compiling (npm run build)');
+  execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
+  const fake = await startChild('fake SiliconFlow', ['build/scripts/fake-siliconflow.js'], /listening on (http:\/\/\S+) /, {
     FAKE_PORT: '0',
     FAKE_RECORD: '0',
     FAKE_ACCEPT_ANY_KEY: '1',
@@ -56,7 +60,7 @@ async function main(): Promise<void> {
   const fakeCpu = () => fake.child.cpuSeconds();
   await measureModes(results, 'direct', fake.url, benchKey(0), { fake: fakeCpu });
 
-  const minimal = await startChild('minimal proxy', ['--import', 'tsx', 'scripts/bench/minimal-proxy.ts'], /listening on (http:\/\/\S+)/, {
+  const minimal = await startChild('minimal proxy', ['build/scripts/bench/minimal-proxy.js'], /listening on (http:\/\/\S+)/, {
     UPSTREAM_URL: fake.url,
   });
   await warmProcess(minimal.url, 'any-token-the-proxy-rewrites');
@@ -111,7 +115,7 @@ async function startServer(env: SeedEnv, count: number): Promise<{ child: Child;
   const ownProfileDir = profileDir ? join(profileDir, `server-${count}-keys`) : undefined;
   const profiling = ownProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${ownProfileDir}`] : [];
   const started = performance.now();
-  const server = await startChild(`this server (${count} keys)`, [...profiling, '--import', 'tsx', 'src/server.ts'], /User page.*?(http:\/\/[^/\s]+)\//, {
+  const server = await startChild(`this server (${count} keys)`, [...profiling, 'build/src/server.js'], /User page.*?(http:\/\/[^/\s]+)\//, {
     ...env,
     PORT: '0',
     HOST: '127.0.0.1',
@@ -140,7 +144,7 @@ function printMachine(): void {
       '## Benchmark: /v1 proxy overhead',
       '',
       `Node ${process.version} · ${os.platform()} ${os.arch()} · ${cpus.length} CPUs (${os.availableParallelism()} available) · ${cpus[0]?.model.trim() ?? 'unknown CPU'} · ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM`,
-      `autocannon: ${load.connections} connections, pipelining 1, ${load.warmupSeconds} s warm-up + ${load.durationSeconds} s per scenario; ` +
+      `autocannon: ${load.connections} connections, pipelining 1, ${load.warmupSeconds} s warm-up + ${load.durationSeconds} s per scenario, then 3 s on one connection for latency; ` +
         'fake answers at once (SSE: 8 content chunks, no gap). Load generator, fake and proxy share the machine.',
     ].join('\n'),
   );

@@ -18,6 +18,9 @@ export type LoadResult = {
   p50Ms: number;
   p99Ms: number;
   requests: number;
+  /** Latency with one connection (no queueing): what a single client adds. */
+  idleP50Ms: number;
+  idleP99Ms: number;
   /** Cores each metered process kept busy during the measured run (1 = one core all the time). */
   cores: Record<string, number>;
 };
@@ -30,6 +33,7 @@ const BODIES: Record<Mode, string> = {
 };
 const CHAT_PATH = '/v1/chat/completions';
 const REQUEST_TIMEOUT_SECONDS = 10;
+const IDLE_LATENCY_SECONDS = 3;
 
 /** The autocannon run in progress, so an interrupt can stop it. */
 let running: autocannon.Instance | undefined;
@@ -51,7 +55,9 @@ export async function measure(baseUrl: string, token: string, mode: Mode, opts: 
     const start = before[name];
     if (start !== undefined) result.cores[name] = (cpu - start) / seconds;
   }
-  return result;
+  // Under load, p50 is mostly queueing on a saturated machine; one connection shows the added latency itself.
+  const single = await run(baseUrl, token, mode, 1, IDLE_LATENCY_SECONDS);
+  return { ...result, idleP50Ms: single.p50Ms, idleP99Ms: single.p99Ms };
 }
 
 /** Load that is not measured: lets a freshly started server's JIT settle (checked for errors all the same). */
@@ -129,6 +135,8 @@ function run(baseUrl: string, token: string, mode: Mode, connections: number, se
           p50Ms: latencyUs.percentile(50) / 1000,
           p99Ms: latencyUs.percentile(99) / 1000,
           requests: result['2xx'],
+          idleP50Ms: Number.NaN,
+          idleP99Ms: Number.NaN,
           cores: {},
         });
       },

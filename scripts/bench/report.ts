@@ -26,23 +26,22 @@ function find(all: Measurement[], scenario: ScenarioId, mode: Mode): LoadResult 
 
 export function markdownTable(all: Measurement[]): string {
   const lines = [
-    '| scenario | mode | req/s | p50 ms | p99 ms | added p50 ms | added p99 ms | ratio to minimal proxy |',
-    '|---|---|---:|---:|---:|---:|---:|---:|',
+    '| scenario | mode | req/s | ratio to minimal proxy | p50 / p99 ms under load | p50 / p99 ms, 1 connection | added p50 / p99 ms, 1 connection |',
+    '|---|---|---:|---:|---:|---:|---:|',
   ];
   for (const { scenario, mode, result: r } of all) {
     const direct = find(all, 'direct', mode);
     const minimal = find(all, 'minimal', mode);
-    const added = (pick: (x: LoadResult) => number) =>
-      scenario === 'direct' || !direct ? '—' : ms(pick(r) - pick(direct));
+    const added =
+      scenario === 'direct' || !direct ? '—' : `${ms(r.idleP50Ms - direct.idleP50Ms)} / ${ms(r.idleP99Ms - direct.idleP99Ms)}`;
     const cells = [
       SCENARIO_NAMES[scenario],
       mode,
       Math.round(r.requestsPerSecond).toLocaleString('en-US'),
-      ms(r.p50Ms),
-      ms(r.p99Ms),
-      added((x) => x.p50Ms),
-      added((x) => x.p99Ms),
       minimal ? ratio(r.requestsPerSecond / minimal.requestsPerSecond) : '—',
+      `${ms(r.p50Ms)} / ${ms(r.p99Ms)}`,
+      `${ms(r.idleP50Ms)} / ${ms(r.idleP99Ms)}`,
+      added,
     ];
     lines.push(`| ${cells.join(' | ')} |`);
   }
@@ -74,7 +73,7 @@ export function checklist(all: Measurement[], modes: readonly Mode[]): string {
       const value = rps(all, 'server-10', mode) / rps(all, 'minimal', mode);
       return { text: exactRatio(value), ok: value >= TARGETS.minRatioToMinimal };
     }),
-    target(`Added p50 latency ≤ ${TARGETS.maxAddedP50Ms} ms (10 keys)`, modes, (mode) => {
+    target(`Added p50 latency ≤ ${TARGETS.maxAddedP50Ms} ms (10 keys, one connection)`, modes, (mode) => {
       const value = p50(all, 'server-10', mode) - p50(all, 'direct', mode);
       const floor = p50(all, 'minimal', mode) - p50(all, 'direct', mode);
       return { text: `${ms(value)} ms (minimal proxy: ${ms(floor)} ms)`, ok: value <= TARGETS.maxAddedP50Ms };
@@ -101,6 +100,7 @@ function rps(all: Measurement[], scenario: ScenarioId, mode: Mode): number {
   return find(all, scenario, mode)?.requestsPerSecond ?? Number.NaN;
 }
 
+/** The one-connection p50: latency added by the proxy itself, not queueing on a saturated machine. */
 function p50(all: Measurement[], scenario: ScenarioId, mode: Mode): number {
-  return find(all, scenario, mode)?.p50Ms ?? Number.NaN;
+  return find(all, scenario, mode)?.idleP50Ms ?? Number.NaN;
 }

@@ -8,7 +8,8 @@ import type { ProxyDeps } from './proxy-deps.js';
 import { MESSAGES, PROXY_CODES, sendProxyError } from './proxy-errors.js';
 import type { RequestFacts } from './request-body.js';
 import { streamToClient } from './stream-response.js';
-import { isTimeout, readSmallBody, type NoAnswerClass, type UpstreamResponse } from './upstream-client.js';
+import { isTimeout, type NoAnswerClass } from './no-answer.js';
+import { collectBody, type UpstreamCall, type UpstreamHead } from './upstream-call.js';
 
 /**
  * One client request's way through the pool: pick a key, call SiliconFlow, and act on the outcome
@@ -17,7 +18,9 @@ import { isTimeout, readSmallBody, type NoAnswerClass, type UpstreamResponse } f
  */
 export class Exchange {
   private readonly started = Date.now();
-  private readonly abort = new AbortController();
+  /** The client went away; `current` is the upstream call in flight, if any. */
+  private aborted = false;
+  private current: UpstreamCall | undefined;
   private readonly log: RequestLogEntry;
   private readonly tried = new Set<number>();
   private keyTries = 0;
@@ -51,7 +54,9 @@ export class Exchange {
     };
     // The client went away before the response was complete: stop the upstream call at once, in any phase.
     res.on('close', () => {
-      if (!res.writableFinished) this.abort.abort();
+      if (res.writableFinished) return;
+      this.aborted = true;
+      this.current?.abort();
     });
   }
 
@@ -62,7 +67,7 @@ export class Exchange {
     this.needsPaid = !!facts.model?.startsWith('Pro/');
     this.free = facts.model !== null && settings.freeModels.includes(facts.model);
     for (;;) {
-      if (this.abort.signal.aborted) return this.finish(499, 'client-aborted');
+      if (this.aborted) return this.finish(499, 'client-aborted');
       const backoffMs = this.deps.backoff.remaining();
       if (backoffMs > 0) return this.poolBackoff(backoffMs);
       const key = this.deps.pool.pick({ needsPaid: this.needsPaid, free: this.free, tried: this.tried });
@@ -80,17 +85,17 @@ export class Exchange {
   private async attempt(key: PoolKey, body: Buffer): Promise<boolean> {
     const s = this.deps.settings();
     const sentAt = Date.now();
-    const answer = await this.deps.upstream.send({
+    this.current = this.deps.upstream.send({
       method: this.log.method,
       path: this.req.url ?? '/',
       headers: upstreamRequestHeaders(this.req.headers, key.secret, body.length),
       body,
-      signal: this.abort.signal,
       firstByteTimeoutMs: s.firstByteTimeoutMs,
       idleTimeoutMs: s.idleTimeoutMs,
     });
+    const answer = await this.current.head;
     if (answer.kind === 'no-answer') {
-      if (this.abort.signal.aborted) return this.finish(499, 'client-aborted'), true;
+      if (this.aborted) return this.finish(499, 'client-aborted'), true;
       this.deps.metrics.attempt('upstream-error', null);
       return this.trouble(key, answer.errorClass, answer.message);
     }
@@ -104,10 +109,10 @@ export class Exchange {
     return this.failedAnswer(key, answer, latency);
   }
 
-  private async failedAnswer(key: PoolKey, answer: UpstreamResponse, latency: number): Promise<boolean> {
-    const bytes = await readSmallBody(answer.body);
+  private async failedAnswer(key: PoolKey, answer: UpstreamHead, latency: number): Promise<boolean> {
+    const bytes = await collectBody(answer.call);
     if (!Buffer.isBuffer(bytes)) {
-      if (this.abort.signal.aborted) return this.finish(499, 'client-aborted'), true;
+      if (this.aborted) return this.finish(499, 'client-aborted'), true;
       this.deps.metrics.attempt('upstream-error', latency);
       return this.trouble(key, bytes.errorClass, bytes.message);
     }
@@ -118,7 +123,7 @@ export class Exchange {
     return this.apply(outcome, key, reason, answer, bytes);
   }
 
-  private apply(outcome: Outcome, key: PoolKey, reason: string, answer: UpstreamResponse, bytes: Buffer): boolean {
+  private apply(outcome: Outcome, key: PoolKey, reason: string, answer: UpstreamHead, bytes: Buffer): boolean {
     const { pool, limits, backoff } = this.deps;
     if (KEY_OUTCOMES.has(outcome)) this.keyTries++;
     switch (outcome) {
@@ -162,9 +167,9 @@ export class Exchange {
     return false;
   }
 
-  private send(answer: UpstreamResponse, key: PoolKey): void {
+  private send(answer: UpstreamHead, key: PoolKey): void {
     this.log.firstByteMs = Date.now() - this.started;
-    streamToClient(answer, this.res, this.abort.signal, (result) => {
+    streamToClient(answer, this.res, (result) => {
       Object.assign(this.log, result.usage);
       if (result.error === 'upstream-broke') this.deps.pool.troubled(key, 'the response broke off mid-stream', this.deps.limits.errorAfterFailures);
       if (result.error) this.deps.logger.warn({ keyId: key.id, path: this.log.path, error: result.error }, 'response ended early');
@@ -172,7 +177,7 @@ export class Exchange {
     });
   }
 
-  private sendBuffered(answer: UpstreamResponse, bytes: Buffer): void {
+  private sendBuffered(answer: UpstreamHead, bytes: Buffer): void {
     const headers = clientResponseHeaders(answer.headers);
     headers['content-length'] = bytes.length;
     this.log.firstByteMs = Date.now() - this.started;

@@ -33,9 +33,12 @@ const DROP_FROM_CLIENT = new Set([
 
 const DROP_FROM_UPSTREAM = new Set([...HOP_BY_HOP, 'set-cookie', 'set-cookie2']);
 
+const NONE: ReadonlySet<string> = new Set();
+
 /** Header names listed in a Connection header are hop-by-hop too. */
-function connectionListed(value: string | string[] | undefined): Set<string> {
-  if (!value) return new Set();
+function connectionListed(value: string | string[] | undefined): ReadonlySet<string> {
+  // The usual values name no extra header: skip the parsing on the hot path.
+  if (!value || value === 'keep-alive' || value === 'close' || value === 'Keep-Alive') return NONE;
   const text = Array.isArray(value) ? value.join(',') : value;
   return new Set(text.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean));
 }

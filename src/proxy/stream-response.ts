@@ -1,46 +1,52 @@
 import type { ServerResponse } from 'node:http';
 import { clientResponseHeaders } from './headers.js';
 import { PROXY_CODES } from './proxy-errors.js';
-import type { UpstreamResponse } from './upstream-client.js';
+import type { UpstreamHead } from './upstream-call.js';
 import { UsageTap, type Usage } from './usage-tap.js';
 
 export type StreamResult = { usage: Usage | null; error: 'client-aborted' | 'upstream-broke' | null };
 
 /**
- * Sends an upstream response to the client as it arrives, byte for byte, with backpressure (pipe).
- * After the first byte nothing is retried: if upstream breaks off, an SSE stream gets a last `data:`
- * event carrying the error, any other body is cut so the client sees it incomplete.
+ * Sends an upstream response to the client as it arrives, byte for byte, with backpressure: when the
+ * client's socket is full the upstream socket pauses until it drains. After the first byte nothing is
+ * retried: if upstream breaks off, an SSE stream gets a last `data:` event carrying the error, any
+ * other body is cut so the client sees it incomplete.
  */
-export function streamToClient(answer: UpstreamResponse, res: ServerResponse, signal: AbortSignal, done: (r: StreamResult) => void): void {
+export function streamToClient(answer: UpstreamHead, res: ServerResponse, done: (r: StreamResult) => void): void {
   const headers = clientResponseHeaders(answer.headers);
   const contentType = String(headers['content-type'] ?? '');
   const sse = contentType.startsWith('text/event-stream');
   const tap = new UsageTap(contentType);
-  const body = answer.body;
   let settled = false;
   const settle = (error: StreamResult['error']) => {
     if (settled) return;
     settled = true;
-    done({ usage: tap.usage() ?? { promptTokens: null, completionTokens: null, totalTokens: null }, error });
+    res.off('drain', resume);
+    done({ usage: tap.usage(), error });
   };
+  const resume = () => answer.call.resume();
 
   res.writeHead(answer.status, headers);
   if (sse) res.flushHeaders();
-  body.on('data', (chunk: Buffer) => tap.push(chunk));
-  body.pipe(res, { end: false });
-  body.once('end', () => {
-    res.end();
-    settle(null);
-  });
-  body.once('error', () => {
-    body.unpipe(res);
-    if (signal.aborted || res.destroyed) {
-      res.destroy();
-      return settle('client-aborted');
-    }
-    if (sse) res.end(sseError());
-    else res.destroy();
-    settle('upstream-broke');
+  res.on('drain', resume);
+  answer.call.attach({
+    data(chunk) {
+      tap.push(chunk);
+      return res.write(chunk);
+    },
+    end() {
+      res.end();
+      settle(null);
+    },
+    error() {
+      if (res.destroyed) {
+        res.destroy();
+        return settle('client-aborted');
+      }
+      if (sse) res.end(sseError());
+      else res.destroy();
+      settle('upstream-broke');
+    },
   });
 }
 

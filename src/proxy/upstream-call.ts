@@ -1,0 +1,109 @@
+import type { Dispatcher } from 'undici';
+import { classifyNetworkError, type NoAnswer } from './no-answer.js';
+
+/** Where a response body goes once the caller has decided what to do with it. */
+export type BodySink = {
+  /** false = slow down: the call pauses until resume(). */
+  data(chunk: Buffer): boolean;
+  end(): void;
+  error(err: Error): void;
+};
+
+export type UpstreamHead = { kind: 'response'; status: number; headers: Record<string, string | string[] | undefined>; call: UpstreamCall };
+
+/**
+ * One request to SiliconFlow as an undici dispatch handler: no intermediate stream between the
+ * socket and the client's response (the benchmark showed the Readable + pipe of request() costs).
+ * `head` settles with the status and headers (or with why there was no answer); the body then goes to
+ * the sink the caller attaches — chunks that came before are held until then. Backpressure: a sink that
+ * returns false pauses the upstream socket until resume().
+ */
+export class UpstreamCall implements Dispatcher.DispatchHandler {
+  readonly head: Promise<UpstreamHead | NoAnswer>;
+  private settleHead!: (value: UpstreamHead | NoAnswer) => void;
+  private headSettled = false;
+  private controller: Dispatcher.DispatchController | undefined;
+  private sink: BodySink | undefined;
+  private held: Buffer[] = [];
+  private ended = false;
+  private failure: Error | undefined;
+
+  private aborted = false;
+
+  constructor() {
+    this.head = new Promise((resolve) => (this.settleHead = resolve));
+  }
+
+  /** The client went away: stop the upstream call in whatever phase it is. */
+  abort(): void {
+    this.aborted = true;
+    this.controller?.abort(abortError());
+  }
+
+  attach(sink: BodySink): void {
+    this.sink = sink;
+    const held = this.held;
+    this.held = [];
+    for (const chunk of held) if (!sink.data(chunk)) this.controller?.pause();
+    if (this.failure) sink.error(this.failure);
+    else if (this.ended) sink.end();
+  }
+
+  resume(): void {
+    this.controller?.resume();
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.aborted) controller.abort(abortError());
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, status: number, headers: Record<string, string | string[] | undefined>): void {
+    if (status < 200) return; // 1xx: the real answer follows
+    this.headSettled = true;
+    this.settleHead({ kind: 'response', status, headers, call: this });
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (!this.sink) this.held.push(chunk);
+    else if (!this.sink.data(chunk)) controller.pause();
+  }
+
+  onResponseEnd(): void {
+    this.ended = true;
+    this.sink?.end();
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
+    if (!this.headSettled) {
+      this.headSettled = true;
+      this.settleHead(classifyNetworkError(err));
+      return;
+    }
+    this.failure = err;
+    this.sink?.error(err);
+  }
+
+}
+
+function abortError(): Error {
+  return Object.assign(new Error('the client went away'), { name: 'AbortError', code: 'UND_ERR_ABORTED' });
+}
+
+/** Collects a (small) error body in full, for classification; gives up past `maxBytes`. */
+export function collectBody(call: UpstreamCall, maxBytes = 1024 * 1024): Promise<Buffer | NoAnswer> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    call.attach({
+      data(chunk) {
+        size += chunk.length;
+        if (size <= maxBytes) chunks.push(chunk);
+        return true;
+      },
+      end: () =>
+        resolve(size <= maxBytes ? Buffer.concat(chunks, size) : { kind: 'no-answer', errorClass: 'network-error', message: 'error body too large' }),
+      error: (err) => resolve(classifyNetworkError(err)),
+    });
+  });
+}
