@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import type { Express } from 'express';
 import request from 'supertest';
 import { expect } from 'vitest';
-import { createApp } from '../../src/app.js';
+import { createApp, createRequestListener } from '../../src/app.js';
 import { loadConfig } from '../../src/config/env.js';
 import { createContext, type AppContext } from '../../src/context.js';
 import { startFakeSiliconFlow, type FakeKeyState, type FakeSiliconFlow } from '../../src/fake-siliconflow/index.js';
 import { silentLogger, type Logger } from '../../src/logger.js';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export type TestApp = {
@@ -52,7 +52,9 @@ export async function startTestApp(
     const app = createApp(ctx);
     const listen = () =>
       new Promise<string>((resolve) => {
-        const server = app.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
+        // The same request listener as the real server (/v1 bypasses Express).
+        const server = createServer(createRequestListener(ctx));
+        server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
         servers.push(server);
       });
     return { app, ctx, fake, dataDir, listen, restart: (e) => build(e), close };

@@ -13,8 +13,11 @@ export type PickRequest = {
   tried: ReadonlySet<number>;
 };
 
-/** Told about every change of a key's proxy-owned state, to persist it (write-behind). */
-export type PoolListener = (k: PoolKey, change: { used?: boolean; failed?: boolean; error?: string | null }) => void;
+/**
+ * Told about every change of a key's proxy-owned state, to persist it (write-behind). `state`: the
+ * status (or last error) changed, which is saved first; counters alone can wait.
+ */
+export type PoolListener = (k: PoolKey, change: { used?: boolean; failed?: boolean; error?: string | null; state?: boolean }) => void;
 
 /**
  * The keys the proxy chooses from, in memory. Picking never touches the database and costs the same
@@ -123,30 +126,30 @@ export class KeyPool {
     k.consecutiveFailures = 0;
     const recovered = k.status === 'error';
     if (recovered) this.setStatus(k, 'active');
-    this.listener(k, { used: true, error: recovered ? null : undefined });
+    this.listener(k, recovered ? { used: true, error: null, state: true } : { used: true });
   }
 
   markInvalid(k: PoolKey, reason: string): void {
     this.setStatus(k, 'invalid');
-    this.listener(k, { used: true, failed: true, error: reason });
+    this.listener(k, { used: true, failed: true, error: reason, state: true });
   }
 
   markExhausted(k: PoolKey, reason: string): void {
     this.setStatus(k, 'exhausted');
-    this.listener(k, { used: true, failed: true, error: reason });
+    this.listener(k, { used: true, failed: true, error: reason, state: true });
   }
 
   markLacksPaid(k: PoolKey, reason: string): void {
     k.lacksPaid = true;
     this.place(k);
-    this.listener(k, { used: true, failed: true, error: reason });
+    this.listener(k, { used: true, failed: true, error: reason, state: true });
   }
 
   coolDown(k: PoolKey, until: number, reason: string): void {
     k.coolingUntil = until;
     this.setStatus(k, 'cooling');
     this.cooling.push(k);
-    this.listener(k, { used: true, failed: true, error: reason });
+    this.listener(k, { used: true, failed: true, error: reason, state: true });
   }
 
   /** Upstream trouble: not the key's fault, but after `errorAfter` in a row the key is shown as `error`. */
@@ -154,7 +157,7 @@ export class KeyPool {
     k.consecutiveFailures++;
     k.failureCount++;
     if (k.consecutiveFailures >= errorAfter && k.status === 'active') this.setStatus(k, 'error');
-    this.listener(k, { used: true, failed: true, error: reason });
+    this.listener(k, { used: true, failed: true, error: reason, state: true });
   }
 
   private setStatus(k: PoolKey, status: PoolKey['status']): void {
@@ -170,7 +173,7 @@ export class KeyPool {
   releaseCooled(now = Date.now()): void {
     for (let top = this.cooling.peek(); top && top.coolingUntil! <= now; top = this.cooling.peek()) {
       this.setStatus(top, 'active');
-      this.listener(top, {});
+      this.listener(top, { state: true });
     }
   }
 
