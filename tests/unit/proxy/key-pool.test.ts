@@ -108,7 +108,7 @@ describe('KeyPool', () => {
     expect(pool.nextCoolingEnd()).toBe(now + 1000);
     expect(pool.pick(plain, now + 1001)?.id).toBe(1);
     expect(k.status).toBe('active');
-    expect(events.at(-1)).toEqual({ id: 1, change: {} });
+    expect(events.at(-1)).toEqual({ id: 1, change: { state: true } });
   });
 
   it('upstream trouble marks a key error only after several in a row, and a success resets it', () => {
