@@ -102,6 +102,24 @@ describe('streaming', () => {
   });
 });
 
+describe('timeouts after the first byte', () => {
+  it('an upstream that goes quiet for IDLE_TIMEOUT_MS mid-stream ends the SSE stream with an error event', async () => {
+    const url = await startUpstream((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write('data: {"choices":[{"delta":{"content":"a"}}]}\n\n');
+      // …and then nothing more.
+    });
+    p = await startProxy([[fakeKey(1), {}]], { upstreamUrl: url, env: { IDLE_TIMEOUT_MS: '300' } });
+    const started = Date.now();
+    const res = await p.call('/v1/chat/completions', { json: chat('x', { stream: true }) });
+    const text = (await readTimed(res)).map((c) => c.text).join('');
+    expect(Date.now() - started).toBeLessThan(2000);
+    const events = text.trim().split('\n\n');
+    expect(events[0]).toContain('"content":"a"');
+    expect(JSON.parse(events.at(-1)!.slice(5))).toMatchObject({ error: { code: 50300 } });
+  });
+});
+
 describe('client disconnects abort the upstream request', () => {
   it('mid-stream', async () => {
     let upstreamClosedAt = 0;
