@@ -1,6 +1,6 @@
-import type { Statement } from 'better-sqlite3';
 import { EventEmitter } from 'node:events';
 import type { Db } from '../db/database.js';
+import { StatementCache } from '../db/statement-cache.js';
 import type { CheckResult, KeyFilter, KeyRow, KeySort, KeyStatus, PublicStatus } from './key-types.js';
 
 export type BalanceTotals = { gift: number; charge: number; total: number; usable: number; known: number; unknown: number };
@@ -37,10 +37,12 @@ const SORT_COLUMNS: Record<string, string> = {
  * follows along; the proxy's own write-behind (applyProxyUpdates) does not announce.
  */
 export class KeyStore {
-  private readonly cache = new Map<string, Statement<unknown[]>>();
+  private readonly statements: StatementCache;
   readonly events = new EventEmitter<{ changed: [ids: number[], kind: KeyChange] }>();
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db) {
+    this.statements = new StatementCache(db);
+  }
 
   private changed(ids: number[], kind: KeyChange = 'edit'): void {
     if (ids.length) this.events.emit('changed', ids, kind);
@@ -181,12 +183,7 @@ export class KeyStore {
   }
 
   private stmt(sql: string) {
-    let stmt = this.cache.get(sql);
-    if (!stmt) {
-      stmt = this.db.prepare<unknown[]>(sql);
-      this.cache.set(sql, stmt);
-    }
-    return stmt;
+    return this.statements.get(sql);
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/database.js';
+import { StatementCache } from '../db/statement-cache.js';
 import type { RequestLogEntry } from './request-log-types.js';
 
 export const STATUS_CLASSES = ['2xx', '4xx', '5xx', 'error'] as const;
@@ -16,24 +17,8 @@ export type RequestLogQuery = {
   since?: number;
 };
 
-/** One logged request as the admin API shows it. */
-export type RequestLogView = {
-  id: number;
-  time: string;
-  method: string;
-  path: string;
-  model: string | null;
-  stream: boolean;
-  status: number;
-  keyId: number | null;
-  attempts: number;
-  firstByteMs: number | null;
-  totalMs: number;
-  promptTokens: number | null;
-  completionTokens: number | null;
-  totalTokens: number | null;
-  errorClass: string | null;
-};
+/** One logged request as the admin API shows it: the entry, its id, and the time as an ISO string. */
+export type RequestLogView = { id: number } & Omit<RequestLogEntry, 'time'> & { time: string };
 
 export type RequestLogPage = { items: RequestLogView[]; total: number; page: number; pageSize: number };
 
@@ -74,12 +59,13 @@ const STATUS_CLAUSES: Record<(typeof STATUS_CLASSES)[number], string> = {
 
 /** Plain SQL over `request_logs`: written in batches by RequestLogWriter, read by the admin API. */
 export class RequestLogStore {
-  private readonly cache = new Map<string, Statement<unknown[]>>();
+  private readonly statements: StatementCache;
   private readonly insert: Statement<unknown[]>;
   private readonly summaryStmt: Statement<unknown[]>;
   private readonly deleteStmt: Statement<unknown[]>;
 
   constructor(private readonly db: Db) {
+    this.statements = new StatementCache(db);
     this.insert = db.prepare<unknown[]>(
       `INSERT INTO request_logs (time, method, path, model, stream, status, key_id, attempts, first_byte_ms,
          total_ms, prompt_tokens, completion_tokens, total_tokens, error_class)
@@ -131,12 +117,7 @@ export class RequestLogStore {
   }
 
   private stmt(sql: string) {
-    let stmt = this.cache.get(sql);
-    if (!stmt) {
-      stmt = this.db.prepare<unknown[]>(sql);
-      this.cache.set(sql, stmt);
-    }
-    return stmt;
+    return this.statements.get(sql);
   }
 }
 
