@@ -1,4 +1,5 @@
 import express from 'express';
+import helmet from 'helmet';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sessionMiddleware } from './auth/session.js';
 import type { AppContext } from './context.js';
@@ -33,6 +34,7 @@ export function createApp(ctx: AppContext): express.Express {
   app.use((req, res, next) => (isProxyPath(req.url) ? ctx.proxy(req, res) : next()));
   app.use(healthRoutes(ctx));
 
+  app.use(securityHeaders());
   app.use(express.static(publicDir, { index: false }));
   app.use(sessionMiddleware(ctx));
   app.use(metricsRoutes(ctx.metrics, (token) => ctx.accessKey.matches(token)));
@@ -41,6 +43,21 @@ export function createApp(ctx: AppContext): express.Express {
   app.use(notFoundHandler());
   app.use(errorHandler(ctx.logger));
   return app;
+}
+
+/**
+ * helmet's headers with a Content-Security-Policy the pages satisfy: scripts and styles only from
+ * this server (no inline code). No upgrade-insecure-requests and no HSTS: many installs run on plain
+ * HTTP in a LAN, where those would break the pages.
+ */
+function securityHeaders() {
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: true,
+      directives: { scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", 'data:'], upgradeInsecureRequests: null },
+    },
+    strictTransportSecurity: false,
+  });
 }
 
 /** TRUST_PROXY: "true", "false", a hop count, or Express's names/addresses ("loopback", "10.0.0.0/8, uniquelocal"). */

@@ -30,15 +30,23 @@ export const adminOnly: RequestHandler = (req, res, next) => {
   requireAdmin(req, res, () => requireCsrf(req, res, next));
 };
 
-/** 10 failed sign-ins from one IP within 15 minutes → 429 until the window passes. Successful ones do not count. */
-export function signInLimiter() {
+/**
+ * 10 failed attempts from one IP within 15 minutes → `onLimit` until the window passes; successful
+ * ones do not count. Guards the admin sign-in and the guest password alike.
+ */
+export function failedAttemptLimiter(onLimit: RequestHandler) {
   return rateLimit({
     windowMs: 15 * 60 * 1000,
     limit: 10,
     skipSuccessfulRequests: true,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    handler: (_req, _res, next) =>
-      next(new HttpError(429, 'too-many-attempts', 'Too many failed sign-in attempts; try again in 15 minutes.')),
+    handler: onLimit,
   });
+}
+
+export function signInLimiter() {
+  return failedAttemptLimiter((_req, _res, next) =>
+    next(new HttpError(429, 'too-many-attempts', 'Too many failed sign-in attempts; try again in 15 minutes.')),
+  );
 }

@@ -4,6 +4,8 @@ import type { AppContext } from '../context.js';
 declare module 'express-session' {
   interface SessionData {
     admin?: { username: string };
+    /** Passed the guest password (ACCESS_CONTROL=restricted): a flag, never the password. */
+    guest?: boolean;
     csrfToken?: string;
   }
 }

@@ -1,12 +1,50 @@
-import { Router } from 'express';
+import express, { Router } from 'express';
+import { z } from 'zod';
+import { safeEqual } from '../auth/passwords.js';
 import type { AppContext } from '../context.js';
+import { guestLimiter, renderGuestForm, userPageGate } from '../pages/guest-access.js';
+import { languageOf, translator } from '../pages/i18n.js';
+import { userPageModel } from '../pages/user-page.js';
 
-/** The user page at / and the admin at /admin. Minimal until the pages issue; everything works through /admin/api now. */
-export function pageRoutes(_ctx: AppContext): Router {
+const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(1_000_000).catch(1).default(1) });
+const ONE_YEAR_MS = 365 * 24 * 60 * 60 * 1000;
+
+/** The user page at / (behind ACCESS_CONTROL), the guest password form, the language switch, and /admin. */
+export function pageRoutes(ctx: AppContext): Router {
   const router = Router();
-  router.get('/', (req, res) => {
-    res.render('index', { baseUrl: `${req.protocol}://${req.get('host')}/v1` });
+  router.use((req, res, next) => {
+    const lang = languageOf(req.headers.cookie);
+    res.locals.lang = lang;
+    res.locals.t = translator(lang);
+    res.locals.money = (n: number | null) => (n === null ? res.locals.t('unknown') : `¥${n.toFixed(2)}`);
+    res.locals.when = (iso: string | null) => (iso === null ? res.locals.t('never') : iso.slice(0, 16).replace('T', ' '));
+    next();
   });
+
+  router.get('/', userPageGate(ctx.settings), (req, res) => {
+    const { page } = pageQuery.parse(req.query);
+    const baseUrl = `${req.protocol}://${req.get('host')}/v1`;
+    res.render('index', userPageModel(ctx, { page, baseUrl, isAdmin: !!req.session.admin }));
+  });
+
+  router.post('/guest/login', express.urlencoded({ extended: false, limit: '4kb' }), guestLimiter(), (req, res, next) => {
+    const password = typeof req.body?.password === 'string' ? req.body.password : '';
+    const expected = ctx.settings.get().guestPassword;
+    if (!expected || !safeEqual(password, expected)) return renderGuestForm(res, 401, 'wrongGuestPassword');
+    req.session.regenerate((err) => {
+      if (err) return next(err);
+      req.session.guest = true;
+      res.redirect(303, '/');
+    });
+  });
+
+  // The choice is remembered in a cookie; the page it came from is shown again.
+  router.get('/lang/:code', (req, res) => {
+    const lang = req.params.code === 'en' ? 'en' : 'zh';
+    res.cookie('lang', lang, { maxAge: ONE_YEAR_MS, sameSite: 'lax', httpOnly: true });
+    res.redirect(303, req.query.back === 'admin' ? '/admin' : '/');
+  });
+
   router.get('/admin', (_req, res) => {
     res.render('admin');
   });

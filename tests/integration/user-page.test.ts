@@ -1,0 +1,96 @@
+import request from 'supertest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fakeKey, signIn, startTestApp, type TestApp } from '../helpers/test-app.js';
+
+let t: TestApp;
+afterEach(() => t.close());
+
+const setup = async (env: Record<string, string> = {}) => {
+  t = await startTestApp({ env });
+  t.ctx.keys.import([1, 2, 3].map(fakeKey).join('\n'));
+};
+
+describe('the user page at /', () => {
+  it('open: anyone sees the pool, the base URL and masked keys — never a full key, never the access key', async () => {
+    await setup();
+    const res = await request(t.app).get('/').set('Host', 'pool.example:3000');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('http://pool.example:3000/v1');
+    expect(res.text).toContain(`sk-${fakeKey(1).slice(3, 7)}…${fakeKey(1).slice(-4)}`);
+    for (const i of [1, 2, 3]) expect(res.text).not.toContain(fakeKey(i).slice(3, 20));
+    expect(res.text).not.toContain(t.ctx.accessKey.current().key);
+    expect(res.headers['content-security-policy']).toMatch(/script-src 'self'/);
+    expect(res.headers['content-security-policy']).not.toMatch(/upgrade-insecure-requests/);
+    expect(res.text).not.toMatch(/<script>(?!<\/script>)/); // no inline scripts
+  });
+
+  it('shows the access key to the signed-in admin', async () => {
+    await setup();
+    const admin = await signIn(t.app);
+    const res = await admin.agent.get('/');
+    expect(res.text).toContain(t.ctx.accessKey.current().key);
+  });
+
+  it('restricted: a password form first; a wrong password is 401, the right one lets the guest in', async () => {
+    await setup({ ACCESS_CONTROL: 'restricted', GUEST_PASSWORD: 'open-sesame' });
+    const agent = request.agent(t.app);
+    const form = await agent.get('/');
+    expect(form.status).toBe(200);
+    expect(form.text).toContain('action="/guest/login"');
+    expect(form.text).not.toContain('sk-');
+    const wrong = await agent.post('/guest/login').type('form').send({ password: 'nope' });
+    expect(wrong.status).toBe(401);
+    const right = await agent.post('/guest/login').type('form').send({ password: 'open-sesame' });
+    expect(right.status).toBe(303);
+    expect(right.headers.location).toBe('/');
+    const page = await agent.get('/');
+    expect(page.text).toContain(`sk-${fakeKey(1).slice(3, 7)}…`);
+    // The session holds a flag, never the password.
+    const stored = t.ctx.db.prepare('SELECT sess FROM sessions').pluck().all().join('');
+    expect(stored).toContain('"guest":true');
+    expect(stored).not.toContain('open-sesame');
+  });
+
+  it('restricted: 10 wrong guest passwords from one IP → 429', async () => {
+    await setup({ ACCESS_CONTROL: 'restricted', GUEST_PASSWORD: 'open-sesame' });
+    for (let i = 0; i < 10; i++) expect((await request(t.app).post('/guest/login').type('form').send({ password: `x${i}` })).status).toBe(401);
+    const locked = await request(t.app).post('/guest/login').type('form').send({ password: 'open-sesame' });
+    expect(locked.status).toBe(429);
+  });
+
+  it('private: a visitor is sent to the admin sign-in; the admin sees the page', async () => {
+    await setup({ ACCESS_CONTROL: 'private' });
+    const res = await request(t.app).get('/');
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/admin');
+    const admin = await signIn(t.app);
+    expect((await admin.agent.get('/')).status).toBe(200);
+  });
+
+  it('follows a runtime change of the access mode', async () => {
+    await setup();
+    const admin = await signIn(t.app);
+    await admin.agent.put('/admin/api/settings').set('X-CSRF-Token', admin.csrf).send({ accessControl: 'private' });
+    expect((await request(t.app).get('/')).status).toBe(303);
+  });
+
+  it('pages the key list by PAGE_SIZE and ignores a malformed page number', async () => {
+    await setup({ PAGE_SIZE: '2' });
+    const first = await request(t.app).get('/');
+    expect(first.text).toMatch(/第 1 \/ 2 页/);
+    const second = await request(t.app).get('/?page=2');
+    expect(second.text).toMatch(/第 2 \/ 2 页/);
+    expect((await request(t.app).get('/?page=<script>')).status).toBe(200);
+  });
+
+  it('switches to English and remembers it in a cookie', async () => {
+    await setup();
+    const agent = request.agent(t.app);
+    const switched = await agent.get('/lang/en');
+    expect(switched.status).toBe(303);
+    expect(String(switched.headers['set-cookie'])).toMatch(/lang=en/);
+    const page = await agent.get('/');
+    expect(page.text).toContain('Pool status');
+    expect(page.text).toContain('<html lang="en">');
+  });
+});
