@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { safeEqual } from '../auth/passwords.js';
 import type { AppContext } from '../context.js';
 import { guestLimiter, renderGuestForm, userPageGate } from '../pages/guest-access.js';
-import { languageOf, translator } from '../pages/i18n.js';
+import { languageOf, messagesOf, translator } from '../pages/i18n.js';
 import { userPageModel } from '../pages/user-page.js';
 
 const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(1_000_000).catch(1).default(1) });
@@ -45,8 +45,10 @@ export function pageRoutes(ctx: AppContext): Router {
     res.redirect(303, req.query.back === 'admin' ? '/admin' : '/');
   });
 
+  // The admin is one page whose scripts work over /admin/api; its texts travel as inert JSON.
   router.get('/admin', (_req, res) => {
-    res.render('admin');
+    const texts = JSON.stringify(messagesOf(res.locals.lang)).replace(/</g, '\\u003c');
+    res.render('admin', { adminTexts: texts, back: 'admin' });
   });
   return router;
 }
