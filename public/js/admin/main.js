@@ -1,6 +1,8 @@
 import { api, ApiError, setCsrf } from './api.js';
 import { $, show, showError, t } from './dom.js';
 import { initKeys, loadKeys } from './keys.js';
+import { initLogs, loadLogs } from './logs.js';
+import { initSettings, loadSettings } from './settings.js';
 import { loadStats } from './stats.js';
 
 async function start() {
@@ -45,5 +47,19 @@ $('#signout').addEventListener('click', async () => {
   location.reload();
 });
 
+const TABS = { keys: loadKeys, logs: loadLogs, settings: loadSettings };
+for (const tab of document.querySelectorAll('[data-tab]')) {
+  tab.addEventListener('click', () => {
+    for (const other of document.querySelectorAll('[data-tab]')) {
+      const selected = other === tab;
+      other.setAttribute('aria-selected', String(selected));
+      $(`#tab-${other.dataset.tab}`).hidden = !selected;
+    }
+    TABS[tab.dataset.tab]();
+  });
+}
+
 initKeys();
+initLogs();
+initSettings();
 start();

@@ -6,7 +6,7 @@ export async function loadStats() {
   const r = stats.requests.last24h;
   const cards = [
     [t('keysTotal'), String(stats.keys.total), `${t('usable')} ${stats.keys.byStatus.active}`],
-    [t('balance'), money(stats.balance.total), `${t('gift')} ${money(stats.balance.gift)} · ${t('paid')} ${money(stats.balance.charge)}`],
+    [t('balance'), money(stats.balance.total), `${t('gift')} ${money(stats.balance.gift)} · ${t('paid')} ${money(stats.balance.charge)}${stats.balance.unknownBalanceKeys ? ` · ${stats.balance.unknownBalanceKeys} ${t('unknownBalances')}` : ''}`],
     [t('requests24h'), String(r.requests), `${t('successRate')} ${r.successRate === null ? '—' : (r.successRate * 100).toFixed(1) + '%'}`],
   ];
   $('#stats').replaceChildren(
