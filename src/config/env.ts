@@ -51,6 +51,15 @@ export const modelList = z
   .string()
   .transform((v) => [...new Set(v.split(/[\s,]+/).filter(Boolean))]);
 
+/** true/false (also 1/0, yes/no). */
+const flag = z.preprocess(
+  (v) => (typeof v === 'string' ? emptyToUndefined(v.trim().toLowerCase()) : v),
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+    .transform((v) => v === 'true' || v === '1' || v === 'yes')
+    .default(false),
+);
+
 export const cronExpression = z
   .string()
   .refine((v) => cron.validate(v), { message: 'must be a valid cron expression, e.g. "*/30 * * * *"' });
@@ -71,6 +80,8 @@ const envSchema = z.object({
     z.enum(ACCESS_CONTROL_MODES, { message: 'must be one of open, restricted, private' }).default('open'),
   ),
   GUEST_PASSWORD: optionalString,
+  SHOW_ACCESS_KEY_TO_GUESTS: flag,
+  SHARE_KEYS_WITH_GUESTS: flag,
   SILICONFLOW_BASE_URL: z.preprocess(
     emptyToUndefined,
     z
@@ -145,6 +156,8 @@ export type ProxyLimits = {
 export type RuntimeDefaults = {
   accessControl: AccessControl;
   guestPassword: string | undefined;
+  showAccessKeyToGuests: boolean;
+  shareKeysWithGuests: boolean;
   pageSize: number;
   balanceRefreshCron: string;
   checkConcurrency: number;
@@ -192,6 +205,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     runtime: Object.freeze({
       accessControl: e.ACCESS_CONTROL,
       guestPassword: e.GUEST_PASSWORD,
+      showAccessKeyToGuests: e.SHOW_ACCESS_KEY_TO_GUESTS,
+      shareKeysWithGuests: e.SHARE_KEYS_WITH_GUESTS,
       pageSize: e.PAGE_SIZE,
       balanceRefreshCron: e.BALANCE_REFRESH_CRON,
       checkConcurrency: e.CHECK_CONCURRENCY,

@@ -15,6 +15,8 @@ import { HttpError } from '../http-error.js';
 export const settingSchemas = {
   accessControl: z.enum(ACCESS_CONTROL_MODES, { message: 'must be one of open, restricted, private' }),
   guestPassword: z.string().min(4, 'must be at least 4 characters').max(128).nullable(),
+  showAccessKeyToGuests: z.boolean(),
+  shareKeysWithGuests: z.boolean(),
   pageSize: z.number().int().min(1).max(500),
   balanceRefreshCron: cronExpression,
   checkConcurrency: z.number().int().min(1).max(64),

@@ -19,6 +19,8 @@ describe('runtime settings', () => {
     expect(res.body.values).toEqual({
       accessControl: 'open',
       guestPasswordSet: false,
+      showAccessKeyToGuests: false,
+      shareKeysWithGuests: false,
       pageSize: 30,
       balanceRefreshCron: '*/30 * * * *',
       checkConcurrency: 4,

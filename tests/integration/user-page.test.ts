@@ -24,6 +24,20 @@ describe('the user page at /', () => {
     expect(res.text).not.toMatch(/<script>(?!<\/script>)/); // no inline scripts
   });
 
+  it('shares full keys and the access key with guests only when the admin turns the switches on', async () => {
+    await setup();
+    const admin = await signIn(t.app);
+    await admin.agent.put('/admin/api/settings').set('X-CSRF-Token', admin.csrf).send({ shareKeysWithGuests: true, showAccessKeyToGuests: true });
+    const res = await request(t.app).get('/');
+    for (const i of [1, 2, 3]) expect(res.text).toContain(fakeKey(i));
+    expect(res.text).toContain('复制全部可用密钥（3 个）');
+    expect(res.text).toContain(t.ctx.accessKey.current().key);
+    await admin.agent.put('/admin/api/settings').set('X-CSRF-Token', admin.csrf).send({ shareKeysWithGuests: false, showAccessKeyToGuests: false });
+    const off = await request(t.app).get('/');
+    for (const i of [1, 2, 3]) expect(off.text).not.toContain(fakeKey(i).slice(3, 20));
+    expect(off.text).not.toContain(t.ctx.accessKey.current().key);
+  });
+
   it('shows the access key to the signed-in admin', async () => {
     await setup();
     const admin = await signIn(t.app);

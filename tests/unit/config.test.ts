@@ -21,6 +21,8 @@ describe('loadConfig', () => {
     expect(c.runtime).toEqual({
       accessControl: 'open',
       guestPassword: undefined,
+      showAccessKeyToGuests: false,
+      shareKeysWithGuests: false,
       pageSize: 20,
       balanceRefreshCron: '*/30 * * * *',
       checkConcurrency: 8,
@@ -52,6 +54,7 @@ describe('loadConfig', () => {
     [{ AUTH_API_KEY: 'short' }, 'AUTH_API_KEY must be at least 16 characters'],
     [{ KEY_STRATEGY: 'fastest' }, 'KEY_STRATEGY must be one of round-robin, random, balance-weighted, highest-balance, lowest-balance, least-used'],
     [{ MAX_KEY_TRIES: '0' }, 'MAX_KEY_TRIES must be a whole number from 1 to 1000'],
+    [{ SHARE_KEYS_WITH_GUESTS: 'maybe' }, 'SHARE_KEYS_WITH_GUESTS must be true or false'],
   ])('%j → one line naming the variable', (env, message) => {
     expect(fails(env)).toBe(message);
   });

@@ -8,7 +8,8 @@ export async function loadSettings() {
   for (const input of form().elements) {
     if (!input.name || input.name === 'guestPassword') continue;
     const value = values[input.name];
-    input.value = Array.isArray(value) ? value.join('\n') : String(value);
+    if (input.dataset.flag !== undefined) input.checked = value === true;
+    else input.value = Array.isArray(value) ? value.join('\n') : String(value);
   }
   $('#access-key').textContent = (await api('GET', '/access-key')).key;
 }
@@ -20,7 +21,8 @@ function collect() {
     if (!input.name) continue;
     if (input.name === 'guestPassword') {
       if (input.value) body.guestPassword = input.value;
-    } else if (input.dataset.number !== undefined) body[input.name] = Number(input.value);
+    } else if (input.dataset.flag !== undefined) body[input.name] = input.checked;
+    else if (input.dataset.number !== undefined) body[input.name] = Number(input.value);
     else if (input.dataset.list !== undefined) body[input.name] = input.value.split(/[\s,]+/).filter(Boolean);
     else body[input.name] = input.value;
   }
