@@ -5,6 +5,7 @@ import { sessionMiddleware } from './auth/session.js';
 import type { AppContext } from './context.js';
 import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
 import { publicDir, viewsDir } from './paths.js';
+import { keyCheckerRoutes } from './routes/key-checker.routes.js';
 import { adminApi } from './routes/admin/index.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { metricsRoutes } from './routes/metrics.routes.js';
@@ -39,6 +40,7 @@ export function createApp(ctx: AppContext): express.Express {
   app.use(sessionMiddleware(ctx));
   app.use(metricsRoutes(ctx.metrics, (token) => ctx.accessKey.matches(token)));
   app.use('/admin/api', adminApi(ctx));
+  app.use(keyCheckerRoutes(ctx));
   app.use(pageRoutes(ctx));
   app.use(notFoundHandler());
   app.use(errorHandler(ctx.logger));

@@ -94,15 +94,27 @@ export class CheckService {
     return this.limiter.run(() => this.checkNow(row));
   }
 
+  /**
+   * Checks keys a visitor pasted on the user page: the same questions to SiliconFlow, through the same
+   * limiter, but nothing is stored and nothing about the keys is logged.
+   */
+  checkUnstored(keys: string[]): Promise<CheckResult[]> {
+    return Promise.all(keys.map((key) => this.limiter.run(() => this.ask(key))));
+  }
+
   private async checkNow(row: KeyRow): Promise<CheckResult> {
-    const key = this.keys.reveal(row);
-    let result = classifyUserInfo(await this.client.userInfo(key));
-    if (result === 'fallback') result = classifyModels(await this.client.models(key));
-    const safe = { ...result, error: result.error === null ? null : redactSecrets(result.error) };
+    const safe = await this.ask(this.keys.reveal(row));
     this.store.recordCheck(row.id, safe);
     if (safe.status !== row.status) {
       this.logger.info({ keyId: row.id, key: toKeyView(row).maskedKey, from: row.status, to: safe.status }, 'key status changed');
     }
     return safe;
+  }
+
+  /** user/info first, GET /v1/models when that endpoint is retired (classify.ts). */
+  private async ask(key: string): Promise<CheckResult> {
+    let result = classifyUserInfo(await this.client.userInfo(key));
+    if (result === 'fallback') result = classifyModels(await this.client.models(key));
+    return { ...result, error: result.error === null ? null : redactSecrets(result.error) };
   }
 }

@@ -31,6 +31,11 @@ describe('the user page in a real browser', () => {
     const rows = await page.locator('tbody tr').count();
     expect(rows).toBe(3);
     expect(await page.content()).not.toContain(fakeKey(1).slice(3, 20));
+    // The key checker: results built from the server's answer, without storing anything.
+    await page.fill('#checker-text', `${fakeKey(1)} ${fakeKey(2)}`);
+    await page.click('#checker-form button[type=submit]');
+    await expect.poll(() => page.locator('#checker-results tbody tr').count(), { timeout: 10_000 }).toBe(2);
+    await expect(page.locator('#checker-results .status-invalid').count()).resolves.toBe(1);
     await screenshot(page, 'user-page');
 
     const narrow = await openPage(browser, { width: 360 });

@@ -108,3 +108,34 @@ describe('the user page at /', () => {
     expect(page.text).toContain('<html lang="en">');
   });
 });
+
+describe('the key checker on the user page', () => {
+  it('checks pasted keys on the server and stores nothing', async () => {
+    t = await startTestApp({ keys: { [fakeKey(7)]: { balance: '3.00', chargeBalance: '1.00' }, [fakeKey(8)]: { behavior: 'invalid' } } });
+    const res = await request(t.app).post('/api/check-keys').send({ keys: `mine: ${fakeKey(7)}, ${fakeKey(8)} and sk-short` });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      results: [
+        { maskedKey: `sk-${fakeKey(7).slice(3, 7)}…${fakeKey(7).slice(-4)}`, status: 'active', giftBalance: 3, chargeBalance: 1, totalBalance: 4, error: null },
+        { maskedKey: `sk-${fakeKey(8).slice(3, 7)}…${fakeKey(8).slice(-4)}`, status: 'invalid', giftBalance: null, chargeBalance: null, totalBalance: null, error: expect.stringMatching(/HTTP 401/) },
+      ],
+      invalid: 1,
+    });
+    expect(res.text).not.toContain(fakeKey(7).slice(3, 20));
+    expect(t.ctx.db.prepare('SELECT COUNT(*) FROM keys').pluck().get()).toBe(0);
+    expect(t.fake.requests.map((r) => r.key)).toEqual(expect.arrayContaining([fakeKey(7), fakeKey(8)]));
+  });
+
+  it('refuses an empty paste, too many keys, and visitors the page is closed to; rate-limits per IP', async () => {
+    t = await startTestApp({ env: { ACCESS_CONTROL: 'private' } });
+    expect((await request(t.app).post('/api/check-keys').send({ keys: fakeKey(1) })).status).toBe(401);
+    await t.ctx.settings.update({ accessControl: 'open' });
+    expect((await request(t.app).post('/api/check-keys').send({ keys: 'nothing here' })).body.error.code).toBe('no-keys-found');
+    const many = Array.from({ length: 21 }, (_, i) => fakeKey(i)).join(' ');
+    expect((await request(t.app).post('/api/check-keys').send({ keys: many })).body.error.code).toBe('too-many-keys');
+    for (let i = 0; i < 18; i++) await request(t.app).post('/api/check-keys').send({ keys: 'x' });
+    const limited = await request(t.app).post('/api/check-keys').send({ keys: fakeKey(1) });
+    expect(limited.status).toBe(429);
+    expect(limited.body.error.code).toBe('too-many-checks');
+  });
+});

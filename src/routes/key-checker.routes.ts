@@ -1,0 +1,49 @@
+import express, { Router } from 'express';
+import rateLimit from 'express-rate-limit';
+import { z } from 'zod';
+import type { AppContext } from '../context.js';
+import { maskKey } from '../crypto/key-cipher.js';
+import { HttpError } from '../http-error.js';
+import { extractKeys } from '../keys/key-parse.js';
+import { parseInput } from '../middleware/validate.js';
+
+const MAX_KEYS = 20;
+const body = z.object({ keys: z.string().max(20_000) });
+
+/**
+ * POST /api/check-keys — a visitor checks their own keys: validity and balance from SiliconFlow,
+ * checked on the server, never stored or logged. Rate-limited per IP; behind the same access mode as
+ * the user page.
+ */
+export function keyCheckerRoutes(ctx: AppContext): Router {
+  const router = Router();
+  const limiter = rateLimit({
+    windowMs: 10 * 60 * 1000,
+    limit: 20,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (_req, _res, next) => next(new HttpError(429, 'too-many-checks', 'Too many checks from this address; try again in a few minutes.')),
+  });
+  router.post('/api/check-keys', express.json({ limit: '32kb' }), (req, _res, next) => {
+    const mode = ctx.settings.get().accessControl;
+    if (mode === 'open' || req.session.admin || (mode === 'restricted' && req.session.guest)) return next();
+    throw new HttpError(401, 'not-allowed', 'The user page is not open to you.');
+  }, limiter, async (req, res) => {
+    const parsed = extractKeys(parseInput(body, req.body).keys);
+    if (parsed.keys.length === 0) throw new HttpError(400, 'no-keys-found', 'No sk-… key was found in the text.');
+    if (parsed.keys.length > MAX_KEYS) throw new HttpError(400, 'too-many-keys', `At most ${MAX_KEYS} keys per check.`);
+    const results = await ctx.checks.checkUnstored(parsed.keys);
+    res.set('Cache-Control', 'no-store').json({
+      results: results.map((r, i) => ({
+        maskedKey: maskKey(parsed.keys[i]!),
+        status: r.status,
+        giftBalance: r.balances?.gift ?? null,
+        chargeBalance: r.balances?.charge ?? null,
+        totalBalance: r.balances?.total ?? null,
+        error: r.error,
+      })),
+      invalid: parsed.invalid,
+    });
+  });
+  return router;
+}
