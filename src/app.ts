@@ -1,10 +1,11 @@
 import express from 'express';
 import helmet from 'helmet';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
 import { sessionMiddleware } from './auth/session.js';
 import type { AppContext } from './context.js';
 import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
-import { publicDir, viewsDir } from './paths.js';
+import { projectRoot, publicDir, viewsDir } from './paths.js';
 import { keyCheckerRoutes } from './routes/key-checker.routes.js';
 import { adminApi } from './routes/admin/index.js';
 import { healthRoutes } from './routes/health.routes.js';
@@ -37,6 +38,8 @@ export function createApp(ctx: AppContext): express.Express {
 
   app.use(securityHeaders());
   app.use(express.static(publicDir, { index: false }));
+  // Chart.js for the admin charts, served from this server (it may run offline: no CDN).
+  app.get('/vendor/chart.umd.min.js', (_req, res) => res.sendFile(chartJsPath, { maxAge: '1d' }));
   app.use(sessionMiddleware(ctx));
   app.use(metricsRoutes(ctx.metrics, (token) => ctx.accessKey.matches(token)));
   app.use('/admin/api', adminApi(ctx));
@@ -61,6 +64,8 @@ function securityHeaders() {
     strictTransportSecurity: false,
   });
 }
+
+const chartJsPath = join(projectRoot, 'node_modules', 'chart.js', 'dist', 'chart.umd.min.js');
 
 /** TRUST_PROXY: "true", "false", a hop count, or Express's names/addresses ("loopback", "10.0.0.0/8, uniquelocal"). */
 export function parseTrustProxy(value: string): boolean | number | string {

@@ -22,6 +22,8 @@ export type RequestLogView = { id: number } & Omit<RequestLogEntry, 'time'> & { 
 
 export type RequestLogPage = { items: RequestLogView[]; total: number; page: number; pageSize: number };
 
+export type RequestLogBucket = { time: string; requests: number; errors: number; tokens: number };
+
 export type RequestLogSummary = {
   requests: number;
   succeeded: number;
@@ -109,6 +111,26 @@ export class RequestLogStore {
     const s = this.summaryStmt.get(sinceMs) as Omit<RequestLogSummary, 'successRate'>;
     const successRate = s.requests ? Math.round((s.succeeded / s.requests) * 10_000) / 10_000 : null;
     return { ...s, successRate };
+  }
+
+  /**
+   * Requests, errors and tokens per time bucket (`%` because numbers are bound as REAL, and `/` would
+   * not round down) from sinceMs to now, every bucket present (zeros
+   * included) so a chart's axis is even.
+   */
+  series(sinceMs: number, bucketMs: number, now = Date.now()): RequestLogBucket[] {
+    const rows = this.stmt(
+      `SELECT time - time % ? AS bucket, COUNT(*) AS requests, SUM(status >= 400) AS errors,
+              COALESCE(SUM(total_tokens), 0) AS tokens
+       FROM request_logs WHERE time >= ? GROUP BY bucket`,
+    ).all(bucketMs, sinceMs) as { bucket: number; requests: number; errors: number; tokens: number }[];
+    const byBucket = new Map(rows.map((r) => [r.bucket, r]));
+    const buckets: RequestLogBucket[] = [];
+    for (let at = Math.floor(sinceMs / bucketMs) * bucketMs; at <= now; at += bucketMs) {
+      const r = byBucket.get(at);
+      buckets.push({ time: new Date(at).toISOString(), requests: r?.requests ?? 0, errors: r?.errors ?? 0, tokens: r?.tokens ?? 0 });
+    }
+    return buckets;
   }
 
   /** Retention: the only delete. Returns the number of rows removed. */

@@ -95,6 +95,9 @@ describe('the admin in a real browser', () => {
     await page.click('#signin-form button[type=submit]');
     await page.waitForSelector('#view-main:not([hidden])');
 
+    // The dashboard chart is drawn by Chart.js served from this server (CSP-clean), and lists what needs attention.
+    await expect.poll(() => page.evaluate<boolean>("!!window.Chart && document.querySelector('#chart-requests').width > 0"), { timeout: 10_000 }).toBe(true);
+    await expect(page.locator('#recent-errors li').first().textContent()).resolves.toBe('无');
     await page.click('[data-tab=logs]');
     await expect.poll(() => page.locator('#logs-body tr').count(), { timeout: 10_000 }).toBe(1);
     await expect(page.locator('#logs-body tr td').nth(1).textContent()).resolves.toBe('deepseek-ai/DeepSeek-V3');

@@ -242,6 +242,11 @@ describe('logs, stats and metrics', () => {
 
     const stats = (await (await fetch(`${p.base}/admin/api/stats`, { headers: { cookie } })).json()) as any;
     expect(stats.requests.last24h).toMatchObject({ requests: 3, succeeded: 1 });
+    const series = (await (await fetch(`${p.base}/admin/api/stats/series?hours=24`, { headers: { cookie } })).json()) as any;
+    expect(series.buckets).toHaveLength(25);
+    expect(series.buckets.at(-1)).toMatchObject({ requests: 3, errors: 2 });
+    expect(series.buckets.slice(0, -1).every((b: { requests: number }) => b.requests === 0)).toBe(true);
+    expect((await fetch(`${p.base}/admin/api/stats/series?hours=0`, { headers: { cookie } })).status).toBe(400);
 
     expect((await fetch(`${p.base}/metrics`)).status).toBe(401);
     const metrics = await (await fetch(`${p.base}/metrics`, { headers: { authorization: `Bearer ${p.accessKey}` } })).text();

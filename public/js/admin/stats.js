@@ -1,15 +1,58 @@
 import { api } from './api.js';
-import { $, el, money, t } from './dom.js';
+import { $, el, money, t, when } from './dom.js';
+
+/** Below this total balance (yuan) an active key is listed as about to run out. */
+const LOW_BALANCE = 1;
+let chart;
 
 export async function loadStats() {
-  const stats = await api('GET', '/stats');
+  const [stats, series, low, errors] = await Promise.all([
+    api('GET', '/stats'),
+    api('GET', '/stats/series?hours=24'),
+    api('GET', '/keys?status=active&sort=totalBalance&pageSize=5'),
+    api('GET', '/logs?status=error&pageSize=5'),
+  ]);
+  paintCards(stats);
+  paintChart(series.buckets);
+  const lowKeys = low.items.filter((k) => k.totalBalance !== null && k.totalBalance < LOW_BALANCE);
+  fillList('#running-out', lowKeys.map((k) => `${k.maskedKey} · ${money(k.totalBalance)}${k.note ? ` · ${k.note}` : ''}`));
+  fillList('#recent-errors', errors.items.map((l) => `${when(l.time)} · ${l.status} · ${l.model ?? '—'} · ${l.errorClass ?? ''}`));
+}
+
+function paintCards(stats) {
   const r = stats.requests.last24h;
+  const unknown = stats.balance.unknownBalanceKeys ? ` · ${stats.balance.unknownBalanceKeys} ${t('unknownBalances')}` : '';
   const cards = [
     [t('keysTotal'), String(stats.keys.total), `${t('usable')} ${stats.keys.byStatus.active}`],
-    [t('balance'), money(stats.balance.total), `${t('gift')} ${money(stats.balance.gift)} · ${t('paid')} ${money(stats.balance.charge)}${stats.balance.unknownBalanceKeys ? ` · ${stats.balance.unknownBalanceKeys} ${t('unknownBalances')}` : ''}`],
+    [t('balance'), money(stats.balance.total), `${t('gift')} ${money(stats.balance.gift)} · ${t('paid')} ${money(stats.balance.charge)}${unknown}`],
     [t('requests24h'), String(r.requests), `${t('successRate')} ${r.successRate === null ? '—' : (r.successRate * 100).toFixed(1) + '%'}`],
   ];
   $('#stats').replaceChildren(
     ...cards.map(([label, value, detail]) => el('div', {}, el('span', { class: 'label', text: label }), el('strong', { text: value }), el('small', { text: detail }))),
   );
+}
+
+/** Requests and errors per hour; without Chart.js (not loaded) the cards still work. */
+function paintChart(buckets) {
+  if (!window.Chart) return;
+  const labels = buckets.map((b) => b.time.slice(11, 16));
+  const datasets = [
+    { label: t('requests24h'), data: buckets.map((b) => b.requests), borderColor: '#4f46e5', backgroundColor: 'rgba(79,70,229,.15)', fill: true, tension: 0.3 },
+    { label: t('errors'), data: buckets.map((b) => b.errors), borderColor: '#b91c1c', backgroundColor: 'rgba(185,28,28,.1)', fill: true, tension: 0.3 },
+  ];
+  if (chart) {
+    chart.data.labels = labels;
+    chart.data.datasets = datasets;
+    chart.update();
+    return;
+  }
+  chart = new window.Chart($('#chart-requests'), {
+    type: 'line',
+    data: { labels, datasets },
+    options: { responsive: true, maintainAspectRatio: false, animation: false, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
+  });
+}
+
+function fillList(selector, lines) {
+  $(selector).replaceChildren(...(lines.length ? lines : [t('nothing')]).map((line) => el('li', { text: line })));
 }

@@ -1,12 +1,17 @@
 import express, { Router } from 'express';
+import { z } from 'zod';
 import { adminOnly } from '../../auth/admin-guard.js';
 import type { AppContext } from '../../context.js';
 import { notFoundHandler } from '../../middleware/error-handler.js';
+import { parseInput } from '../../middleware/validate.js';
 import { authRoutes } from './auth.routes.js';
 import { jobsRoutes } from './jobs.routes.js';
 import { keysRoutes } from './keys.routes.js';
 import { logsRoutes } from './logs.routes.js';
 import { settingsRoutes } from './settings.routes.js';
+
+const HOUR_MS = 60 * 60 * 1000;
+const seriesQuery = z.object({ hours: z.coerce.number().int().min(1).max(720).default(24) });
 
 /**
  * /admin/api: JSON in and out. Sign-in is open; every other route starts with `adminOnly` (the session,
@@ -22,6 +27,11 @@ export function adminApi(ctx: AppContext): Router {
   router.use(logsRoutes(ctx.requestLogs));
   router.get('/stats', adminOnly, (_req, res) => {
     res.json(ctx.stats.pool());
+  });
+  // Requests, errors and tokens per hour over the last `hours` (default 24, at most 30 days).
+  router.get('/stats/series', adminOnly, (req, res) => {
+    const { hours } = parseInput(seriesQuery, req.query);
+    res.json({ buckets: ctx.requestLogs.series(Date.now() - hours * HOUR_MS, HOUR_MS) });
   });
   router.use(notFoundHandler());
   return router;
