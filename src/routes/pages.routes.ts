@@ -17,7 +17,7 @@ export function pageRoutes(ctx: AppContext): Router {
     res.locals.lang = lang;
     res.locals.t = translator(lang);
     res.locals.money = (n: number | null) => (n === null ? res.locals.t('unknown') : `¥${n.toFixed(2)}`);
-    res.locals.when = (iso: string | null) => (iso === null ? res.locals.t('never') : iso.slice(0, 16).replace('T', ' '));
+    res.locals.when = (iso: string | null) => (iso === null ? res.locals.t('never') : `${iso.slice(0, 16).replace('T', ' ')} UTC`);
     next();
   });
 

@@ -30,4 +30,5 @@ export function showError(section, message) {
 }
 
 export const money = (n) => (n === null ? t('unknown') : `¥${n.toFixed(2)}`);
-export const when = (iso) => (iso === null ? t('never') : iso.slice(0, 16).replace('T', ' '));
+/** In the browser's own time zone. */
+export const when = (iso) => (iso === null ? t('never') : new Date(iso).toLocaleString([], { dateStyle: 'short', timeStyle: 'short' }));

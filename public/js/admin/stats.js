@@ -35,7 +35,7 @@ function paintCards(stats) {
 /** Requests and errors per hour; without Chart.js (not loaded) the cards still work. */
 function paintChart(buckets) {
   if (!window.Chart) return;
-  const labels = buckets.map((b) => b.time.slice(11, 16));
+  const labels = buckets.map((b) => new Date(b.time).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }));
   const datasets = [
     { label: t('requests24h'), data: buckets.map((b) => b.requests), borderColor: '#4f46e5', backgroundColor: 'rgba(79,70,229,.15)', fill: true, tension: 0.3 },
     { label: t('errors'), data: buckets.map((b) => b.errors), borderColor: '#b91c1c', backgroundColor: 'rgba(185,28,28,.1)', fill: true, tension: 0.3 },
