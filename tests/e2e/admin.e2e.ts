@@ -100,6 +100,13 @@ describe('the admin in a real browser', () => {
     await expect(page.locator('#recent-errors li').first().textContent()).resolves.toBe('无');
     await page.click('[data-tab=logs]');
     await expect.poll(() => page.locator('#logs-body tr').count(), { timeout: 10_000 }).toBe(1);
+    await page.fill('#logs-key', '999');
+    await page.press('#logs-key', 'Enter');
+    await page.locator('#logs-key').blur();
+    await expect.poll(() => page.locator('#logs-body tr').count(), { timeout: 10_000 }).toBe(0);
+    await page.fill('#logs-key', '');
+    await page.locator('#logs-key').blur();
+    await expect.poll(() => page.locator('#logs-body tr').count(), { timeout: 10_000 }).toBe(1);
     await expect(page.locator('#logs-body tr td').nth(1).textContent()).resolves.toBe('deepseek-ai/DeepSeek-V3');
 
     await page.click('[data-tab=settings]');
@@ -119,6 +126,20 @@ describe('the admin in a real browser', () => {
     await expect(page.locator('#set-keyStrategy').inputValue()).resolves.toBe('least-used');
     expect(t.ctx.settings.get()).toMatchObject({ keyStrategy: 'least-used', pageSize: 7, balanceRefreshCron: '*/30 * * * *' });
     await screenshot(page, 'admin-settings');
+
+    // A voluntary password change, and an import from a .txt file.
+    await page.fill('#change-current', 'not-the-default');
+    await page.fill('#change-next', 'an-even-better-one');
+    await page.click('#password-change-form button[type=submit]');
+    await expect.poll(() => page.locator('#password-change-result').textContent(), { timeout: 10_000 }).toBe('已保存。');
+    expect(await t.ctx.adminAuth.verify('admin', 'an-even-better-one')).toBe(true);
+    await page.click('[data-tab=keys]');
+    await page.click('#open-import');
+    await page.setInputFiles('#import-file', { name: 'keys.txt', mimeType: 'text/plain', buffer: Buffer.from(`${fakeKey(5)}\n${fakeKey(6)}\n`) });
+    await expect.poll(() => page.locator('#import-text').inputValue(), { timeout: 10_000 }).toContain(fakeKey(5));
+    await page.uncheck('#import-check');
+    await page.click('#import-form button[type=submit]');
+    await expect.poll(() => page.locator('#import-result').textContent(), { timeout: 10_000 }).toBe('新增 2，重复 0，无效 0');
     // Chromium reports the expected answers (401 from GET /session before signing in, 400 for the bad cron); nothing else.
     expect(problems.filter((p) => !/status of 40[01]/.test(p))).toEqual([]);
   });

@@ -90,6 +90,11 @@ function followJob(jobId) {
 }
 
 export function initKeys() {
+  // A .txt file is read in the browser and goes the same way as pasted text.
+  $('#import-file').addEventListener('change', async (e) => {
+    const file = e.target.files[0];
+    if (file) $('#import-text').value = await file.text();
+  });
   $('#open-import').addEventListener('click', () => {
     $('#import-form').hidden = !$('#import-form').hidden;
   });

@@ -7,6 +7,7 @@ export async function loadLogs() {
   const params = new URLSearchParams({ page: String(state.page), pageSize: String(state.pageSize) });
   if ($('#logs-model').value.trim()) params.set('model', $('#logs-model').value.trim());
   if ($('#logs-status').value) params.set('status', $('#logs-status').value);
+  if ($('#logs-key').value) params.set('keyId', $('#logs-key').value);
   const data = await api('GET', `/logs?${params}`);
   $('#logs-body').replaceChildren(
     ...data.items.map((l) =>
@@ -35,6 +36,7 @@ export function initLogs() {
     typing = setTimeout(() => ((state.page = 1), loadLogs()), 250);
   });
   $('#logs-status').addEventListener('change', () => ((state.page = 1), loadLogs()));
+  $('#logs-key').addEventListener('change', () => ((state.page = 1), loadLogs()));
   $('#logs-prev').addEventListener('click', () => ((state.page -= 1), loadLogs()));
   $('#logs-next').addEventListener('click', () => ((state.page += 1), loadLogs()));
 }

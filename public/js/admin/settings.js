@@ -44,6 +44,16 @@ export function initSettings() {
       showError(section, err.message);
     }
   });
+  $('#password-change-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    try {
+      await api('PUT', '/password', { current: $('#change-current').value, next: $('#change-next').value });
+      $('#password-change-result').textContent = t('saved');
+      event.target.reset();
+    } catch (err) {
+      $('#password-change-result').textContent = err.message;
+    }
+  });
   $('#rotate-key').addEventListener('click', async () => {
     if (!confirm(t('confirmRotate'))) return;
     $('#access-key').textContent = (await api('POST', '/access-key/rotate')).key;
