@@ -19,6 +19,14 @@ describe('the admin in a real browser', () => {
     const { page, problems } = await openPage(browser);
     await page.goto(`${base}/admin`);
 
+    // By keyboard alone: Tab to the fields, type, Enter.
+    await page.focus('#signin-username');
+    await page.keyboard.type('admin');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('still-wrong');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('#view-signin .error').textContent(), { timeout: 10_000 }).toBe('用户名或密码错误。');
+
     await page.fill('#signin-password', 'wrong');
     await page.fill('#signin-username', 'admin');
     await page.click('#signin-form button[type=submit]');
@@ -70,9 +78,9 @@ describe('the admin in a real browser', () => {
 
     await screenshot(page, 'admin-keys');
     expect(await page.content()).not.toContain(fakeKey(1).slice(3, 20));
-    // Chromium reports the two expected 401s (GET /session before signing in, the wrong password); nothing else.
+    // Chromium reports the three expected 401s (GET /session before signing in, two wrong passwords); nothing else.
     expect(problems.filter((p) => !p.includes('status of 401'))).toEqual([]);
-    expect(problems).toHaveLength(2);
+    expect(problems).toHaveLength(3);
   });
 
   it('a settings change survives a reload, and the request log shows /v1 traffic', async () => {
@@ -119,19 +127,21 @@ describe('the admin in a real browser', () => {
     await page.click('#settings-form button[type=submit]');
     await expect.poll(() => page.locator('#tab-settings .error').textContent(), { timeout: 10_000 }).toMatch(/^balanceRefreshCron/);
 
-    await page.reload();
+    await screenshot(page, 'admin-settings');
+    // The English switch is remembered on the admin page too.
+    await page.click('text=English');
     await page.waitForSelector('#view-main:not([hidden])');
+    await expect(page.locator('[data-tab=settings]').textContent()).resolves.toBe('Settings');
     await page.click('[data-tab=settings]');
     await expect.poll(() => page.locator('#set-pageSize').inputValue(), { timeout: 10_000 }).toBe('7');
     await expect(page.locator('#set-keyStrategy').inputValue()).resolves.toBe('least-used');
     expect(t.ctx.settings.get()).toMatchObject({ keyStrategy: 'least-used', pageSize: 7, balanceRefreshCron: '*/30 * * * *' });
-    await screenshot(page, 'admin-settings');
 
     // A voluntary password change, and an import from a .txt file.
     await page.fill('#change-current', 'not-the-default');
     await page.fill('#change-next', 'an-even-better-one');
     await page.click('#password-change-form button[type=submit]');
-    await expect.poll(() => page.locator('#password-change-result').textContent(), { timeout: 10_000 }).toBe('已保存。');
+    await expect.poll(() => page.locator('#password-change-result').textContent(), { timeout: 10_000 }).toBe('Saved.');
     expect(await t.ctx.adminAuth.verify('admin', 'an-even-better-one')).toBe(true);
     await page.click('[data-tab=keys]');
     await page.click('#open-import');
@@ -139,7 +149,7 @@ describe('the admin in a real browser', () => {
     await expect.poll(() => page.locator('#import-text').inputValue(), { timeout: 10_000 }).toContain(fakeKey(5));
     await page.uncheck('#import-check');
     await page.click('#import-form button[type=submit]');
-    await expect.poll(() => page.locator('#import-result').textContent(), { timeout: 10_000 }).toBe('新增 2，重复 0，无效 0');
+    await expect.poll(() => page.locator('#import-result').textContent(), { timeout: 10_000 }).toBe('added 2, duplicates 0, invalid 0');
     // The same page on a 360 px phone: no sideways scrolling (wide tables scroll inside their box).
     const phone = await openPage(browser, { width: 360 });
     await phone.page.context().addCookies(await page.context().cookies());

@@ -32,13 +32,14 @@ function paintCards(stats) {
   );
 }
 
-/** Requests and errors per hour; without Chart.js (not loaded) the cards still work. */
+/** Requests, errors and tokens per hour (the success rate is the gap between the first two); without Chart.js (not loaded) the cards still work. */
 function paintChart(buckets) {
   if (!window.Chart) return;
   const labels = buckets.map((b) => new Date(b.time).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }));
   const datasets = [
     { label: t('requests24h'), data: buckets.map((b) => b.requests), borderColor: '#4f46e5', backgroundColor: 'rgba(79,70,229,.15)', fill: true, tension: 0.3 },
     { label: t('errors'), data: buckets.map((b) => b.errors), borderColor: '#b91c1c', backgroundColor: 'rgba(185,28,28,.1)', fill: true, tension: 0.3 },
+    { label: t('tokens'), data: buckets.map((b) => b.tokens), borderColor: '#15803d', borderDash: [4, 3], tension: 0.3, yAxisID: 'tokens' },
   ];
   if (chart) {
     chart.data.labels = labels;
@@ -49,7 +50,15 @@ function paintChart(buckets) {
   chart = new window.Chart($('#chart-requests'), {
     type: 'line',
     data: { labels, datasets },
-    options: { responsive: true, maintainAspectRatio: false, animation: false, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
+    options: {
+      responsive: true,
+      maintainAspectRatio: false,
+      animation: false,
+      scales: {
+        y: { beginAtZero: true, ticks: { precision: 0 } },
+        tokens: { position: 'right', beginAtZero: true, grid: { drawOnChartArea: false } },
+      },
+    },
   });
 }
 
