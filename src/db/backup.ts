@@ -1,0 +1,24 @@
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DATABASE_FILE } from '../context.js';
+import { openDatabase } from './database.js';
+
+const SECRETS_FILE = 'secrets.json';
+
+/**
+ * A consistent copy of the database while the server runs (SQLite's online backup API), plus
+ * secrets.json — without it the copied keys could not be decrypted. Returns the backup folder.
+ */
+export async function backupDataDir(dataDir: string, targetRoot: string, now = new Date()): Promise<string> {
+  const target = join(targetRoot, `backup-${now.toISOString().replace(/[:.]/g, '-')}`);
+  mkdirSync(target, { recursive: true });
+  const db = openDatabase(join(dataDir, DATABASE_FILE));
+  try {
+    await db.backup(join(target, DATABASE_FILE));
+  } finally {
+    db.close();
+  }
+  const secrets = join(dataDir, SECRETS_FILE);
+  if (existsSync(secrets)) copyFileSync(secrets, join(target, SECRETS_FILE));
+  return target;
+}
