@@ -84,7 +84,11 @@ export function createContext(config: Config, options: { logger?: Logger } = {})
     jobs,
     stats: new StatsService(keyStore, requestLogs),
     requestLogs,
-    ...proxy,
+    pool: proxy.pool,
+    logWriter: proxy.logWriter,
+    metrics: proxy.metrics,
+    proxy: proxy.handler,
+    flush: proxy.flush,
     generatedAccessKey,
     async close() {
       await proxy.stop();
@@ -113,7 +117,7 @@ function createProxyStack(
   });
   const logWriter = new RequestLogWriter(requestLogs, logger);
   const metrics = new ProxyMetrics(() => pool.counts());
-  const proxy = createProxyHandler({
+  const handler = createProxyHandler({
     isAccessKey: (token) => accessKey.matches(token),
     settings: () => settings.get(),
     limits: config.proxy,
@@ -133,7 +137,7 @@ function createProxyStack(
     logWriter.close();
     await upstream.close();
   };
-  return { pool, logWriter, metrics, proxy, flush, stop };
+  return { pool, logWriter, metrics, handler, flush, stop };
 }
 
 const CHECK_STATE = 'encryption.check';

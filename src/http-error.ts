@@ -12,4 +12,3 @@ export class HttpError extends Error {
 }
 
 export const notFound = (code: string, message: string) => new HttpError(404, code, message);
-export const badRequest = (code: string, message: string) => new HttpError(400, code, message);

@@ -1,7 +1,7 @@
 import type { Job, JobRegistry } from '../jobs/job-registry.js';
 import type { KeyService } from '../keys/key-service.js';
 import type { KeyStore } from '../keys/key-store.js';
-import { toKeyView, type CheckResult, type KeyRow, type KeyView, type PublicStatus } from '../keys/key-types.js';
+import { type CheckResult, type KeyRow, type KeyView, type PublicStatus } from '../keys/key-types.js';
 import type { Logger } from '../logger.js';
 import { redactSecrets } from '../redact.js';
 import type { SettingsService } from '../settings/settings-service.js';
@@ -106,7 +106,7 @@ export class CheckService {
     const safe = await this.ask(this.keys.reveal(row));
     this.store.recordCheck(row.id, safe);
     if (safe.status !== row.status) {
-      this.logger.info({ keyId: row.id, key: toKeyView(row).maskedKey, from: row.status, to: safe.status }, 'key status changed');
+      this.logger.info({ keyId: row.id, key: row.masked, from: row.status, to: safe.status }, 'key status changed');
     }
     return safe;
   }

@@ -1,9 +1,9 @@
 /** POST /v1/chat/completions: OpenAI chat.completion, or chat.completion.chunk frames over SSE. */
-import { parseJsonObject, type FakeContext, type JsonObject } from './context.js';
+import { chatRequest, type FakeContext, type JsonObject } from './context.js';
 import { ERRORS, sendUpstreamError } from './errors.js';
 import { allMessagesText, lastUserText, randomishId, unixSeconds } from './fake-text.js';
 import { sendJson } from './http-util.js';
-import { isKnownModel, isReasoningModel } from './models.js';
+import { isReasoningModel } from './models.js';
 import { planReply, totalPieces, usageAfter, type ReplyPlan } from './reply.js';
 import { chunkGapMs, sseData, SSE_HEADERS, streamChunks } from './sse.js';
 
@@ -14,12 +14,9 @@ interface ChatMeta {
 }
 
 export async function chatCompletions(ctx: FakeContext): Promise<void> {
-  const request = parseJsonObject(ctx.body);
-  if (!request) return sendUpstreamError(ctx.res, ERRORS.invalidParameter);
-  const model = request.model;
-  if (typeof model !== 'string' || !isKnownModel(model, 'chat')) {
-    return sendUpstreamError(ctx.res, ERRORS.modelNotFound);
-  }
+  const parsed = chatRequest(ctx);
+  if (!parsed) return;
+  const { request, model } = parsed;
   const messages = request.messages;
   if (!Array.isArray(messages) || messages.length === 0) return sendUpstreamError(ctx.res, ERRORS.invalidParameter);
 

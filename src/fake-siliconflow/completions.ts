@@ -1,19 +1,15 @@
 /** POST /v1/completions: OpenAI text_completion (prompt + optional FIM suffix), JSON or SSE. */
-import { parseJsonObject, type FakeContext, type JsonObject } from './context.js';
+import { chatRequest, type FakeContext, type JsonObject } from './context.js';
 import { ERRORS, sendUpstreamError } from './errors.js';
 import { randomishId, unixSeconds } from './fake-text.js';
 import { sendJson } from './http-util.js';
-import { isKnownModel } from './models.js';
 import { planReply, usageAfter } from './reply.js';
 import { chunkGapMs, sseData, SSE_HEADERS, streamChunks } from './sse.js';
 
 export async function completions(ctx: FakeContext): Promise<void> {
-  const request = parseJsonObject(ctx.body);
-  if (!request) return sendUpstreamError(ctx.res, ERRORS.invalidParameter);
-  const model = request.model;
-  if (typeof model !== 'string' || !isKnownModel(model, 'chat')) {
-    return sendUpstreamError(ctx.res, ERRORS.modelNotFound);
-  }
+  const parsed = chatRequest(ctx);
+  if (!parsed) return;
+  const { request, model } = parsed;
   const prompt = promptText(request.prompt);
   if (prompt === undefined) return sendUpstreamError(ctx.res, ERRORS.invalidParameter);
 

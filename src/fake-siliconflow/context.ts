@@ -1,5 +1,7 @@
 /** What every route handler of the fake receives. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ERRORS, sendUpstreamError } from './errors.js';
+import { isKnownModel } from './models.js';
 import type { FakeKeyState } from './types.js';
 
 export interface FakeContext {
@@ -32,4 +34,16 @@ export function parseJsonObject(body: Buffer): JsonObject | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The body of a chat-type request (chat/completions, completions, messages): a JSON object naming a
+ * known chat model. Otherwise the upstream's error is sent and undefined returned.
+ */
+export function chatRequest(ctx: FakeContext): { request: JsonObject; model: string } | undefined {
+  const request = parseJsonObject(ctx.body);
+  if (!request) return void sendUpstreamError(ctx.res, ERRORS.invalidParameter);
+  const model = request.model;
+  if (typeof model !== 'string' || !isKnownModel(model, 'chat')) return void sendUpstreamError(ctx.res, ERRORS.modelNotFound);
+  return { request, model };
 }

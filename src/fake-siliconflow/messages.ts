@@ -1,19 +1,15 @@
 /** POST /v1/messages: the Anthropic-format endpoint, as a message or as Anthropic SSE events. */
-import { parseJsonObject, type FakeContext, type JsonObject } from './context.js';
+import { chatRequest, type FakeContext, type JsonObject } from './context.js';
 import { ERRORS, sendUpstreamError } from './errors.js';
 import { allMessagesText, contentText, lastUserText, randomishId } from './fake-text.js';
 import { sendJson } from './http-util.js';
-import { isKnownModel } from './models.js';
 import { planReply, type ReplyPlan } from './reply.js';
 import { chunkGapMs, SSE_HEADERS, sseEvent, streamChunks } from './sse.js';
 
 export async function anthropicMessages(ctx: FakeContext): Promise<void> {
-  const request = parseJsonObject(ctx.body);
-  if (!request) return sendUpstreamError(ctx.res, ERRORS.invalidParameter);
-  const model = request.model;
-  if (typeof model !== 'string' || !isKnownModel(model, 'chat')) {
-    return sendUpstreamError(ctx.res, ERRORS.modelNotFound);
-  }
+  const parsed = chatRequest(ctx);
+  if (!parsed) return;
+  const { request, model } = parsed;
   const messages = request.messages;
   if (!Array.isArray(messages) || messages.length === 0) return sendUpstreamError(ctx.res, ERRORS.invalidParameter);
 

@@ -1,14 +1,9 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { fakeKey, startTestApp, type TestApp } from '../helpers/test-app.js';
-import { fitsWidth, launchBrowser, openPage, screenshot } from './browser.js';
+import { fitsWidth, openPage, useBrowser, screenshot } from './browser.js';
 
-let browser: Browser;
+const browser = useBrowser();
 let t: TestApp;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(() => browser?.close());
 afterEach(() => t?.close());
 
 describe('the admin in a real browser', () => {
@@ -16,7 +11,7 @@ describe('the admin in a real browser', () => {
     const keys = Object.fromEntries([1, 2, 3, 4].map((i) => [fakeKey(i), i === 4 ? { behavior: 'invalid' as const } : { balance: `${i}.00` }]));
     t = await startTestApp({ keys });
     const base = await t.listen();
-    const { page, problems } = await openPage(browser);
+    const { page, problems } = await openPage(browser.current);
     await page.goto(`${base}/admin`);
 
     // By keyboard alone: Tab to the fields, type, Enter.
@@ -96,7 +91,7 @@ describe('the admin in a real browser', () => {
     expect(chat.status).toBe(200);
     t.ctx.flush();
 
-    const { page, problems } = await openPage(browser);
+    const { page, problems } = await openPage(browser.current);
     await page.goto(`${base}/admin`);
     await page.fill('#signin-username', 'admin');
     await page.fill('#signin-password', 'not-the-default');
@@ -151,7 +146,7 @@ describe('the admin in a real browser', () => {
     await page.click('#import-form button[type=submit]');
     await expect.poll(() => page.locator('#import-result').textContent(), { timeout: 10_000 }).toBe('added 2, duplicates 0, invalid 0');
     // The same page on a 360 px phone: no sideways scrolling (wide tables scroll inside their box).
-    const phone = await openPage(browser, { width: 360 });
+    const phone = await openPage(browser.current, { width: 360 });
     await phone.page.context().addCookies(await page.context().cookies());
     await phone.page.goto(`${base}/admin`);
     await phone.page.waitForSelector('#view-main:not([hidden])');

@@ -1,14 +1,9 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { fakeKey, startTestApp, type TestApp } from '../helpers/test-app.js';
-import { fitsWidth, launchBrowser, openPage, screenshot } from './browser.js';
+import { fitsWidth, openPage, useBrowser, screenshot } from './browser.js';
 
-let browser: Browser;
+const browser = useBrowser();
 let t: TestApp;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(() => browser?.close());
 afterEach(() => t?.close());
 
 async function start(env: Record<string, string> = {}) {
@@ -21,7 +16,7 @@ async function start(env: Record<string, string> = {}) {
 describe('the user page in a real browser', () => {
   it('open: shows the pool, copies the base URL, no console errors or CSP violations, fits 360 px', async () => {
     const base = await start();
-    const { page, problems } = await openPage(browser);
+    const { page, problems } = await openPage(browser.current);
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
     await page.goto(base + '/');
     await expect(page.locator('h1').first().textContent()).resolves.toBe('密钥池状态');
@@ -38,7 +33,7 @@ describe('the user page in a real browser', () => {
     await expect(page.locator('#checker-results .status-invalid').count()).resolves.toBe(1);
     await screenshot(page, 'user-page');
 
-    const narrow = await openPage(browser, { width: 360 });
+    const narrow = await openPage(browser.current, { width: 360 });
     await narrow.page.goto(base + '/');
     expect(await fitsWidth(narrow.page)).toBe(true);
     expect([...problems, ...narrow.problems]).toEqual([]);
@@ -46,7 +41,7 @@ describe('the user page in a real browser', () => {
 
   it('restricted: the guest password form, a wrong password, then the page', async () => {
     const base = await start({ ACCESS_CONTROL: 'restricted', GUEST_PASSWORD: 'open-sesame' });
-    const { page, problems } = await openPage(browser);
+    const { page, problems } = await openPage(browser.current);
     await page.goto(base + '/');
     await page.fill('#password', 'wrong');
     await page.click('button[type=submit]');
@@ -60,7 +55,7 @@ describe('the user page in a real browser', () => {
 
   it('private: a visitor lands on the admin page', async () => {
     const base = await start({ ACCESS_CONTROL: 'private' });
-    const { page, problems } = await openPage(browser);
+    const { page, problems } = await openPage(browser.current);
     await page.goto(base + '/');
     expect(new URL(page.url()).pathname).toBe('/admin');
     expect(problems).toEqual([]);
@@ -68,7 +63,7 @@ describe('the user page in a real browser', () => {
 
   it('the English switch is remembered across pages', async () => {
     const base = await start();
-    const { page } = await openPage(browser);
+    const { page } = await openPage(browser.current);
     await page.goto(base + '/');
     await page.click('text=English');
     await expect(page.locator('h1').first().textContent()).resolves.toBe('Pool status');
