@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { networkInterfaces } from 'node:os';
 import { createRequestListener } from './app.js';
 import type { Config } from './config/env.js';
 import type { AppContext } from './context.js';
@@ -57,6 +58,7 @@ function banner(ctx: AppContext, server: Server, extra: string[]): string {
     `  User page  用户页面:   ${base}/`,
     `  Admin      管理后台:   ${base}/admin`,
     `  API base   接口地址:   ${base}/v1`,
+    ...(isWildcard(ctx.config.host) ? lanAddresses().map((ip) => `  Network    局域网:     http://${ip}:${port}/`) : []),
     `  Data       数据目录:   ${ctx.config.dataDir}`,
     ...extra,
   ];
@@ -77,6 +79,16 @@ function banner(ctx: AppContext, server: Server, extra: string[]): string {
   return lines.join('\n') + '\n';
 }
 
+const isWildcard = (host: string) => host === '0.0.0.0' || host === '::';
+
 function displayHost(config: Config): string {
-  return config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  return isWildcard(config.host) ? 'localhost' : config.host;
+}
+
+/** This machine's IPv4 addresses other machines can reach it on (listening on every interface): what a LAN user types. */
+export function lanAddresses(interfaces: ReturnType<typeof networkInterfaces> = networkInterfaces()): string[] {
+  return Object.values(interfaces)
+    .flatMap((list) => list ?? [])
+    .filter((i) => i.family === 'IPv4' && !i.internal)
+    .map((i) => i.address);
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../src/paths.js';
+import { lanAddresses } from '../../src/server-runtime.js';
 
 function runScript(script: string, env: Record<string, string>) {
   const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: projectRoot, env: { PATH: process.env.PATH ?? '', ...env } });
@@ -25,11 +26,12 @@ function startServer(env: Record<string, string>) {
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const started = async (timeoutMs = 15_000) => {
     const deadline = Date.now() + timeoutMs;
-    while (!/User page .*http:\/\/127\.0\.0\.1:(\d+)\//.test(stdout)) {
+    const userPage = /User page .*(http:\/\/[^/\s]+)\//;
+    while (!userPage.test(stdout)) {
       if (child.exitCode !== null || Date.now() > deadline) throw new Error(`server did not start:\n${stdout}\n${stderr}`);
       await new Promise((r) => setTimeout(r, 50));
     }
-    return `http://127.0.0.1:${/http:\/\/127\.0\.0\.1:(\d+)\//.exec(stdout)![1]}`;
+    return userPage.exec(stdout)![1]!;
   };
   return { child, started, exited, output: () => ({ stdout, stderr }) };
 }
@@ -68,6 +70,29 @@ describe('the server process', () => {
     expect(second.output().stdout).not.toMatch(/sfm-[A-Za-z0-9_-]{40}/);
     second.child.kill('SIGINT');
     expect(await second.exited).toBe(0);
+  });
+
+  it('listening on every interface, prints this machine\'s LAN addresses too', async () => {
+    const server = startServer({ DATA_DIR: tempDir(), HOST: '0.0.0.0' });
+    children.push(server.child);
+    const base = await server.started();
+    expect(base).toMatch(/^http:\/\/localhost:\d+$/);
+    const port = base.split(':').at(-1);
+    const printed = [...server.output().stdout.matchAll(/Network .*?:\s+(http:\S+)/g)].map((m) => m[1]);
+    expect(printed).toEqual(lanAddresses().map((ip) => `http://${ip}:${port}/`));
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+  });
+
+  it('lists only external IPv4 addresses as LAN addresses', () => {
+    const nic = (address: string, family: 'IPv4' | 'IPv6', internal: boolean) => ({ address, family, internal, netmask: '', mac: '', cidr: null, scopeid: 0 }) as never;
+    expect(
+      lanAddresses({
+        lo: [nic('127.0.0.1', 'IPv4', true), nic('::1', 'IPv6', true)],
+        eth0: [nic('192.168.1.5', 'IPv4', false), nic('fe80::1', 'IPv6', false)],
+        wlan0: [nic('10.0.0.7', 'IPv4', false)],
+      }),
+    ).toEqual(['192.168.1.5', '10.0.0.7']);
   });
 
   it.each([
