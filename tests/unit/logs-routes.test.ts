@@ -1,4 +1,4 @@
-import express, { type RequestHandler } from 'express';
+import express from 'express';
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src/db/database.js';
@@ -7,12 +7,9 @@ import { RequestLogStore } from '../../src/logs/request-log-store.js';
 import type { RequestLogEntry } from '../../src/logs/request-log-types.js';
 import { errorHandler } from '../../src/middleware/error-handler.js';
 import { logsRoutes } from '../../src/routes/admin/logs.routes.js';
+import { logEntry, signedInAsAdmin } from '../helpers/unit-fixtures.js';
 
-const entry = (time: number, overrides: Partial<RequestLogEntry> = {}): RequestLogEntry => ({
-  time, method: 'POST', path: '/v1/chat/completions', model: 'm', stream: false, status: 200, keyId: 1, attempts: 1,
-  firstByteMs: 5, totalMs: 10, promptTokens: 1, completionTokens: 1, totalTokens: 2, errorClass: null,
-  ...overrides,
-});
+const entry = (time: number, overrides: Partial<RequestLogEntry> = {}) => logEntry({ time, ...overrides });
 
 let db: Db;
 let store: RequestLogStore;
@@ -24,13 +21,7 @@ afterEach(() => db.close());
 
 function logsApp(options: { admin: boolean }) {
   const app = express();
-  if (options.admin) {
-    const fakeSession: RequestHandler = (req, _res, next) => {
-      (req as { session?: unknown }).session = { admin: { username: 'admin' } };
-      next();
-    };
-    app.use(fakeSession);
-  }
+  if (options.admin) app.use(signedInAsAdmin);
   app.use('/admin/api', logsRoutes(store));
   app.use(errorHandler(silentLogger));
   return app;

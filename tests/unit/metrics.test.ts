@@ -1,22 +1,17 @@
-import express, { type RequestHandler } from 'express';
+import express from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/logger.js';
 import { ProxyMetrics } from '../../src/metrics/metrics.js';
 import { errorHandler } from '../../src/middleware/error-handler.js';
 import { metricsRoutes } from '../../src/routes/metrics.routes.js';
+import { signedInAsAdmin } from '../helpers/unit-fixtures.js';
 
 const ACCESS_KEY = 'sfm-test-access-key';
 
 function metricsApp(metrics: ProxyMetrics, options: { admin?: boolean } = {}) {
   const app = express();
-  if (options.admin) {
-    const fakeSession: RequestHandler = (req, _res, next) => {
-      (req as { session?: unknown }).session = { admin: { username: 'admin' } };
-      next();
-    };
-    app.use(fakeSession);
-  }
+  if (options.admin) app.use(signedInAsAdmin);
   app.use(metricsRoutes(metrics, (token) => token === ACCESS_KEY));
   app.use(errorHandler(silentLogger));
   return app;

@@ -1,29 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src/db/database.js';
 import { RequestLogStore } from '../../src/logs/request-log-store.js';
-import type { RequestLogEntry } from '../../src/logs/request-log-types.js';
+import { logEntry } from '../helpers/unit-fixtures.js';
 
-const T0 = Date.UTC(2025, 0, 1);
-
-function logEntry(overrides: Partial<RequestLogEntry> = {}): RequestLogEntry {
-  return {
-    time: T0,
-    method: 'POST',
-    path: '/v1/chat/completions',
-    model: 'Qwen/Qwen3-8B',
-    stream: false,
-    status: 200,
-    keyId: 1,
-    attempts: 1,
-    firstByteMs: 120,
-    totalMs: 450,
-    promptTokens: 10,
-    completionTokens: 20,
-    totalTokens: 30,
-    errorClass: null,
-    ...overrides,
-  };
-}
+const T0 = logEntry().time;
 
 let db: Db;
 let store: RequestLogStore;
