@@ -25,6 +25,21 @@ export const requireCsrf: RequestHandler = (req, _res, next) => {
   next();
 };
 
+/**
+ * While the admin password is the well-known default, a signed-in session may do nothing but change
+ * it (or sign out): otherwise anyone who tries admin/admin could import, export or read keys first.
+ * Requests without a session pass through, so they still get their 401.
+ */
+export function requirePasswordChanged(mustChangePassword: () => boolean): RequestHandler {
+  return (req, _res, next) => {
+    if (req.session?.admin && mustChangePassword()) throw passwordChangeRequired();
+    next();
+  };
+}
+
+export const passwordChangeRequired = () =>
+  new HttpError(403, 'password-change-required', 'The admin password is still the default "admin": change it first (PUT /admin/api/password).');
+
 /** The guard every admin route but sign-in starts with. */
 export const adminOnly: RequestHandler = (req, res, next) => {
   requireAdmin(req, res, () => requireCsrf(req, res, next));

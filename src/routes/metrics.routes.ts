@@ -1,18 +1,26 @@
 import { Router, type RequestHandler } from 'express';
 import { presentedToken } from '../auth/access-token.js';
+import { passwordChangeRequired } from '../auth/admin-guard.js';
 import { HttpError } from '../http-error.js';
 import type { ProxyMetrics } from '../metrics/metrics.js';
 
 /**
  * GET /metrics for Prometheus: a scraper sends the access key (Bearer or x-api-key), a person
- * signed in to the admin pages needs nothing more. The session middleware may not run before this
+ * signed in to the admin pages needs nothing more once the default password is changed. The session middleware may not run before this
  * router, so req.session can be undefined at run time whatever its type says.
  */
-export function metricsRoutes(metrics: ProxyMetrics, isAccessKey: (token: string) => boolean): Router {
+export function metricsRoutes(
+  metrics: ProxyMetrics,
+  isAccessKey: (token: string) => boolean,
+  mustChangePassword: () => boolean,
+): Router {
   const router = Router();
 
   const scraperOrAdmin: RequestHandler = (req, _res, next) => {
-    if (req.session?.admin) return next();
+    if (req.session?.admin) {
+      if (mustChangePassword()) throw passwordChangeRequired();
+      return next();
+    }
     const token = presentedToken(req.headers);
     if (token && isAccessKey(token)) return next();
     throw new HttpError(

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_PASSWORD } from '../../src/auth/admin-auth.js';
 import { fakeKey, startTestApp, type TestApp } from '../helpers/test-app.js';
 import { fitsWidth, openPage, useBrowser, screenshot } from './browser.js';
 
@@ -9,7 +10,7 @@ afterEach(() => t?.close());
 describe('the admin in a real browser', () => {
   it('sign-in, forced password change, import by paste, check all to 100 %, disable, note as text, delete', async () => {
     const keys = Object.fromEntries([1, 2, 3, 4].map((i) => [fakeKey(i), i === 4 ? { behavior: 'invalid' as const } : { balance: `${i}.00` }]));
-    t = await startTestApp({ keys });
+    t = await startTestApp({ env: { ADMIN_PASSWORD: DEFAULT_PASSWORD }, keys });
     const base = await t.listen();
     const { page, problems } = await openPage(browser.current);
     await page.goto(`${base}/admin`);

@@ -1,6 +1,6 @@
 import type { FakeKeyState } from '../../src/fake-siliconflow/index.js';
 import type { Logger } from '../../src/logger.js';
-import { fakeKey, startTestApp, type TestApp } from './test-app.js';
+import { fakeKey, startTestApp, TEST_ADMIN_PASSWORD, type TestApp } from './test-app.js';
 
 export type Proxy = TestApp & {
   base: string;
@@ -9,6 +9,8 @@ export type Proxy = TestApp & {
   call(path: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
   /** Key ids in import order. */
   ids: number[];
+  /** Signs in as the admin over the real socket; returns the session cookie for admin API calls. */
+  adminCookie(): Promise<string>;
   /** The stored row of a key, after flushing what the proxy learned. */
   row(id: number): Record<string, unknown>;
 };
@@ -35,6 +37,14 @@ export async function startProxy(
         headers: { authorization: `Bearer ${accessKey}`, ...(json === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
         body: json === undefined ? rest.body : JSON.stringify(json),
       });
+    },
+    adminCookie: async () => {
+      const login = await fetch(`${base}/admin/api/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'admin', password: TEST_ADMIN_PASSWORD }),
+      });
+      return login.headers.get('set-cookie')!.split(';')[0]!;
     },
     row: (id) => {
       t.ctx.flush();

@@ -12,6 +12,12 @@ import { silentLogger, type Logger } from '../../src/logger.js';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/**
+ * The admin password of test apps: not the default "admin", which locks the admin API until it is
+ * changed (tests of that lock pass ADMIN_PASSWORD: DEFAULT_PASSWORD themselves).
+ */
+export const TEST_ADMIN_PASSWORD = 'test-admin-password';
+
 export type TestApp = {
   app: Express;
   ctx: AppContext;
@@ -44,6 +50,7 @@ export async function startTestApp(
       SILICONFLOW_BASE_URL: options.upstreamUrl ?? fake.url,
       CHECK_INTERVAL_MS: '0',
       CHECK_TIMEOUT_MS: '2000',
+      ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
       ...options.env,
       ...env,
     });
@@ -74,8 +81,8 @@ export async function startTestApp(
 
 export type Admin = { agent: ReturnType<typeof request.agent>; csrf: string };
 
-/** Signs in (default credentials unless given) and returns a cookie-keeping agent plus the CSRF token. */
-export async function signIn(app: Express, username = 'admin', password = 'admin'): Promise<Admin> {
+/** Signs in (the test app's credentials unless given) and returns a cookie-keeping agent plus the CSRF token. */
+export async function signIn(app: Express, username = 'admin', password = TEST_ADMIN_PASSWORD): Promise<Admin> {
   const agent = request.agent(app);
   const res = await agent.post('/admin/api/login').send({ username, password });
   expect(res.status).toBe(200);

@@ -1,11 +1,16 @@
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { signIn, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { DEFAULT_PASSWORD } from '../../src/auth/admin-auth.js';
+import { signIn as signInAs, startTestApp, TEST_ADMIN_PASSWORD, type TestApp } from '../helpers/test-app.js';
 
+// These tests are about the default password: the app starts with admin / admin, as a fresh install does.
 let t: TestApp;
 beforeEach(async () => {
-  t = await startTestApp();
+  t = await startTestApp({ env: { ADMIN_PASSWORD: DEFAULT_PASSWORD } });
 });
+const signIn = (app: TestApp['app']) => signInAs(app, 'admin', DEFAULT_PASSWORD);
+/** The same data directory, restarted with a password that is not the default (the admin API unlocked). */
+const unlocked = () => t.restart({ ADMIN_PASSWORD: TEST_ADMIN_PASSWORD });
 afterEach(() => t.close());
 
 describe('admin sign-in', () => {
@@ -88,7 +93,7 @@ describe('admin session and CSRF', () => {
   });
 
   it('refuses a change without X-CSRF-Token or with a wrong one (403) and changes nothing', async () => {
-    const admin = await signIn(t.app);
+    const admin = await signInAs(unlocked().app);
     const none = await admin.agent.post('/admin/api/keys').send({ keys: 'sk-' + 'a'.repeat(48) });
     expect(none.status).toBe(403);
     expect(none.body.error.code).toBe('csrf-token-invalid');
@@ -117,10 +122,71 @@ describe('admin session and CSRF', () => {
     const anon = await request(t.app).get('/admin/api/nothing-here');
     expect(anon.status).toBe(404);
     expect(anon.body.error.code).toBe('not-found');
-    const admin = await signIn(t.app);
+    const admin = await signInAs(unlocked().app);
     const res = await admin.agent.delete('/admin/api/nothing-here').set('X-CSRF-Token', admin.csrf);
     expect(res.status).toBe(404);
     expect(res.body.error.code).toBe('not-found');
+  });
+});
+
+describe('the default password locks the admin API', () => {
+  const locked = [
+    ['get', '/admin/api/keys'],
+    ['get', '/admin/api/keys/export'],
+    ['get', '/admin/api/keys/1'],
+    ['post', '/admin/api/keys'],
+    ['post', '/admin/api/keys/bulk'],
+    ['post', '/admin/api/keys/check'],
+    ['get', '/admin/api/stats'],
+    ['get', '/admin/api/stats/series'],
+    ['get', '/admin/api/logs'],
+    ['get', '/admin/api/settings'],
+    ['put', '/admin/api/settings'],
+    ['delete', '/admin/api/settings/pageSize'],
+    ['get', '/admin/api/access-key'],
+    ['post', '/admin/api/access-key/rotate'],
+    ['get', '/admin/api/jobs/x'],
+    ['get', '/admin/api/nothing-here'],
+  ] as const;
+
+  it('answers every route but session, password and logout with 403 password-change-required, and changes nothing', async () => {
+    const admin = await signIn(t.app);
+    const accessKey = t.ctx.accessKey.current().key;
+    for (const [method, path] of locked) {
+      const res = await admin.agent[method](path)
+        .set('X-CSRF-Token', admin.csrf)
+        .send(method === 'get' ? undefined : { keys: 'sk-' + 'a'.repeat(48), action: 'delete', ids: [1], pageSize: 7 });
+      expect(res.status, `${method} ${path}`).toBe(403);
+      expect(res.body.error.code, `${method} ${path}`).toBe('password-change-required');
+    }
+    expect(t.ctx.db.prepare('SELECT COUNT(*) FROM keys').pluck().get()).toBe(0);
+    expect(t.ctx.db.prepare('SELECT COUNT(*) FROM settings').pluck().get()).toBe(0);
+    expect(t.ctx.accessKey.current().key).toBe(accessKey);
+    expect((await admin.agent.get('/admin/api/session')).status).toBe(200);
+  });
+
+  it('locks /metrics for a session, not for a scraper with the access key', async () => {
+    const admin = await signIn(t.app);
+    const bySession = await admin.agent.get('/metrics');
+    expect(bySession.status).toBe(403);
+    expect(bySession.body.error.code).toBe('password-change-required');
+    const byKey = await request(t.app).get('/metrics').set('Authorization', `Bearer ${t.ctx.accessKey.current().key}`);
+    expect(byKey.status).toBe(200);
+  });
+
+  it('unlocks everything once the password is changed, in the same session', async () => {
+    const admin = await signIn(t.app);
+    const changed = await admin.agent.put('/admin/api/password').set('X-CSRF-Token', admin.csrf).send({ current: 'admin', next: 'a-real-password' });
+    expect(changed.status).toBe(200);
+    const imported = await admin.agent.post('/admin/api/keys').set('X-CSRF-Token', admin.csrf).send({ keys: 'sk-' + 'a'.repeat(48) });
+    expect(imported.status).toBe(201);
+    expect((await admin.agent.get('/metrics')).status).toBe(200);
+    expect(t.ctx.db.prepare('SELECT COUNT(*) FROM keys').pluck().get()).toBe(1);
+  });
+
+  it('still lets a default-password session sign out', async () => {
+    const admin = await signIn(t.app);
+    expect((await admin.agent.post('/admin/api/logout').set('X-CSRF-Token', admin.csrf)).status).toBe(204);
   });
 });
 

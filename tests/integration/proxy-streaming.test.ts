@@ -187,8 +187,7 @@ describe('secrets', () => {
     bodies.push(await (await p.call('/v1/models')).text());
     await p.ctx.checks.checkOne(p.ids[0]!);
     p.ctx.flush();
-    const admin = await fetch(`${p.base}/admin/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":"admin","password":"admin"}' });
-    const cookie = admin.headers.get('set-cookie')!.split(';')[0]!;
+    const cookie = await p.adminCookie();
     for (const path of ['/admin/api/keys', '/admin/api/logs', '/admin/api/stats']) {
       bodies.push(await (await fetch(p.base + path, { headers: { cookie } })).text());
     }
@@ -229,8 +228,7 @@ describe('logs, stats and metrics', () => {
     await p.call('/v1/chat/completions', { json: chat('no/such-model') });
     await fetch(`${p.base}/v1/models`); // unauthorized
     p.ctx.flush();
-    const login = await fetch(`${p.base}/admin/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":"admin","password":"admin"}' });
-    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    const cookie = await p.adminCookie();
     const logs = (await (await fetch(`${p.base}/admin/api/logs?pageSize=10`, { headers: { cookie } })).json()) as any;
     expect(logs.total).toBe(3);
     expect(logs.items.map((l: { status: number }) => l.status)).toEqual([401, 400, 200]);

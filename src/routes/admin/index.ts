@@ -1,6 +1,6 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
-import { adminOnly } from '../../auth/admin-guard.js';
+import { adminOnly, requirePasswordChanged } from '../../auth/admin-guard.js';
 import type { AppContext } from '../../context.js';
 import { notFoundHandler } from '../../middleware/error-handler.js';
 import { parseInput } from '../../middleware/validate.js';
@@ -15,12 +15,15 @@ const seriesQuery = z.object({ hours: z.coerce.number().int().min(1).max(720).de
 
 /**
  * /admin/api: JSON in and out. Sign-in is open; every other route starts with `adminOnly` (the session,
- * and the CSRF token for changes), so an unknown path is a 404 for anyone.
+ * and the CSRF token for changes), so an unknown path is a 404 for anyone — except a session still on
+ * the default password, which gets 403 password-change-required for everything but auth.routes.
  */
 export function adminApi(ctx: AppContext): Router {
   const router = Router();
   router.use(express.json({ limit: '6mb' }));
   router.use(authRoutes(ctx));
+  // Everything after sign-in, session, password and sign-out waits for the default password to go.
+  router.use(requirePasswordChanged(() => ctx.adminAuth.mustChangePassword()));
   router.use(keysRoutes(ctx));
   router.use(jobsRoutes(ctx));
   router.use(settingsRoutes(ctx));
