@@ -27,7 +27,7 @@ export function createRequestListener(ctx: AppContext): (req: IncomingMessage, r
 export function createApp(ctx: AppContext): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', parseTrustProxy(ctx.config.trustProxy));
+  app.set('trust proxy', ctx.config.trustProxy);
   app.set('view engine', 'ejs');
   app.set('views', viewsDir);
 
@@ -66,11 +66,3 @@ function securityHeaders() {
 }
 
 const chartJsPath = join(projectRoot, 'node_modules', 'chart.js', 'dist', 'chart.umd.min.js');
-
-/** TRUST_PROXY: "true", "false", a hop count, or Express's names/addresses ("loopback", "10.0.0.0/8, uniquelocal"). */
-export function parseTrustProxy(value: string): boolean | number | string {
-  if (value === 'true') return true;
-  if (value === 'false') return false;
-  if (/^\d+$/.test(value)) return Number(value);
-  return value;
-}

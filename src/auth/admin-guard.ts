@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
-import rateLimit from 'express-rate-limit';
 import { HttpError } from '../http-error.js';
+import { ipRateLimit } from '../middleware/rate-limit.js';
 import { safeEqual } from './passwords.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -50,14 +50,7 @@ export const adminOnly: RequestHandler = (req, res, next) => {
  * ones do not count. Guards the admin sign-in and the guest password alike.
  */
 export function failedAttemptLimiter(onLimit: RequestHandler) {
-  return rateLimit({
-    windowMs: 15 * 60 * 1000,
-    limit: 10,
-    skipSuccessfulRequests: true,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    handler: onLimit,
-  });
+  return ipRateLimit({ windowMs: 15 * 60 * 1000, limit: 10, skipSuccessfulRequests: true, handler: onLimit });
 }
 
 export function signInLimiter() {

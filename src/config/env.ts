@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import cron from 'node-cron';
 import { z } from 'zod';
 import { projectRoot } from '../paths.js';
+import { parseTrustProxy, type TrustProxy } from './trust-proxy.js';
 
 export const ACCESS_CONTROL_MODES = ['open', 'restricted', 'private'] as const;
 export type AccessControl = (typeof ACCESS_CONTROL_MODES)[number];
@@ -110,7 +111,20 @@ const envSchema = z.object({
   POOL_BACKOFF_SECONDS: int(1, 86_400, 120),
   ERROR_AFTER_FAILURES: int(1, 1000, 3),
   LOG_RETENTION_DAYS: int(1, 3650, 30),
-  TRUST_PROXY: z.preprocess(emptyToUndefined, z.string().default('loopback')),
+  TRUST_PROXY: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .default('false')
+      .transform((v, ctx) => {
+        const parsed = parseTrustProxy(v);
+        if (parsed === undefined) {
+          ctx.addIssue({ code: 'custom', message: 'must be false, true, a hop count, or proxy addresses such as "127.0.0.1, 10.0.0.0/8, loopback"' });
+          return z.NEVER;
+        }
+        return parsed;
+      }),
+  ),
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
     z
@@ -135,7 +149,7 @@ export type Config = Readonly<{
   sessionSecret: string | undefined;
   encryptionKey: string | undefined;
   checkTimeoutMs: number;
-  trustProxy: string;
+  trustProxy: TrustProxy;
   logLevel: string;
   proxy: Readonly<ProxyLimits>;
   /** Initial values of the settings the admin can change at runtime (see settings-service). */

@@ -1,10 +1,10 @@
 import express, { Router } from 'express';
-import rateLimit from 'express-rate-limit';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { maskKey } from '../crypto/key-cipher.js';
 import { HttpError } from '../http-error.js';
 import { extractKeys } from '../keys/key-parse.js';
+import { ipRateLimit } from '../middleware/rate-limit.js';
 import { parseInput } from '../middleware/validate.js';
 
 const MAX_KEYS = 20;
@@ -17,11 +17,9 @@ const body = z.object({ keys: z.string().max(20_000) });
  */
 export function keyCheckerRoutes(ctx: AppContext): Router {
   const router = Router();
-  const limiter = rateLimit({
+  const limiter = ipRateLimit({
     windowMs: 10 * 60 * 1000,
     limit: 20,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
     handler: (_req, _res, next) => next(new HttpError(429, 'too-many-checks', 'Too many checks from this address; try again in a few minutes.')),
   });
   router.post('/api/check-keys', express.json({ limit: '32kb' }), (req, _res, next) => {

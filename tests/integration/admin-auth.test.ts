@@ -25,8 +25,9 @@ describe('admin sign-in', () => {
     expect(cookie).not.toMatch(/Secure/);
   });
 
-  it('marks the cookie Secure when the request came over HTTPS through a local reverse proxy', async () => {
-    const res = await request(t.app)
+  it('marks the cookie Secure when the request came over HTTPS through a trusted local reverse proxy', async () => {
+    const behindProxy = t.restart({ TRUST_PROXY: 'loopback' });
+    const res = await request(behindProxy.app)
       .post('/admin/api/login')
       .set('X-Forwarded-Proto', 'https')
       .send({ username: 'admin', password: 'admin' });

@@ -14,6 +14,8 @@ const fails = (env: Record<string, string>) => {
   return 'no error';
 };
 
+const TRUST_PROXY_MESSAGE = 'TRUST_PROXY must be false, true, a hop count, or proxy addresses such as "127.0.0.1, 10.0.0.0/8, loopback"';
+
 describe('loadConfig', () => {
   it('starts with no variables at all, on the documented defaults', () => {
     const c = loadConfig({});
@@ -55,8 +57,25 @@ describe('loadConfig', () => {
     [{ KEY_STRATEGY: 'fastest' }, 'KEY_STRATEGY must be one of round-robin, random, balance-weighted, highest-balance, lowest-balance, least-used'],
     [{ MAX_KEY_TRIES: '0' }, 'MAX_KEY_TRIES must be a whole number from 1 to 1000'],
     [{ SHARE_KEYS_WITH_GUESTS: 'maybe' }, 'SHARE_KEYS_WITH_GUESTS must be true or false'],
+    [{ TRUST_PROXY: 'banana' }, TRUST_PROXY_MESSAGE],
+    [{ TRUST_PROXY: 'loopback, banana' }, TRUST_PROXY_MESSAGE],
+    [{ TRUST_PROXY: '10.0.0.0/33' }, TRUST_PROXY_MESSAGE],
+    [{ TRUST_PROXY: '10.0.0.0/8/8' }, TRUST_PROXY_MESSAGE],
   ])('%j → one line naming the variable', (env, message) => {
     expect(fails(env)).toBe(message);
+  });
+
+  it.each([
+    ['', false],
+    ['false', false],
+    ['TRUE', true],
+    ['2', 2],
+    ['loopback', ['loopback']],
+    ['loopback, 10.0.0.0/8 ,192.168.1.10', ['loopback', '10.0.0.0/8', '192.168.1.10']],
+    ['::1/128, fd00::/8, uniquelocal', ['::1/128', 'fd00::/8', 'uniquelocal']],
+    ['10.0.0.0/255.0.0.0', ['10.0.0.0/255.0.0.0']],
+  ])('reads TRUST_PROXY=%j as %j (X-Forwarded-For is ignored unless a proxy is named)', (value, expected) => {
+    expect(loadConfig({ TRUST_PROXY: value }).trustProxy).toEqual(expected);
   });
 
   it('reads FREE_MODELS as a comma- or space-separated list', () => {
