@@ -13,6 +13,7 @@ import { JobRegistry } from './jobs/job-registry.js';
 import { KeyService } from './keys/key-service.js';
 import { KeyStore } from './keys/key-store.js';
 import { createLogger, type Logger } from './logger.js';
+import { GuestPass } from './pages/guest-pass.js';
 import { RequestLogStore } from './logs/request-log-store.js';
 import { RequestLogWriter } from './logs/request-log-writer.js';
 import { ProxyMetrics } from './metrics/metrics.js';
@@ -36,6 +37,7 @@ export type AppContext = {
   settings: SettingsService;
   accessKey: AccessKeyService;
   adminAuth: AdminAuth;
+  guestPass: GuestPass;
   keys: KeyService;
   checks: CheckService;
   jobs: JobRegistry;
@@ -64,6 +66,8 @@ export function createContext(config: Config, options: { logger?: Logger } = {})
   const settings = new SettingsService(db, config.runtime, cipher);
   const accessKey = new AccessKeyService(appState, cipher, config.authApiKey);
   const generatedAccessKey = accessKey.init();
+  const guestPass = new GuestPass(appState, () => settings.get().guestPassword, (text) => cipher.hash(text));
+  settings.on('change', (_s, changed) => changed.includes('guestPassword') && guestPass.passwordChanged());
   const keyStore = new KeyStore(db);
   const keys = new KeyService(keyStore, cipher);
   const jobs = new JobRegistry();
@@ -79,6 +83,7 @@ export function createContext(config: Config, options: { logger?: Logger } = {})
     settings,
     accessKey,
     adminAuth: new AdminAuth(appState, config.adminUsername, config.adminPassword),
+    guestPass,
     keys,
     checks: new CheckService(keys, keyStore, client, jobs, settings, logger),
     jobs,

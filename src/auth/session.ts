@@ -4,8 +4,8 @@ import type { AppContext } from '../context.js';
 declare module 'express-session' {
   interface SessionData {
     admin?: { username: string };
-    /** Passed the guest password (ACCESS_CONTROL=restricted): a flag, never the password. */
-    guest?: boolean;
+    /** Passed the guest password (ACCESS_CONTROL=restricted): GuestPass's stamp of it, never the password. */
+    guest?: string;
     csrfToken?: string;
   }
 }

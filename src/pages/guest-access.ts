@@ -1,14 +1,15 @@
 import type { RequestHandler, Response } from 'express';
 import { failedAttemptLimiter } from '../auth/admin-guard.js';
 import type { SettingsService } from '../settings/settings-service.js';
+import type { GuestPass } from './guest-pass.js';
 
 /** Who may see the user page under ACCESS_CONTROL: open (anyone), restricted (guest password), private (admin only). */
-export function userPageGate(settings: SettingsService): RequestHandler {
+export function userPageGate(settings: SettingsService, guestPass: GuestPass): RequestHandler {
   return (req, res, next) => {
     const mode = settings.get().accessControl;
     if (mode === 'open' || req.session.admin) return next();
     if (mode === 'private') return res.redirect(303, '/admin');
-    if (req.session.guest) return next();
+    if (guestPass.admits(req.session.guest)) return next();
     renderGuestForm(res, 200);
   };
 }

@@ -24,7 +24,7 @@ export function keyCheckerRoutes(ctx: AppContext): Router {
   });
   router.post('/api/check-keys', express.json({ limit: '32kb' }), (req, _res, next) => {
     const mode = ctx.settings.get().accessControl;
-    if (mode === 'open' || req.session.admin || (mode === 'restricted' && req.session.guest)) return next();
+    if (mode === 'open' || req.session.admin || (mode === 'restricted' && ctx.guestPass.admits(req.session.guest))) return next();
     throw new HttpError(401, 'not-allowed', 'The user page is not open to you.');
   }, limiter, async (req, res) => {
     const parsed = extractKeys(parseInput(body, req.body).keys);

@@ -1,6 +1,5 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
-import { safeEqual } from '../auth/passwords.js';
 import type { AppContext } from '../context.js';
 import { guestLimiter, renderGuestForm, userPageGate } from '../pages/guest-access.js';
 import { languageOf, messagesOf, translator } from '../pages/i18n.js';
@@ -21,7 +20,7 @@ export function pageRoutes(ctx: AppContext): Router {
     next();
   });
 
-  router.get('/', userPageGate(ctx.settings), (req, res) => {
+  router.get('/', userPageGate(ctx.settings, ctx.guestPass), (req, res) => {
     const { page } = pageQuery.parse(req.query);
     const baseUrl = `${req.protocol}://${req.get('host')}/v1`;
     res.render('index', userPageModel(ctx, { page, baseUrl, isAdmin: !!req.session.admin }));
@@ -29,11 +28,10 @@ export function pageRoutes(ctx: AppContext): Router {
 
   router.post('/guest/login', express.urlencoded({ extended: false, limit: '4kb' }), guestLimiter(), (req, res, next) => {
     const password = typeof req.body?.password === 'string' ? req.body.password : '';
-    const expected = ctx.settings.get().guestPassword;
-    if (!expected || !safeEqual(password, expected)) return renderGuestForm(res, 401, 'wrongGuestPassword');
+    if (!ctx.guestPass.verify(password)) return renderGuestForm(res, 401, 'wrongGuestPassword');
     req.session.regenerate((err) => {
       if (err) return next(err);
-      req.session.guest = true;
+      req.session.guest = ctx.guestPass.stamp()!;
       res.redirect(303, '/');
     });
   });

@@ -59,10 +59,49 @@ describe('the user page at /', () => {
     expect(right.headers.location).toBe('/');
     const page = await agent.get('/');
     expect(page.text).toContain(`sk-${fakeKey(1).slice(3, 7)}…`);
-    // The session holds a flag, never the password.
+    // The session holds a stamp of the password, never the password.
     const stored = t.ctx.db.prepare('SELECT sess FROM sessions').pluck().all().join('');
-    expect(stored).toContain('"guest":true');
+    expect(stored).toMatch(/"guest":"[0-9a-f]{64}"/);
     expect(stored).not.toContain('open-sesame');
+  });
+
+  // Issue 9, item 8: a guest who once knew the password stayed in after the admin changed it.
+  it.each([
+    ['changes the guest password', { guestPassword: 'a-new-secret' }],
+    ['sets the same guest password again', { guestPassword: 'open-sesame' }],
+  ])('restricted: every guest is signed out when the admin %s', async (_what, change) => {
+    await setup({ ACCESS_CONTROL: 'restricted', GUEST_PASSWORD: 'open-sesame' });
+    const guest = request.agent(t.app);
+    expect((await guest.post('/guest/login').type('form').send({ password: 'open-sesame' })).status).toBe(303);
+    expect((await guest.get('/')).text).toContain(`sk-${fakeKey(1).slice(3, 7)}…`);
+    expect((await guest.post('/api/check-keys').send({ keys: 'x' })).status).toBe(400);
+
+    const admin = await signIn(t.app);
+    expect((await admin.agent.put('/admin/api/settings').set('X-CSRF-Token', admin.csrf).send(change)).status).toBe(200);
+    const after = await guest.get('/');
+    expect(after.text).toContain('action="/guest/login"');
+    expect(after.text).not.toContain(`sk-${fakeKey(1).slice(3, 7)}…`);
+    expect((await guest.post('/api/check-keys').send({ keys: 'x' })).status).toBe(401);
+    // The admin stays signed in, and the new password lets a guest in again.
+    expect((await admin.agent.get('/admin/api/session')).status).toBe(200);
+    const again = request.agent(t.app);
+    expect((await again.post('/guest/login').type('form').send({ password: change.guestPassword })).status).toBe(303);
+    expect((await again.get('/')).text).toContain(`sk-${fakeKey(1).slice(3, 7)}…`);
+  });
+
+  it('restricted: clearing the guest password signs guests out, even when the same one comes back', async () => {
+    await setup({ ACCESS_CONTROL: 'restricted', GUEST_PASSWORD: 'open-sesame' });
+    const guest = request.agent(t.app);
+    expect((await guest.post('/guest/login').type('form').send({ password: 'open-sesame' })).status).toBe(303);
+    const admin = await signIn(t.app);
+    const put = (body: object) => admin.agent.put('/admin/api/settings').set('X-CSRF-Token', admin.csrf).send(body);
+    expect((await put({ accessControl: 'open', guestPassword: null })).status).toBe(200);
+    expect((await put({ accessControl: 'restricted', guestPassword: 'open-sesame' })).status).toBe(200);
+    expect((await guest.get('/')).text).toContain('action="/guest/login"');
+    // A restart keeps the count of changes: the old session stays out.
+    const restarted = t.restart();
+    const cookie = (await guest.get('/')).request.cookies;
+    expect((await request(restarted.app).get('/').set('Cookie', cookie)).text).toContain('action="/guest/login"');
   });
 
   it('restricted: 10 wrong guest passwords from one IP → 429', async () => {
