@@ -87,12 +87,14 @@ export class KeyStore {
     return this.stmt(`SELECT * FROM keys ${where} ORDER BY id`).all(...params) as KeyRow[];
   }
 
+  /**
+   * The ids that exist, in order. The list travels as one JSON parameter: an `IN (?, ?, …)` list
+   * stops at SQLite's 32,766 parameters, and the bulk actions accept 100,000 ids.
+   */
   existingIds(ids: number[]): number[] {
     if (ids.length === 0) return [];
-    return this.db
-      .prepare(`SELECT id FROM keys WHERE id IN (${ids.map(() => '?').join(',')}) ORDER BY id`)
-      .pluck()
-      .all(...ids) as number[];
+    const rows = this.stmt('SELECT id FROM keys WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id').all(JSON.stringify(ids));
+    return (rows as { id: number }[]).map((r) => r.id);
   }
 
   update(id: number, patch: { enabled?: boolean; note?: string }): boolean {

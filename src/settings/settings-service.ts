@@ -71,7 +71,7 @@ export class SettingsService extends EventEmitter<{ change: [RuntimeSettings, Se
   describe() {
     const { guestPassword, ...values } = this.current;
     const sources = Object.fromEntries(
-      SETTING_NAMES.map((n) => [n, n in this.overrides ? 'admin' : 'environment']),
+      SETTING_NAMES.map((n) => [n, Object.hasOwn(this.overrides, n) ? 'admin' : 'environment']),
     ) as Record<SettingName, SettingSource>;
     return { values: { ...values, guestPasswordSet: guestPassword !== null }, sources };
   }
@@ -118,7 +118,7 @@ export class SettingsService extends EventEmitter<{ change: [RuntimeSettings, Se
 
   private load() {
     for (const { name, value } of this.stmts.all.all()) {
-      if (!(name in settingSchemas)) continue;
+      if (!isSettingName(name)) continue;
       const setting = name as SettingName;
       const parsed = settingSchemas[setting].safeParse(this.decode(setting, value));
       // A stored value this version no longer accepts falls back to the environment rather than failing start-up.
@@ -142,8 +142,9 @@ export class SettingsService extends EventEmitter<{ change: [RuntimeSettings, Se
   }
 }
 
+/** An own property only: `constructor`, `toString` or `__proto__` are not settings. */
 export function isSettingName(name: string): name is SettingName {
-  return name in settingSchemas;
+  return Object.hasOwn(settingSchemas, name);
 }
 
 function assertConsistent(s: RuntimeSettings) {

@@ -74,10 +74,21 @@ describe('runtime settings', () => {
     expect(t.ctx.db.prepare('SELECT COUNT(*) FROM settings').pluck().get()).toBe(0);
   });
 
-  it('an unknown setting name on reset is 404', async () => {
-    const res = await admin.agent.delete('/admin/api/settings/colour').set('X-CSRF-Token', admin.csrf);
+  // Issue 9, item 10: names were looked up with `in`, so the object prototype's names counted as settings.
+  it.each(['colour', '__proto__', 'constructor', 'toString', 'hasOwnProperty'])('an unknown setting name %j on reset is 404', async (name) => {
+    const res = await admin.agent.delete(`/admin/api/settings/${name}`).set('X-CSRF-Token', admin.csrf);
     expect(res.status).toBe(404);
     expect(res.body.error.code).toBe('unknown-setting');
+    expect((await admin.agent.get('/admin/api/settings')).status).toBe(200);
+  });
+
+  it.each(['{"constructor": 1}', '{"__proto__": {"pageSize": 3}}', '{"toString": "x"}'])('PUT %s is 400 invalid-setting and stores nothing', async (body) => {
+    const before = t.ctx.settings.get();
+    const res = await admin.agent.put('/admin/api/settings').set('X-CSRF-Token', admin.csrf).set('Content-Type', 'application/json').send(body);
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('invalid-setting');
+    expect(t.ctx.db.prepare('SELECT COUNT(*) FROM settings').pluck().get()).toBe(0);
+    expect(t.ctx.settings.get()).toEqual(before);
   });
 
   it('changes need the CSRF token', async () => {
