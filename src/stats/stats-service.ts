@@ -17,15 +17,17 @@ export class StatsService {
     for (const { status, count } of this.store.countsByStatus()) byStatus[status] = count;
     const total = Object.values(byStatus).reduce((a, b) => a + b, 0);
     const b = this.store.balanceTotals();
+    // With no balance known at all the sums are unknown (null), never ¥0.00: SiliconFlow retired user/info.
+    const sum = (n: number) => (b.known > 0 ? round(n) : null);
     return {
       keys: { total, byStatus },
       // Sums over the keys whose balance is known; `unknownBalanceKeys` counts the rest (retired endpoint).
       // `usable` is the part on enabled, active keys: what the pool can actually spend.
       balance: {
-        gift: round(b.gift),
-        charge: round(b.charge),
-        total: round(b.total),
-        usable: round(b.usable),
+        gift: sum(b.gift),
+        charge: sum(b.charge),
+        total: sum(b.total),
+        usable: sum(b.usable),
         knownBalanceKeys: b.known,
         unknownBalanceKeys: b.unknown,
       },

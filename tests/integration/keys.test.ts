@@ -222,13 +222,13 @@ describe('GET /admin/api/keys/export', () => {
 });
 
 describe('GET /admin/api/stats', () => {
-  it('counts keys by status (zeros included) and sums known balances', async () => {
+  it('counts keys by status (zeros included); with no balance known the sums are null, not 0', async () => {
     await importKeys([1, 2].map(fakeKey).join('\n'));
     const id = (await list('?sort=id')).body.items[0].id;
     await admin.agent.patch(`/admin/api/keys/${id}`).set('X-CSRF-Token', admin.csrf).send({ enabled: false });
     const res = await admin.agent.get('/admin/api/stats');
     expect(res.status).toBe(200);
     expect(res.body.keys).toEqual({ total: 2, byStatus: { active: 1, exhausted: 0, invalid: 0, cooling: 0, error: 0, disabled: 1 } });
-    expect(res.body.balance).toEqual({ gift: 0, charge: 0, total: 0, usable: 0, knownBalanceKeys: 0, unknownBalanceKeys: 2 });
+    expect(res.body.balance).toEqual({ gift: null, charge: null, total: null, usable: null, knownBalanceKeys: 0, unknownBalanceKeys: 2 });
   });
 });

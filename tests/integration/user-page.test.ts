@@ -24,6 +24,35 @@ describe('the user page at /', () => {
     expect(res.text).not.toMatch(/<script>(?!<\/script>)/); // no inline scripts
   });
 
+  // Issue 9, item 22: with every balance unknown (user/info retired) the page said ¥0.00, as if the pool were empty.
+  it('shows the balance as unknown, not ¥0.00, until one is known; then sums the known ones and counts the rest', async () => {
+    t = await startTestApp({ keys: { [fakeKey(1)]: { balance: '12.50' }, [fakeKey(2)]: {}, [fakeKey(3)]: {} } });
+    const { addedIds } = t.ctx.keys.import([1, 2, 3].map(fakeKey).join('\n'));
+    const balanceCard = async () => {
+      const html = (await request(t.app).get('/')).text;
+      return [/id="balance-total">([^<]*)</.exec(html)?.[1], /id="balance-detail">([^<]*)</.exec(html)?.[1]];
+    };
+    expect(await balanceCard()).toEqual(['未知', '3 个密钥余额未知']);
+    const admin = await signIn(t.app);
+    expect((await admin.agent.get('/admin/api/stats')).body.balance).toEqual({
+      gift: null, charge: null, total: null, usable: null, knownBalanceKeys: 0, unknownBalanceKeys: 3,
+    });
+    await t.ctx.checks.checkOne(addedIds[0]!);
+    expect(await balanceCard()).toEqual(['¥12.50', '赠送 ¥12.50 · 充值 ¥0.00 · 2 个密钥余额未知']);
+  });
+
+  // Issue 9, item 20: the Python snippet had api_key="$SFM_ACCESS_KEY", a literal Python never expands.
+  it('the Python snippet reads the access key from the environment unless the page shows the key', async () => {
+    await setup();
+    const snippet = async () => /id="snippet-python"><code>([\s\S]*?)<\/code>/.exec((await request(t.app).get('/')).text)?.[1] ?? '';
+    const hidden = await snippet();
+    expect(hidden).toMatch(/^import os\n/);
+    expect(hidden).toContain('api_key=os.environ[&#34;SFM_ACCESS_KEY&#34;]');
+    expect(hidden).not.toContain('$SFM_ACCESS_KEY');
+    await t.ctx.settings.update({ showAccessKeyToGuests: true });
+    expect(await snippet()).toContain(`api_key=&#34;${t.ctx.accessKey.current().key}&#34;`);
+  });
+
   it('shares full keys and the access key with guests only when the admin turns the switches on', async () => {
     await setup();
     const admin = await signIn(t.app);

@@ -21,10 +21,15 @@ export async function loadStats() {
 
 function paintCards(stats) {
   const r = stats.requests.last24h;
-  const unknown = stats.balance.unknownBalanceKeys ? ` · ${stats.balance.unknownBalanceKeys} ${t('unknownBalances')}` : '';
+  const b = stats.balance;
+  // Only known balances are summed; with none known the total is null ("unknown"), never ¥0.00.
+  const balanceDetail = [
+    ...(b.total === null ? [] : [`${t('gift')} ${money(b.gift)}`, `${t('paid')} ${money(b.charge)}`]),
+    ...(b.unknownBalanceKeys ? [`${b.unknownBalanceKeys} ${t('unknownBalances')}`] : []),
+  ].join(' · ');
   const cards = [
     [t('keysTotal'), String(stats.keys.total), `${t('usable')} ${stats.keys.byStatus.active}`],
-    [t('balance'), money(stats.balance.total), `${t('gift')} ${money(stats.balance.gift)} · ${t('paid')} ${money(stats.balance.charge)}${unknown}`],
+    [t('balance'), money(b.total), balanceDetail],
     [t('requests24h'), String(r.requests), `${t('successRate')} ${r.successRate === null ? '—' : (r.successRate * 100).toFixed(1) + '%'}`],
   ];
   $('#stats').replaceChildren(
