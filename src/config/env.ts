@@ -53,13 +53,14 @@ export const modelList = z
   .transform((v) => [...new Set(v.split(/[\s,]+/).filter(Boolean))]);
 
 /** true/false (also 1/0, yes/no). */
-const flag = z.preprocess(
-  (v) => (typeof v === 'string' ? emptyToUndefined(v.trim().toLowerCase()) : v),
-  z
-    .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
-    .transform((v) => v === 'true' || v === '1' || v === 'yes')
-    .default(false),
-);
+const flag = (def: boolean) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' ? emptyToUndefined(v.trim().toLowerCase()) : v),
+    z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+      .transform((v) => v === 'true' || v === '1' || v === 'yes')
+      .default(def),
+  );
 
 export const cronExpression = z
   .string()
@@ -81,8 +82,9 @@ const envSchema = z.object({
     z.enum(ACCESS_CONTROL_MODES, { message: 'must be one of open, restricted, private' }).default('open'),
   ),
   GUEST_PASSWORD: optionalString,
-  SHOW_ACCESS_KEY_TO_GUESTS: flag,
-  SHARE_KEYS_WITH_GUESTS: flag,
+  SHOW_ACCESS_KEY_TO_GUESTS: flag(false),
+  SHARE_KEYS_WITH_GUESTS: flag(false),
+  KEY_CHECKER: flag(true),
   SILICONFLOW_BASE_URL: z.preprocess(
     emptyToUndefined,
     z
@@ -172,6 +174,7 @@ export type RuntimeDefaults = {
   guestPassword: string | undefined;
   showAccessKeyToGuests: boolean;
   shareKeysWithGuests: boolean;
+  keyChecker: boolean;
   pageSize: number;
   balanceRefreshCron: string;
   checkConcurrency: number;
@@ -221,6 +224,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       guestPassword: e.GUEST_PASSWORD,
       showAccessKeyToGuests: e.SHOW_ACCESS_KEY_TO_GUESTS,
       shareKeysWithGuests: e.SHARE_KEYS_WITH_GUESTS,
+      keyChecker: e.KEY_CHECKER,
       pageSize: e.PAGE_SIZE,
       balanceRefreshCron: e.BALANCE_REFRESH_CRON,
       checkConcurrency: e.CHECK_CONCURRENCY,

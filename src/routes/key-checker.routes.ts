@@ -13,7 +13,7 @@ const body = z.object({ keys: z.string().max(20_000) });
 /**
  * POST /api/check-keys — a visitor checks their own keys: validity and balance from SiliconFlow,
  * checked on the server, never stored or logged. Rate-limited per IP; behind the same access mode as
- * the user page.
+ * the user page; the admin can switch it off (KEY_CHECKER / the keyChecker setting).
  */
 export function keyCheckerRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -23,7 +23,8 @@ export function keyCheckerRoutes(ctx: AppContext): Router {
     handler: (_req, _res, next) => next(new HttpError(429, 'too-many-checks', 'Too many checks from this address; try again in a few minutes.')),
   });
   router.post('/api/check-keys', express.json({ limit: '32kb' }), (req, _res, next) => {
-    const mode = ctx.settings.get().accessControl;
+    const { keyChecker, accessControl: mode } = ctx.settings.get();
+    if (!keyChecker) throw new HttpError(403, 'key-checker-off', 'The key checker is switched off on this server.');
     if (mode === 'open' || req.session.admin || (mode === 'restricted' && ctx.guestPass.admits(req.session.guest))) return next();
     throw new HttpError(401, 'not-allowed', 'The user page is not open to you.');
   }, limiter, async (req, res) => {

@@ -17,6 +17,7 @@ export const settingSchemas = {
   guestPassword: z.string().min(4, 'must be at least 4 characters').max(128).nullable(),
   showAccessKeyToGuests: z.boolean(),
   shareKeysWithGuests: z.boolean(),
+  keyChecker: z.boolean(),
   pageSize: z.number().int().min(1).max(500),
   balanceRefreshCron: cronExpression,
   checkConcurrency: z.number().int().min(1).max(64),

@@ -21,6 +21,7 @@ describe('runtime settings', () => {
       guestPasswordSet: false,
       showAccessKeyToGuests: false,
       shareKeysWithGuests: false,
+      keyChecker: true,
       pageSize: 30,
       balanceRefreshCron: '*/30 * * * *',
       checkConcurrency: 4,

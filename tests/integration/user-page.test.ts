@@ -194,6 +194,24 @@ describe('the key checker on the user page', () => {
     expect(t.fake.requests.map((r) => r.key)).toEqual(expect.arrayContaining([fakeKey(7), fakeKey(8)]));
   });
 
+  it('can be switched off by the admin: the form leaves the page and the endpoint answers 403 key-checker-off', async () => {
+    t = await startTestApp({ keys: { [fakeKey(7)]: {} } });
+    expect((await request(t.app).get('/')).text).toContain('id="checker-form"');
+    const admin = await signIn(t.app);
+    expect((await admin.agent.put('/admin/api/settings').set('X-CSRF-Token', admin.csrf).send({ keyChecker: false })).status).toBe(200);
+    const page = await request(t.app).get('/');
+    expect(page.text).not.toContain('id="checker-form"');
+    expect(page.text).not.toContain('/js/checker.js');
+    t.fake.clearRequests();
+    const res = await request(t.app).post('/api/check-keys').send({ keys: fakeKey(7) });
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('key-checker-off');
+    expect(t.fake.requests).toEqual([]);
+    const off = await startTestApp({ env: { KEY_CHECKER: 'false' } });
+    expect((await request(off.app).post('/api/check-keys').send({ keys: fakeKey(7) })).status).toBe(403);
+    await off.close();
+  });
+
   it('refuses an empty paste, too many keys, and visitors the page is closed to; rate-limits per IP', async () => {
     t = await startTestApp({ env: { ACCESS_CONTROL: 'private' } });
     expect((await request(t.app).post('/api/check-keys').send({ keys: fakeKey(1) })).status).toBe(401);

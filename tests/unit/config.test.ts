@@ -25,6 +25,7 @@ describe('loadConfig', () => {
       guestPassword: undefined,
       showAccessKeyToGuests: false,
       shareKeysWithGuests: false,
+      keyChecker: true,
       pageSize: 20,
       balanceRefreshCron: '*/30 * * * *',
       checkConcurrency: 8,
