@@ -17,10 +17,13 @@ export class PoolBackoff {
     this.until = Math.max(this.until, now + durationMs);
   }
 
-  /** Records a 429 for a key; trips when over half of the pool that could serve was rate-limited in the window. */
-  rateLimited(keyId: number, poolSize: number, durationMs: number, now = Date.now()): boolean {
+  /**
+   * Records a 429 for a key; trips when over half of the pool that could serve was rate-limited in the
+   * window. Keys no longer `inPool` (disabled or deleted since their 429) do not count.
+   */
+  rateLimited(keyId: number, poolSize: number, durationMs: number, inPool: (id: number) => boolean, now = Date.now()): boolean {
     this.recent.set(keyId, now);
-    for (const [id, at] of this.recent) if (now - at > WINDOW_MS) this.recent.delete(id);
+    for (const [id, at] of this.recent) if (now - at > WINDOW_MS || !inPool(id)) this.recent.delete(id);
     if (this.recent.size >= 3 && this.recent.size > poolSize / 2) {
       this.trip(durationMs, now);
       this.recent.clear();

@@ -143,7 +143,8 @@ export class Exchange {
         const retryAfter = retryAfterMs(answer.headers['retry-after']);
         pool.coolDown(key, Date.now() + (retryAfter ?? limits.cooldownMs), reason);
         const { usable, cooling } = pool.availability();
-        if (backoff.rateLimited(key.id, usable + cooling, limits.cooldownMs)) return this.poolBackoff(backoff.remaining()), true;
+        const inPool = (id: number) => pool.get(id)?.enabled === true;
+        if (backoff.rateLimited(key.id, usable + cooling, limits.cooldownMs, inPool)) return this.poolBackoff(backoff.remaining()), true;
         return false;
       }
       case 'pool-backoff':

@@ -73,8 +73,7 @@ export class KeyPool {
     k.failureCount = row.failure_count;
     k.lastUsedAt = row.last_used_at ?? 0;
     this.keys.set(k.id, k);
-    if (k.coolingUntil !== null) this.cooling.push(k);
-    else this.cooling.remove(k);
+    this.trackCooling(k);
     this.place(k);
     this.updateOrder(k);
   }
@@ -148,7 +147,7 @@ export class KeyPool {
   coolDown(k: PoolKey, until: number, reason: string): void {
     k.coolingUntil = until;
     this.setStatus(k, 'cooling');
-    this.cooling.push(k);
+    this.trackCooling(k);
     this.listener(k, { used: true, failed: true, error: reason, state: true });
   }
 
@@ -175,6 +174,16 @@ export class KeyPool {
       this.setStatus(top, 'active');
       this.listener(top, { state: true });
     }
+  }
+
+  /**
+   * Only an enabled key is waited for: a key disabled (or deleted, which disables it first) while
+   * cooling, or whose 429 arrived after that, would otherwise make the proxy answer "retry in N s"
+   * for a key that never serves again. Re-enabled while its cooling time lasts, it counts again.
+   */
+  private trackCooling(k: PoolKey): void {
+    if (k.enabled && k.coolingUntil !== null) this.cooling.push(k);
+    else this.cooling.remove(k);
   }
 
   /** Moves a key into exactly the groups its state puts it in. */

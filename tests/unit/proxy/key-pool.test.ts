@@ -148,6 +148,19 @@ describe('KeyPool', () => {
     expect(pool.counts()).toEqual({ active: 1, exhausted: 1, invalid: 0, cooling: 0, error: 0, disabled: 1 });
   });
 
+  it('a disabled key is not waited for: it leaves the cooling set, and a 429 arriving afterwards does not put it back', () => {
+    const until = Date.now() + 60_000;
+    const { pool } = poolOf([row(1, { status: 'cooling', cooling_until: until }), row(2)]);
+    pool.upsert(row(1, { enabled: 0 }), () => 'x', { keepState: true });
+    expect(pool.availability().cooling).toBe(0);
+    expect(pool.nextCoolingEnd()).toBeNull();
+    pool.coolDown(pool.get(1)!, until, 'HTTP 429');
+    expect(pool.availability().cooling).toBe(0);
+    pool.upsert(row(1), () => 'x', { keepState: true });
+    expect(pool.availability().cooling).toBe(1);
+    expect(pool.nextCoolingEnd()).toBe(until);
+  });
+
   it('removing a key takes it out of every group', () => {
     const { pool } = poolOf([row(1), row(2)]);
     pool.remove(1);

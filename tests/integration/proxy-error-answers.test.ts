@@ -1,0 +1,73 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import OpenAI from 'openai';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FakeKeyState } from '../../src/fake-siliconflow/index.js';
+import { chat, fakeKey, startProxy, type Proxy } from '../helpers/proxy-harness.js';
+
+let p: Proxy;
+let upstream: Server | undefined;
+afterEach(async () => {
+  await p?.close();
+  if (upstream) {
+    upstream.closeAllConnections();
+    await new Promise((r) => upstream!.close(r));
+    upstream = undefined;
+  }
+});
+
+const keys = (...states: Partial<FakeKeyState>[]) => states.map((s, i) => [fakeKey(i), s] as [string, Partial<FakeKeyState>]);
+
+/** A hand-made upstream for answers the fake never gives. */
+async function startUpstream(handler: (req: IncomingMessage, res: ServerResponse) => void) {
+  upstream = createServer(handler);
+  await new Promise<void>((r) => upstream!.listen(0, '127.0.0.1', r));
+  return `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+}
+
+const answer = (res: ServerResponse, status: number, type: string, body: string | Buffer, headers: Record<string, string> = {}) => {
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), ...headers });
+  res.end(body);
+};
+
+describe('a disabled key never counts as cooling', () => {
+  // Bug: a key cooling when the admin disabled (or deleted) it stayed in the cooling set, so with every
+  // other key dead the proxy said "every usable key is rate-limited, retry in N s" for a key that would
+  // never serve again, instead of 503 / 50301.
+  const setUp = async () => {
+    p = await startProxy(keys({ behavior: 'rate-limited' }, { behavior: 'invalid' }, { behavior: 'exhausted' }), { env: { COOLDOWN_SECONDS: '30' } });
+    expect((await p.call('/v1/chat/completions', { json: chat() })).status).toBe(429);
+    expect(p.row(p.ids[0]!).status).toBe('cooling');
+  };
+  const expect50301 = async () => {
+    const res = await p.call('/v1/chat/completions', { json: chat() });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBeNull();
+    expect(await res.json()).toMatchObject({ code: 50301 });
+    expect(p.ctx.pool.availability().cooling).toBe(0);
+  };
+
+  it('disabling it: 503 / 50301 at once; enabled again while still cooling: 429 again', async () => {
+    await setUp();
+    p.ctx.keys.update(p.ids[0]!, { enabled: false });
+    await expect50301();
+    p.ctx.keys.update(p.ids[0]!, { enabled: true });
+    expect((await p.call('/v1/chat/completions', { json: chat() })).status).toBe(429);
+  });
+
+  it('deleting it: 503 / 50301 at once', async () => {
+    await setUp();
+    p.ctx.keys.delete(p.ids[0]!);
+    await expect50301();
+  });
+
+  it('disabled while its 429 was on the way: it does not enter the cooling set', async () => {
+    const url = await startUpstream((_req, res) => {
+      p.ctx.keys.update(p.ids[0]!, { enabled: false }); // the admin disables it while the call is in flight
+      answer(res, 429, 'application/json', JSON.stringify({ code: 50602, message: 'Request was rejected due to rate limiting. Details: TPM limit reached.' }));
+    });
+    p = await startProxy([[fakeKey(1), {}]], { upstreamUrl: url, env: { COOLDOWN_SECONDS: '30' } });
+    await expect50301();
+  });
+});
