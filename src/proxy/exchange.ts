@@ -197,7 +197,9 @@ export class Exchange {
       return this.finish(429, 'all-keys-cooling');
     }
     const message = this.needsPaid ? `${MESSAGES.noUsableKey}（此模型需要充值余额 / this model needs paid balance）` : MESSAGES.noUsableKey;
-    sendProxyError(this.res, 503, PROXY_CODES.noUsableKey, message);
+    // No key comes back within an SDK's retry budget: tell the OpenAI and Anthropic SDKs not to retry
+    // (LangChain's defaults otherwise retry this for about 100 s). The 429 above keeps its Retry-After.
+    sendProxyError(this.res, 503, PROXY_CODES.noUsableKey, message, NO_RETRY);
     this.finish(503, 'no-usable-key');
   }
 
@@ -233,6 +235,8 @@ export class Exchange {
     this.deps.metrics.requestFinished(status);
   }
 }
+
+const NO_RETRY = { 'x-should-retry': 'false' };
 
 function parseBody(bytes: Buffer): unknown {
   const text = bytes.toString('utf8');

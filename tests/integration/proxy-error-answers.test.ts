@@ -31,6 +31,35 @@ const answer = (res: ServerResponse, status: number, type: string, body: string 
   res.end(body);
 };
 
+describe('"no usable key" is not retried pointlessly', () => {
+  // Bug: the 503 (50301) gave no hint, so SDKs and LangChain retried it with back-off for about 100 s
+  // although no key could come back in that time.
+  it('503 with code 50301 carries x-should-retry: false', async () => {
+    p = await startProxy([]);
+    const res = await p.call('/v1/chat/completions', { json: chat() });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('x-should-retry')).toBe('false');
+    expect(await res.json()).toMatchObject({ code: 50301 });
+  });
+
+  it('the openai package does not retry it', async () => {
+    p = await startProxy([]);
+    const client = new OpenAI({ baseURL: `${p.base}/v1`, apiKey: p.accessKey, maxRetries: 2 });
+    const err = await client.models.list().catch((e: unknown) => e);
+    expect((err as InstanceType<typeof OpenAI.APIError>).status).toBe(503);
+    p.ctx.flush();
+    expect(p.ctx.requestLogs.list({ page: 1, pageSize: 10 }).total).toBe(1);
+  });
+
+  it('the 429 for "every usable key is cooling" keeps its Retry-After and no x-should-retry: false', async () => {
+    p = await startProxy(keys({ behavior: 'rate-limited' }), { env: { COOLDOWN_SECONDS: '30' } });
+    const res = await p.call('/v1/chat/completions', { json: chat() });
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(res.headers.get('x-should-retry')).toBeNull();
+  });
+});
+
 describe('a disabled key never counts as cooling', () => {
   // Bug: a key cooling when the admin disabled (or deleted) it stayed in the cooling set, so with every
   // other key dead the proxy said "every usable key is rate-limited, retry in N s" for a key that would
