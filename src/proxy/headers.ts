@@ -13,23 +13,47 @@ const HOP_BY_HOP = new Set([
   'upgrade',
 ]);
 
-/** The client's credentials, cookies and identity never reach SiliconFlow; length and encoding are ours to set. */
-const DROP_FROM_CLIENT = new Set([
-  ...HOP_BY_HOP,
-  'host',
-  'authorization',
-  'x-api-key',
-  'cookie',
-  'content-length',
-  'accept-encoding',
-  'expect',
+/**
+ * Who the client is and where it came from: the addresses reverse proxies and CDNs add (issue 9, item 6),
+ * and the web page a browser-based client runs on. None of it is SiliconFlow's business.
+ */
+const CLIENT_IDENTITY = [
   'forwarded',
-  'x-forwarded-for',
-  'x-forwarded-host',
-  'x-forwarded-proto',
-  'x-forwarded-port',
+  'via',
   'x-real-ip',
-]);
+  'x-client-ip',
+  'client-ip',
+  'x-cluster-client-ip',
+  'true-client-ip',
+  'fastly-client-ip',
+  'x-original-forwarded-for',
+  'x-appengine-user-ip',
+  'x-azure-clientip',
+  'x-azure-socketip',
+  'x-originating-ip',
+  'x-remote-ip',
+  'x-remote-addr',
+  'x-proxyuser-ip',
+  'cdn-loop',
+  'origin',
+  'referer',
+];
+
+/**
+ * Whole families of such headers: X-Forwarded-For/-Host/-Proto/-Port/-Server/-Client-Cert…, Cloudflare's
+ * CF-Connecting-IP/-IPCountry/-Ray/-Access-Authenticated-User-Email…, Envoy's, and the browser's
+ * Sec-Fetch-* and Sec-CH-UA-*.
+ */
+const CLIENT_IDENTITY_PREFIXES = ['x-forwarded-', 'cf-', 'x-envoy-', 'sec-'];
+
+/** The client's credentials, cookies and identity never reach SiliconFlow; length and encoding are ours to set. */
+const DROP_FROM_CLIENT = new Set([...HOP_BY_HOP, 'host', 'authorization', 'x-api-key', 'cookie', 'content-length', 'accept-encoding', 'expect', ...CLIENT_IDENTITY]);
+
+function droppedFromClient(name: string): boolean {
+  if (DROP_FROM_CLIENT.has(name)) return true;
+  for (const prefix of CLIENT_IDENTITY_PREFIXES) if (name.startsWith(prefix)) return true;
+  return false;
+}
 
 const DROP_FROM_UPSTREAM = new Set([...HOP_BY_HOP, 'set-cookie', 'set-cookie2']);
 
@@ -51,7 +75,7 @@ export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, key: strin
   const listed = connectionListed(incoming.connection);
   const out: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(incoming)) {
-    if (value === undefined || DROP_FROM_CLIENT.has(name) || listed.has(name)) continue;
+    if (value === undefined || droppedFromClient(name) || listed.has(name)) continue;
     out[name] = value;
   }
   out.authorization = `Bearer ${key}`;
