@@ -1,6 +1,6 @@
 import express from 'express';
 import helmet from 'helmet';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { sessionMiddleware } from './auth/session.js';
 import type { AppContext } from './context.js';
@@ -12,6 +12,18 @@ import { healthRoutes } from './routes/health.routes.js';
 import { metricsRoutes } from './routes/metrics.routes.js';
 import { pageRoutes } from './routes/pages.routes.js';
 import { isProxyPath } from './proxy/proxy-handler.js';
+import { answerClientError, refuseConnect } from './proxy/socket-answers.js';
+
+/**
+ * The HTTP server (not listening yet): the request listener, plus answers for what Node never turns
+ * into a request — CONNECT and methods its parser refuses get 405 instead of a closed connection.
+ */
+export function createHttpServer(ctx: AppContext): Server {
+  const server = createServer(createRequestListener(ctx));
+  server.on('connect', refuseConnect);
+  server.on('clientError', answerClientError);
+  return server;
+}
 
 /**
  * What the HTTP server runs: `/v1` goes straight to the proxy, everything else to Express. Express

@@ -1,6 +1,6 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { networkInterfaces } from 'node:os';
-import { createRequestListener } from './app.js';
+import { createHttpServer } from './app.js';
 import type { Config } from './config/env.js';
 import type { AppContext } from './context.js';
 import { startScheduledJobs } from './jobs/scheduled-jobs.js';
@@ -13,7 +13,7 @@ const SHUTDOWN_GRACE_MS = 10_000;
  * Buffered writes (key states learned by the proxy, request logs) are flushed by ctx.close().
  */
 export function runServer(ctx: AppContext, options: { extraBanner?: string[]; onStop?: () => Promise<void> } = {}): Server {
-  const server = createServer(createRequestListener(ctx)).listen(ctx.config.port, ctx.config.host);
+  const server = createHttpServer(ctx).listen(ctx.config.port, ctx.config.host);
   server.on('error', (err: NodeJS.ErrnoException) => {
     console.error(
       err.code === 'EADDRINUSE'

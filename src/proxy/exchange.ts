@@ -216,6 +216,12 @@ export class Exchange {
     this.finish(429, 'pool-backoff');
   }
 
+  /** An answer the proxy gives itself before any key is used (bad method, no access key, body too large). */
+  reject(status: number, code: number, message: string, errorClass: string, headers: Record<string, string>): void {
+    sendProxyError(this.res, status, code, message, headers);
+    this.finish(status, errorClass);
+  }
+
   /** Something unexpected: answer 500 if nothing was sent yet, log it whole. */
   crash(err: unknown): void {
     this.deps.logger.error({ err, path: this.log.path }, 'proxy failure');

@@ -1,8 +1,9 @@
-import type { ServerResponse } from 'node:http';
+import { STATUS_CODES, type ServerResponse } from 'node:http';
 
-/** The original system's codes: 50301 no usable key, 50300 upstream unavailable. */
+/** The original system's codes (50301 no usable key, 50300 upstream unavailable) and the proxy's own, HTTP status × 100 + n. */
 export const PROXY_CODES = {
   unauthorized: 40100,
+  methodNotAllowed: 40500,
   payloadTooLarge: 41300,
   rateLimited: 42900,
   upstreamUnavailable: 50300,
@@ -21,20 +22,38 @@ export function sendProxyError(
   headers: Record<string, string> = {},
 ): void {
   if (res.headersSent) return void res.end();
-  const body = JSON.stringify({ code, message, error: { message, type: errorType(status), code } });
+  const body = proxyErrorBody(status, code, message);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), ...headers });
   res.end(body);
 }
 
+export function proxyErrorBody(status: number, code: number, message: string): string {
+  return JSON.stringify({ code, message, error: { message, type: errorType(status), code } });
+}
+
+/**
+ * A complete HTTP/1.1 error answer as bytes, for a socket Node gives no response object for (CONNECT,
+ * a method its parser refuses). The connection is closed after it.
+ */
+export function rawProxyError(status: number, code: number, message: string, headers: Record<string, string> = {}): string {
+  const body = proxyErrorBody(status, code, message);
+  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+  return (
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${extra}content-type: application/json; charset=utf-8\r\n` +
+    `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`
+  );
+}
+
 function errorType(status: number): string {
   if (status === 401) return 'authentication_error';
-  if (status === 413) return 'invalid_request_error';
+  if (status === 405 || status === 413) return 'invalid_request_error';
   if (status === 429) return 'rate_limit_error';
   if (status === 500) return 'internal_error';
   return 'upstream_error';
 }
 
 export const MESSAGES = {
+  methodNotAllowed: '/v1 只接受 GET、POST、PUT、PATCH、DELETE 和 OPTIONS 请求。/v1 accepts GET, POST, PUT, PATCH, DELETE and OPTIONS only.',
   unauthorized: '缺少或错误的访问密钥（Authorization: Bearer <访问密钥>）。Missing or wrong access key.',
   tooLarge: (max: number) => `请求体超过上限 ${max} 字节。The request body is larger than ${max} bytes.`,
   noUsableKey: '没有可用的 API 密钥：密钥池为空，或所有密钥都已失效、余额不足、被限流或停用。No usable API key in the pool.',

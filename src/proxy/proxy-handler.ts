@@ -2,22 +2,27 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { presentedToken } from '../auth/access-token.js';
 import { Exchange } from './exchange.js';
 import type { ProxyDeps } from './proxy-deps.js';
-import { MESSAGES, PROXY_CODES, sendProxyError } from './proxy-errors.js';
+import { MESSAGES, PROXY_CODES } from './proxy-errors.js';
 import { BodyTooLargeError, readBody, requestFacts } from './request-body.js';
+import { ALLOW, isForwardedMethod } from './request-checks.js';
 
-/** `/v1` and everything under it, with any method: forwarded, not a fixed list (SiliconFlow adds endpoints). */
+/** `/v1` and everything under it: forwarded, not a fixed list of paths (SiliconFlow adds endpoints). */
 export const isProxyPath = (url: string | undefined) => !!url && (url.startsWith('/v1/') || url === '/v1' || url.startsWith('/v1?'));
 
 /**
- * The /v1 proxy: checks the access key, reads the body once (it may go to several keys), then lets an
- * Exchange try keys until one answers. Mounted before every body parser and all of Express's routing.
+ * The /v1 proxy: checks the method and the access key, reads the body once (it may go to several
+ * keys), then lets an Exchange try keys until one answers. Mounted before every body parser and all
+ * of Express's routing.
  */
 export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
+    if (req.method === 'OPTIONS') return answerOptions(res);
     const exchange = new Exchange(deps, req, res);
+    if (!isForwardedMethod(req.method)) {
+      return exchange.reject(405, PROXY_CODES.methodNotAllowed, MESSAGES.methodNotAllowed, 'method-not-allowed', { allow: ALLOW });
+    }
     if (!authorized(req, deps)) {
-      sendProxyError(res, 401, PROXY_CODES.unauthorized, MESSAGES.unauthorized, { 'www-authenticate': 'Bearer' });
-      return exchange.finish(401, 'unauthorized');
+      return exchange.reject(401, PROXY_CODES.unauthorized, MESSAGES.unauthorized, 'unauthorized', { 'www-authenticate': 'Bearer' });
     }
     readBody(req, deps.limits.maxBodyBytes).then(
       (body) => {
@@ -26,14 +31,19 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
       },
       (err: unknown) => {
         if (err instanceof BodyTooLargeError) {
-          sendProxyError(res, 413, PROXY_CODES.payloadTooLarge, MESSAGES.tooLarge(deps.limits.maxBodyBytes), { connection: 'close' });
-          return exchange.finish(413, 'body-too-large');
+          return exchange.reject(413, PROXY_CODES.payloadTooLarge, MESSAGES.tooLarge(deps.limits.maxBodyBytes), 'body-too-large', { connection: 'close' });
         }
         res.destroy();
         exchange.finish(499, 'client-aborted');
       },
     );
   };
+}
+
+/** OPTIONS is answered here, without the access key and without going upstream. */
+function answerOptions(res: ServerResponse): void {
+  res.writeHead(204, { allow: ALLOW });
+  res.end();
 }
 
 /** The access key, compared in constant time. */

@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import type { Express } from 'express';
 import request from 'supertest';
 import { expect } from 'vitest';
-import { createApp, createRequestListener } from '../../src/app.js';
+import { createApp, createHttpServer } from '../../src/app.js';
 import { loadConfig } from '../../src/config/env.js';
 import { createContext, type AppContext } from '../../src/context.js';
 import { startFakeSiliconFlow, type FakeKeyState, type FakeSiliconFlow } from '../../src/fake-siliconflow/index.js';
 import { silentLogger, type Logger } from '../../src/logger.js';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
@@ -59,8 +59,8 @@ export async function startTestApp(
     const app = createApp(ctx);
     const listen = () =>
       new Promise<string>((resolve) => {
-        // The same request listener as the real server (/v1 bypasses Express).
-        const server = createServer(createRequestListener(ctx));
+        // The same server as the real one (/v1 bypasses Express; CONNECT and unknown methods get 405).
+        const server = createHttpServer(ctx);
         server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
         servers.push(server);
       });

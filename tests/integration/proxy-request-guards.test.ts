@@ -1,8 +1,53 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { chat, fakeKey, startProxy, type Proxy } from '../helpers/proxy-harness.js';
+import { rawRequest } from '../helpers/raw-http.js';
 
 let p: Proxy;
 afterEach(() => p?.close());
+
+const ALLOW = 'GET, POST, PUT, PATCH, DELETE, OPTIONS';
+const send = (method: string, target: string, headers: Record<string, string> = {}) =>
+  rawRequest(p.base, method, target, { authorization: `Bearer ${p.accessKey}`, ...headers });
+
+describe('only real API methods reach SiliconFlow', () => {
+  // Bug: /v1 forwarded any method, so TRACE, PROPFIND or HEAD went upstream with a pool key, and CONNECT
+  // or a method llhttp does not know (TRACK) got the socket closed without any answer.
+  it.each(['TRACE', 'PROPFIND', 'HEAD'])('%s gets 405 with Allow, and nothing goes upstream', async (method) => {
+    p = await startProxy([[fakeKey(0), {}]]);
+    const res = await send(method, '/v1/models');
+    expect(res.status).toBe(405);
+    expect(res.headers.allow).toBe(ALLOW);
+    if (method !== 'HEAD') expect(JSON.parse(res.body)).toMatchObject({ code: 40500, error: { code: 40500, type: 'invalid_request_error' } });
+    expect(p.fake.requests).toHaveLength(0);
+  });
+
+  it.each([
+    ['TRACK', '/v1/models'],
+    ['CONNECT', '/v1/models'],
+    ['CONNECT', 'api.siliconflow.cn:443'],
+  ])('%s %s (not even a request to Node) gets 405 with Allow', async (method, target) => {
+    p = await startProxy([[fakeKey(0), {}]]);
+    const res = await send(method, target);
+    expect(res.status).toBe(405);
+    expect(res.headers.allow).toBe(ALLOW);
+    expect(JSON.parse(res.body)).toMatchObject({ code: 40500, error: { type: 'invalid_request_error' } });
+    expect(p.fake.requests).toHaveLength(0);
+    // The server is still fine afterwards.
+    expect((await p.call('/v1/models')).status).toBe(200);
+  });
+
+  it('a garbled request still gets the 400 Node would give, not a 405', async () => {
+    p = await startProxy([[fakeKey(0), {}]]);
+    const res = await rawRequest(p.base, 'GET', '/v1/models HTTP/9', {});
+    expect(res.status).toBe(400);
+  });
+
+  it.each(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'])('%s is forwarded', async (method) => {
+    p = await startProxy([[fakeKey(0), {}]]);
+    await p.call('/v1/files/abc', { method, ...(method === 'GET' || method === 'DELETE' ? {} : { body: '{}' }) });
+    expect(p.fake.requests.map((r) => r.method)).toEqual([method]);
+  });
+});
 
 describe('nothing that identifies the client goes upstream', () => {
   // Bug: only X-Forwarded-For/-Host/-Proto/-Port, Forwarded and X-Real-IP were dropped: Via, CF-Connecting-IP,
