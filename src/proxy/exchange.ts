@@ -216,8 +216,8 @@ export class Exchange {
     this.finish(429, 'pool-backoff');
   }
 
-  /** An answer the proxy gives itself before any key is used (bad method, no access key, body too large). */
-  reject(status: number, code: number, message: string, errorClass: string, headers: Record<string, string>): void {
+  /** An answer the proxy gives itself before any key is used (bad method, access key or path, body too large). */
+  reject(status: number, code: number, message: string, errorClass: string, headers: Record<string, string> = {}): void {
     sendProxyError(this.res, status, code, message, headers);
     this.finish(status, errorClass);
   }

@@ -2,6 +2,7 @@ import { STATUS_CODES, type ServerResponse } from 'node:http';
 
 /** The original system's codes (50301 no usable key, 50300 upstream unavailable) and the proxy's own, HTTP status × 100 + n. */
 export const PROXY_CODES = {
+  badPath: 40000,
   unauthorized: 40100,
   methodNotAllowed: 40500,
   payloadTooLarge: 41300,
@@ -46,13 +47,14 @@ export function rawProxyError(status: number, code: number, message: string, hea
 
 function errorType(status: number): string {
   if (status === 401) return 'authentication_error';
-  if (status === 405 || status === 413) return 'invalid_request_error';
+  if (status === 400 || status === 405 || status === 413) return 'invalid_request_error';
   if (status === 429) return 'rate_limit_error';
   if (status === 500) return 'internal_error';
   return 'upstream_error';
 }
 
 export const MESSAGES = {
+  badPath: '请求路径不能含有 . 或 .. 路径段、反斜杠或编码的斜杠。The request path must not contain . or .. segments, backslashes or encoded slashes.',
   methodNotAllowed: '/v1 只接受 GET、POST、PUT、PATCH、DELETE 和 OPTIONS 请求。/v1 accepts GET, POST, PUT, PATCH, DELETE and OPTIONS only.',
   unauthorized: '缺少或错误的访问密钥（Authorization: Bearer <访问密钥>）。Missing or wrong access key.',
   tooLarge: (max: number) => `请求体超过上限 ${max} 字节。The request body is larger than ${max} bytes.`,

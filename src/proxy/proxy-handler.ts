@@ -4,7 +4,7 @@ import { Exchange } from './exchange.js';
 import type { ProxyDeps } from './proxy-deps.js';
 import { MESSAGES, PROXY_CODES } from './proxy-errors.js';
 import { BodyTooLargeError, readBody, requestFacts } from './request-body.js';
-import { ALLOW, isForwardedMethod } from './request-checks.js';
+import { ALLOW, isForwardedMethod, leavesV1 } from './request-checks.js';
 
 /** `/v1` and everything under it: forwarded, not a fixed list of paths (SiliconFlow adds endpoints). */
 export const isProxyPath = (url: string | undefined) => !!url && (url.startsWith('/v1/') || url === '/v1' || url.startsWith('/v1?'));
@@ -24,6 +24,7 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
     if (!authorized(req, deps)) {
       return exchange.reject(401, PROXY_CODES.unauthorized, MESSAGES.unauthorized, 'unauthorized', { 'www-authenticate': 'Bearer' });
     }
+    if (leavesV1(req.url!)) return exchange.reject(400, PROXY_CODES.badPath, MESSAGES.badPath, 'bad-path');
     readBody(req, deps.limits.maxBodyBytes).then(
       (body) => {
         const facts = requestFacts(body, req.headers['content-type']);

@@ -19,3 +19,40 @@ export function isForwardedMethod(method: string | undefined): boolean {
       return false;
   }
 }
+
+const DOT = 46;
+const PERCENT = 37;
+const BACKSLASH = 92;
+const HASH = 35;
+
+/**
+ * True when the path (not the query) could leave `/v1/` once SiliconFlow, or a gateway in front of it,
+ * resolves it: a `.` or `..` segment (raw or percent-encoded in any case, also `..;` as Tomcat and
+ * Jetty read it), a backslash, an encoded slash or backslash, or a `#`. What is forwarded is then
+ * always `<SILICONFLOW_BASE_URL path>/v1/…`. Most paths contain none of `.`, `%`, `\` or `#`, and
+ * cost a scan of their characters.
+ */
+export function leavesV1(url: string): boolean {
+  const end = pathEnd(url);
+  for (let i = 0; i < end; i++) {
+    const c = url.charCodeAt(i);
+    if (c === DOT || c === PERCENT || c === BACKSLASH || c === HASH) return hasEscape(url.slice(0, end));
+  }
+  return false;
+}
+
+function pathEnd(url: string): number {
+  const query = url.indexOf('?');
+  return query < 0 ? url.length : query;
+}
+
+function hasEscape(path: string): boolean {
+  if (path.includes('\\') || path.includes('#')) return true;
+  const lower = path.toLowerCase();
+  if (lower.includes('%2f') || lower.includes('%5c')) return true;
+  for (const segment of lower.replaceAll('%2e', '.').split('/')) {
+    const name = segment.split(';', 1)[0];
+    if (name === '.' || name === '..') return true;
+  }
+  return false;
+}

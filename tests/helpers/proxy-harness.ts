@@ -18,9 +18,9 @@ export type Proxy = TestApp & {
 /** An app listening on a real port, with the given keys in the fake SiliconFlow and in the pool, in order. */
 export async function startProxy(
   keys: [string, Partial<FakeKeyState>][],
-  options: { env?: Record<string, string>; upstreamUrl?: string; logger?: Logger } = {},
+  options: { env?: Record<string, string>; upstreamUrl?: string; upstreamPath?: string; logger?: Logger } = {},
 ): Promise<Proxy> {
-  const t = await startTestApp({ keys: Object.fromEntries(keys), env: { LOG_LEVEL: 'silent', ...options.env }, upstreamUrl: options.upstreamUrl, logger: options.logger });
+  const t = await startTestApp({ keys: Object.fromEntries(keys), env: { LOG_LEVEL: 'silent', ...options.env }, upstreamUrl: options.upstreamUrl, upstreamPath: options.upstreamPath, logger: options.logger });
   const imported = t.ctx.keys.import(keys.map(([k]) => k).join('\n'));
   const base = await t.listen();
   const accessKey = t.ctx.accessKey.current().key;

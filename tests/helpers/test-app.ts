@@ -38,6 +38,8 @@ export async function startTestApp(
     fake?: FakeSiliconFlow;
     /** Defaults to a fake SiliconFlow; give a URL to point the app elsewhere (a hand-made upstream). */
     upstreamUrl?: string;
+    /** A path prefix after the fake's origin, as in SILICONFLOW_BASE_URL=https://gateway.example/siliconflow. */
+    upstreamPath?: string;
     logger?: Logger;
   } = {},
 ): Promise<TestApp> {
@@ -47,7 +49,7 @@ export async function startTestApp(
   const build = (env: Record<string, string> = {}): TestApp => {
     const config = loadConfig({
       DATA_DIR: dataDir,
-      SILICONFLOW_BASE_URL: options.upstreamUrl ?? fake.url,
+      SILICONFLOW_BASE_URL: options.upstreamUrl ?? fake.url + (options.upstreamPath ?? ''),
       CHECK_INTERVAL_MS: '0',
       CHECK_TIMEOUT_MS: '2000',
       ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,

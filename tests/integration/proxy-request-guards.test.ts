@@ -49,6 +49,40 @@ describe('only real API methods reach SiliconFlow', () => {
   });
 });
 
+describe('paths stay under /v1/', () => {
+  // Bug: the path was appended to SILICONFLOW_BASE_URL as received, so `/v1/../x` or `/v1/%2e%2e/x`
+  // could reach any path of the upstream host (another service behind the same gateway) with a pool key.
+  it.each([
+    '/v1/../admin',
+    '/v1/./models',
+    '/v1/%2e%2e/admin',
+    '/v1/%2E%2e/admin',
+    '/v1/.%2E/admin',
+    '/v1/%2e/models',
+    '/v1/chat/..',
+    '/v1/..;/admin',
+    '/v1/x\\..\\..\\admin',
+    '/v1/models\\',
+    '/v1/a%2fb',
+    '/v1/..%2Fadmin',
+    '/v1/%5c..%5cadmin',
+    '/v1/chat/..#/x',
+  ])('%s is refused with 400 before anything is sent', async (target) => {
+    p = await startProxy([[fakeKey(0), {}]], { upstreamPath: '/siliconflow' });
+    const res = await send('GET', target);
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.body)).toMatchObject({ code: 40000, error: { code: 40000, type: 'invalid_request_error' } });
+    expect(p.fake.requests).toHaveLength(0);
+  });
+
+  it('an ordinary path (dots inside names, anything in the query) reaches <base path>/v1/… unchanged', async () => {
+    p = await startProxy([[fakeKey(0), {}]], { upstreamPath: '/siliconflow' });
+    await send('GET', '/v1/files/file-1.jsonl?next=../../x&y=%2e%2e%2f');
+    await send('GET', '/v1/models');
+    expect(p.fake.requests.map((r) => r.path)).toEqual(['/siliconflow/v1/files/file-1.jsonl?next=../../x&y=%2e%2e%2f', '/siliconflow/v1/models']);
+  });
+});
+
 describe('nothing that identifies the client goes upstream', () => {
   // Bug: only X-Forwarded-For/-Host/-Proto/-Port, Forwarded and X-Real-IP were dropped: Via, CF-Connecting-IP,
   // True-Client-IP, X-Forwarded-Server and the like told SiliconFlow who the client behind the proxy was.
