@@ -4,6 +4,7 @@ import { STATUS_CODES, type ServerResponse } from 'node:http';
 export const PROXY_CODES = {
   badPath: 40000,
   unauthorized: 40100,
+  forbiddenEndpoint: 40300,
   methodNotAllowed: 40500,
   payloadTooLarge: 41300,
   rateLimited: 42900,
@@ -48,6 +49,7 @@ export function rawProxyError(status: number, code: number, message: string, hea
 function errorType(status: number): string {
   if (status === 401) return 'authentication_error';
   if (status === 400 || status === 405 || status === 413) return 'invalid_request_error';
+  if (status === 403) return 'permission_error';
   if (status === 429) return 'rate_limit_error';
   if (status === 500) return 'internal_error';
   return 'upstream_error';
@@ -56,6 +58,8 @@ function errorType(status: number): string {
 export const MESSAGES = {
   badPath: '请求路径不能含有 . 或 .. 路径段、反斜杠或编码的斜杠。The request path must not contain . or .. segments, backslashes or encoded slashes.',
   methodNotAllowed: '/v1 只接受 GET、POST、PUT、PATCH、DELETE 和 OPTIONS 请求。/v1 accepts GET, POST, PUT, PATCH, DELETE and OPTIONS only.',
+  userInfo:
+    '本服务不转发 /v1/user/info：它会暴露池中账户的邮箱和资料。/v1/user/info is not served here: it would expose the pool accounts\' e-mail and profile.',
   unauthorized: '缺少或错误的访问密钥（Authorization: Bearer <访问密钥>）。Missing or wrong access key.',
   tooLarge: (max: number) => `请求体超过上限 ${max} 字节。The request body is larger than ${max} bytes.`,
   noUsableKey: '没有可用的 API 密钥：密钥池为空，或所有密钥都已失效、余额不足、被限流或停用。No usable API key in the pool.',

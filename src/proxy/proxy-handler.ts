@@ -4,7 +4,7 @@ import { Exchange } from './exchange.js';
 import type { ProxyDeps } from './proxy-deps.js';
 import { MESSAGES, PROXY_CODES } from './proxy-errors.js';
 import { BodyTooLargeError, readBody, requestFacts } from './request-body.js';
-import { ALLOW, isForwardedMethod, leavesV1 } from './request-checks.js';
+import { ALLOW, isForwardedMethod, isUserInfo, leavesV1 } from './request-checks.js';
 
 /** `/v1` and everything under it: forwarded, not a fixed list of paths (SiliconFlow adds endpoints). */
 export const isProxyPath = (url: string | undefined) => !!url && (url.startsWith('/v1/') || url === '/v1' || url.startsWith('/v1?'));
@@ -25,6 +25,7 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
       return exchange.reject(401, PROXY_CODES.unauthorized, MESSAGES.unauthorized, 'unauthorized', { 'www-authenticate': 'Bearer' });
     }
     if (leavesV1(req.url!)) return exchange.reject(400, PROXY_CODES.badPath, MESSAGES.badPath, 'bad-path');
+    if (isUserInfo(req.url!)) return exchange.reject(403, PROXY_CODES.forbiddenEndpoint, MESSAGES.userInfo, 'forbidden-endpoint');
     readBody(req, deps.limits.maxBodyBytes).then(
       (body) => {
         const facts = requestFacts(body, req.headers['content-type']);

@@ -56,3 +56,23 @@ function hasEscape(path: string): boolean {
   }
   return false;
 }
+
+/** Also `/v1/user/info/`, `/v1//user/info?x`, `/v1/User/INFO`; compiled once, and it fails at the fifth character for every other path. */
+const USER_INFO = /^\/v1\/+user\/+info\/*(?:\?|$)/i;
+
+/**
+ * /v1/user/info answers with the pool account's e-mail, name and balances: not for access-key holders
+ * (the balance check calls SiliconFlow directly). A percent-encoded spelling (`/v1/user/%69nfo`) is
+ * decoded first, as the upstream would.
+ */
+export function isUserInfo(url: string): boolean {
+  if (USER_INFO.test(url)) return true;
+  const end = pathEnd(url);
+  const percent = url.indexOf('%');
+  if (percent < 0 || percent > end) return false;
+  try {
+    return USER_INFO.test(decodeURIComponent(url.slice(0, end)));
+  } catch {
+    return false; // a malformed escape is no path the upstream resolves to user/info either
+  }
+}

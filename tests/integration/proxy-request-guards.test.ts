@@ -119,3 +119,25 @@ describe('nothing that identifies the client goes upstream', () => {
     expect(sent).toMatchObject({ 'x-custom': 'kept', 'user-agent': 'OpenAI/JS 6.49.0', 'content-type': 'application/json' });
   });
 });
+
+describe('/v1/user/info is not served to access-key holders', () => {
+  // Bug: /v1/user/info was forwarded like any path, so anyone with the access key could read a pool
+  // account's e-mail, name and balances, one key after another.
+  it.each(['/v1/user/info', '/v1/user/info/', '/v1/user/info?x=1', '/v1/User/INFO', '/v1//user//info', '/v1/user/%69nfo', '/v1/%55ser/info/?a=b'])(
+    '%s gets 403 and nothing goes upstream',
+    async (target) => {
+      p = await startProxy([[fakeKey(0), {}]]);
+      const res = await send('GET', target);
+      expect(res.status).toBe(403);
+      expect(JSON.parse(res.body)).toMatchObject({ code: 40300, error: { code: 40300, type: 'permission_error', message: expect.stringContaining('/v1/user/info') } });
+      expect(p.fake.requests).toHaveLength(0);
+    },
+  );
+
+  it('the balance check still reads it directly', async () => {
+    p = await startProxy([[fakeKey(0), { balance: '3.50', chargeBalance: '1.25' }]]);
+    await p.ctx.checks.checkOne(p.ids[0]!);
+    expect(p.fake.requests.map((r) => r.path)).toContain('/v1/user/info');
+    expect(p.ctx.keys.get(p.ids[0]!)).toMatchObject({ status: 'active', totalBalance: 4.75 });
+  });
+});
