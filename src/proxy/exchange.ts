@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestLogEntry } from '../logs/request-log-types.js';
 import { describeAnswer } from '../upstream/siliconflow-errors.js';
+import { decodedBody, redactKeys } from './error-body.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './headers.js';
 import { classifyAnswer, KEY_OUTCOMES, type Outcome } from './outcome.js';
 import type { PoolKey } from './pool/pool-key.js';
@@ -110,12 +111,13 @@ export class Exchange {
   }
 
   private async failedAnswer(key: PoolKey, answer: UpstreamHead, latency: number): Promise<boolean> {
-    const bytes = await collectBody(answer.call);
-    if (!Buffer.isBuffer(bytes)) {
+    const collected = await collectBody(answer.call);
+    if (!Buffer.isBuffer(collected)) {
       if (this.aborted) return this.finish(499, 'client-aborted'), true;
       this.deps.metrics.attempt('upstream-error', latency);
-      return this.trouble(key, bytes.errorClass, bytes.message);
+      return this.trouble(key, collected.errorClass, collected.message);
     }
+    const bytes = decodedBody(collected, answer.headers['content-encoding']) ?? Buffer.alloc(0);
     const upstream = { status: answer.status, body: parseBody(bytes) };
     const outcome = classifyAnswer(upstream);
     this.deps.metrics.attempt(outcome, latency);
@@ -156,7 +158,7 @@ export class Exchange {
       case 'passed-through':
       case 'ok':
         pool.succeeded(key);
-        this.sendBuffered(answer, bytes);
+        this.sendBuffered(answer, bytes, key);
         return true;
     }
   }
@@ -170,7 +172,7 @@ export class Exchange {
 
   private send(answer: UpstreamHead, key: PoolKey): void {
     this.log.firstByteMs = Date.now() - this.started;
-    streamToClient(answer, this.res, (result) => {
+    streamToClient(answer, clientResponseHeaders(answer.headers, key.secret), this.res, (result) => {
       Object.assign(this.log, result.usage);
       if (result.error === 'upstream-broke') this.deps.pool.troubled(key, 'the response broke off mid-stream', this.deps.limits.errorAfterFailures);
       if (result.error) this.deps.logger.warn({ keyId: key.id, path: this.log.path, error: result.error }, 'response ended early');
@@ -178,8 +180,11 @@ export class Exchange {
     });
   }
 
-  private sendBuffered(answer: UpstreamHead, bytes: Buffer): void {
-    const headers = clientResponseHeaders(answer.headers);
+  /** A passed-through error: decoded (see failedAnswer), so no Content-Encoding; never with a pool key in it. */
+  private sendBuffered(answer: UpstreamHead, decoded: Buffer, key: PoolKey): void {
+    const bytes = Buffer.from(redactKeys(decoded.toString('utf8'), key.secret));
+    const headers = clientResponseHeaders(answer.headers, key.secret);
+    delete headers['content-encoding'];
     headers['content-length'] = bytes.length;
     this.log.firstByteMs = Date.now() - this.started;
     this.res.writeHead(answer.status, headers);

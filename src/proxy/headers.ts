@@ -86,14 +86,23 @@ export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, key: strin
   return out;
 }
 
-/** Headers for the client: upstream's, minus hop-by-hop and cookies. Bodies are passed as is, so length and encoding stay true. */
-export function clientResponseHeaders(upstream: Record<string, string | string[] | undefined>): OutgoingHttpHeaders {
+/**
+ * Headers for the client: upstream's, minus hop-by-hop and cookies, and minus any header that carries
+ * `secret`, the pool key this attempt sent (an upstream or gateway echoing it must not hand it out).
+ * Bodies are passed as is, so length and encoding stay true.
+ */
+export function clientResponseHeaders(upstream: Record<string, string | string[] | undefined>, secret: string): OutgoingHttpHeaders {
   const listed = connectionListed(upstream.connection);
   const out: OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(upstream)) {
-    if (value === undefined || DROP_FROM_UPSTREAM.has(name) || listed.has(name)) continue;
+    if (value === undefined || DROP_FROM_UPSTREAM.has(name) || listed.has(name) || carries(value, secret)) continue;
     out[name] = value;
   }
   if (String(out['content-type'] ?? '').startsWith('text/event-stream')) out['x-accel-buffering'] = 'no';
   return out;
+}
+
+function carries(value: string | string[], secret: string): boolean {
+  if (typeof value === 'string') return value.length >= secret.length && value.includes(secret);
+  return value.some((v) => v.includes(secret));
 }

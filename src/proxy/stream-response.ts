@@ -1,5 +1,4 @@
-import type { ServerResponse } from 'node:http';
-import { clientResponseHeaders } from './headers.js';
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { PROXY_CODES } from './proxy-errors.js';
 import type { UpstreamHead } from './upstream-call.js';
 import { UsageTap, type Usage } from './usage-tap.js';
@@ -7,13 +6,13 @@ import { UsageTap, type Usage } from './usage-tap.js';
 export type StreamResult = { usage: Usage | null; error: 'client-aborted' | 'upstream-broke' | null };
 
 /**
- * Sends an upstream response to the client as it arrives, byte for byte, with backpressure: when the
+ * Sends an upstream response to the client as it arrives, byte for byte, with backpressure (and with
+ * `headers`, the upstream's as cleaned by clientResponseHeaders): when the
  * client's socket is full the upstream socket pauses until it drains. After the first byte nothing is
  * retried: if upstream breaks off, an SSE stream gets a last `data:` event carrying the error, any
  * other body is cut so the client sees it incomplete.
  */
-export function streamToClient(answer: UpstreamHead, res: ServerResponse, done: (r: StreamResult) => void): void {
-  const headers = clientResponseHeaders(answer.headers);
+export function streamToClient(answer: UpstreamHead, headers: OutgoingHttpHeaders, res: ServerResponse, done: (r: StreamResult) => void): void {
   const contentType = String(headers['content-type'] ?? '');
   const sse = contentType.startsWith('text/event-stream');
   const tap = new UsageTap(contentType);

@@ -31,6 +31,36 @@ const answer = (res: ServerResponse, status: number, type: string, body: string 
   res.end(body);
 };
 
+describe('no pool key ever goes back to a client', () => {
+  // Bug: a passed-through 4xx went back byte for byte and every upstream header was copied, so an
+  // upstream (or a gateway in front of it) that echoed the Authorization it got handed the pool key out.
+  const OTHER = 'sk-someoneelseskeysomeoneelseskey0123';
+  it('an echoed key is redacted from error bodies (JSON, string, text, gzip) and headers carrying it are dropped', async () => {
+    const url = await startUpstream((req, res) => {
+      const key = req.headers.authorization!.slice('Bearer '.length);
+      const echo = { 'x-echo': `Bearer ${key}`, 'x-trace': 'kept' };
+      const message = `Key ${key} may not call this (nor ${OTHER})`;
+      if (req.url === '/v1/json') return answer(res, 400, 'application/json', JSON.stringify({ code: 20015, message, data: { key } }), echo);
+      if (req.url === '/v1/string') return answer(res, 400, 'application/json', JSON.stringify(message), echo);
+      if (req.url === '/v1/text') return answer(res, 403, 'text/plain', message, echo);
+      if (req.url === '/v1/gzip') return answer(res, 400, 'application/json', gzipSync(JSON.stringify({ code: 20015, message })), { ...echo, 'content-encoding': 'gzip' });
+      answer(res, 200, 'application/json', '{"ok":true}', echo);
+    });
+    p = await startProxy([[fakeKey(1), {}]], { upstreamUrl: url });
+    const poolKey = fakeKey(1);
+    for (const path of ['/v1/json', '/v1/string', '/v1/text', '/v1/gzip', '/v1/ok']) {
+      const res = await p.call(path);
+      const text = await res.text();
+      const everything = JSON.stringify([...res.headers]) + text;
+      expect(everything, path).not.toContain(poolKey.slice(3, 23));
+      expect(everything, path).not.toMatch(/sk-[A-Za-z0-9]{8,}/);
+      expect(res.headers.get('x-echo'), path).toBeNull();
+      expect(res.headers.get('x-trace'), path).toBe('kept');
+      if (path !== '/v1/ok') expect(text, path).toContain(`Key ${poolKey.slice(0, 7)}…[redacted] may not call this (nor sk-some…[redacted])`);
+    }
+  });
+});
+
 describe('"no usable key" is not retried pointlessly', () => {
   // Bug: the 503 (50301) gave no hint, so SDKs and LangChain retried it with back-off for about 100 s
   // although no key could come back in that time.
