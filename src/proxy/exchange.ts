@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestLogEntry } from '../logs/request-log-types.js';
 import { describeAnswer } from '../upstream/siliconflow-errors.js';
-import { decodedBody, redactKeys } from './error-body.js';
+import { clientErrorBody, decodedBody, redactKeys } from './error-body.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './headers.js';
 import { classifyAnswer, KEY_OUTCOMES, type Outcome } from './outcome.js';
 import type { PoolKey } from './pool/pool-key.js';
@@ -180,11 +180,17 @@ export class Exchange {
     });
   }
 
-  /** A passed-through error: decoded (see failedAnswer), so no Content-Encoding; never with a pool key in it. */
+  /**
+   * A passed-through error, as JSON with OpenAI's error object, never with a pool key in it. Decoded
+   * (see failedAnswer), so without Content-Encoding.
+   */
   private sendBuffered(answer: UpstreamHead, decoded: Buffer, key: PoolKey): void {
-    const bytes = Buffer.from(redactKeys(decoded.toString('utf8'), key.secret));
+    const { method, path, model } = this.log;
+    const json = clientErrorBody(decoded.toString('utf8'), { status: answer.status, method, path, model });
+    const bytes = Buffer.from(redactKeys(json, key.secret));
     const headers = clientResponseHeaders(answer.headers, key.secret);
     delete headers['content-encoding'];
+    headers['content-type'] = 'application/json; charset=utf-8';
     headers['content-length'] = bytes.length;
     this.log.firstByteMs = Date.now() - this.started;
     this.res.writeHead(answer.status, headers);

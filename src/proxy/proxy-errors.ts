@@ -46,13 +46,22 @@ export function rawProxyError(status: number, code: number, message: string, hea
   );
 }
 
-function errorType(status: number): string {
-  if (status === 401) return 'authentication_error';
-  if (status === 400 || status === 405 || status === 413) return 'invalid_request_error';
-  if (status === 403) return 'permission_error';
-  if (status === 429) return 'rate_limit_error';
-  if (status === 500) return 'internal_error';
-  return 'upstream_error';
+/** OpenAI's (and Anthropic's) error types, which SDKs and clients branch on. */
+export function errorType(status: number): string {
+  switch (status) {
+    case 401:
+      return 'authentication_error';
+    case 403:
+      return 'permission_error';
+    case 404:
+      return 'not_found_error';
+    case 429:
+      return 'rate_limit_error';
+    case 500:
+      return 'internal_error';
+    default:
+      return status < 500 ? 'invalid_request_error' : 'upstream_error';
+  }
 }
 
 export const MESSAGES = {

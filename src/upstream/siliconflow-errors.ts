@@ -7,6 +7,8 @@ export type UpstreamAnswer = { status: number; body: unknown };
 export const CODE_INVALID_TOKEN = 30014;
 export const CODE_INSUFFICIENT_BALANCE = 30001;
 export const CODE_PAID_BALANCE_REQUIRED = 30011;
+/** "Model does not exist. Please check it carefully." — on HTTP 400, not 404. */
+export const CODE_MODEL_NOT_FOUND = 20012;
 
 /** The bare strings older deployments send for a rejected key. */
 const INVALID_KEY_STRINGS = new Set(['invalid token', 'api key is invalid']);

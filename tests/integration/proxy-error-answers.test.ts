@@ -61,6 +61,68 @@ describe('no pool key ever goes back to a client', () => {
   });
 });
 
+describe('every error a client receives has an OpenAI error object', () => {
+  // Bug: SiliconFlow's own 4xx bodies are {code, message, data}; OpenAI SDKs read `error.message`, found
+  // none and showed "400 status code (no body)"; a plain-text 404 reached JSON clients as text.
+  it('a SiliconFlow 4xx keeps its fields and gains error {message, type, code}; model-not-found names the model', async () => {
+    p = await startProxy(keys({}));
+    const res = await p.call('/v1/chat/completions', { json: chat('no/such-model') });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    const body = (await res.json()) as Record<string, any>;
+    expect(body).toMatchObject({ code: 20012, message: 'Model does not exist. Please check it carefully.', data: null });
+    expect(body.error).toMatchObject({ type: 'invalid_request_error', code: 20012 });
+    expect(body.error.message).toContain('Model does not exist');
+    expect(body.error.message).toContain('"no/such-model"');
+    expect(body.error.message).toContain('GET /v1/models');
+  });
+
+  it('the official openai package raises with the real message', async () => {
+    p = await startProxy(keys({}));
+    const client = new OpenAI({ baseURL: `${p.base}/v1`, apiKey: p.accessKey, maxRetries: 0 });
+    const err = await client.chat.completions.create({ model: 'no/such-model', messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((err as Error).message).toMatch(/^400 Model does not exist.*"no\/such-model".*GET \/v1\/models/);
+    expect((err as InstanceType<typeof OpenAI.APIError>).code).toBe(20012);
+  });
+
+  it('the upstream plain-text 404 becomes JSON with an error object naming the path', async () => {
+    p = await startProxy(keys({}));
+    const res = await p.call('/v1/does/not/exist?x=1');
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    const body = (await res.json()) as Record<string, any>;
+    expect(body.error).toMatchObject({ type: 'not_found_error', code: null });
+    expect(body.error.message).toContain('404 page not found');
+    expect(body.error.message).toContain('GET /v1/does/not/exist');
+    expect(body.message).toBe(body.error.message);
+  });
+
+  it('bare-string, plain-text and empty bodies become JSON; a body that already has an error object is left as is', async () => {
+    const openaiShaped = JSON.stringify({ error: { message: 'already fine', type: 'invalid_request_error', code: 'x' } });
+    const url = await startUpstream((req, res) => {
+      if (req.url === '/v1/string') return answer(res, 400, 'application/json', JSON.stringify('Bad thing'));
+      if (req.url === '/v1/text') return answer(res, 403, 'text/plain; charset=utf-8', 'Forbidden');
+      if (req.url === '/v1/empty') return answer(res, 422, 'text/plain', '');
+      answer(res, 400, 'application/json', openaiShaped);
+    });
+    p = await startProxy([[fakeKey(1), {}]], { upstreamUrl: url });
+    const cases = [
+      ['/v1/string', 400, 'invalid_request_error', 'Bad thing'],
+      ['/v1/text', 403, 'permission_error', 'Forbidden'],
+      ['/v1/empty', 422, 'invalid_request_error', 'HTTP 422'],
+    ] as const;
+    for (const [path, status, type, message] of cases) {
+      const res = await p.call(path);
+      expect(res.status, path).toBe(status);
+      expect(res.headers.get('content-type'), path).toMatch(/^application\/json/);
+      const body = (await res.json()) as Record<string, any>;
+      expect(body.error, path).toMatchObject({ type, code: null, message: expect.stringContaining(message) });
+    }
+    expect(await (await p.call('/v1/shaped')).text()).toBe(openaiShaped);
+  });
+});
+
 describe('"no usable key" is not retried pointlessly', () => {
   // Bug: the 503 (50301) gave no hint, so SDKs and LangChain retried it with back-off for about 100 s
   // although no key could come back in that time.

@@ -56,11 +56,11 @@ describe('forwarding', () => {
     expect(res.headers.get('x-siliconcloud-trace-id')).toBeTruthy();
   });
 
-  it('passes a path SiliconFlow does not know through as its 404, without retrying', async () => {
+  it('passes a path SiliconFlow does not know through as its 404 (as JSON), without retrying', async () => {
     p = await startProxy(keys({}, {}));
     const res = await p.call('/v1/does/not/exist');
     expect(res.status).toBe(404);
-    expect(await res.text()).toBe('404 page not found');
+    expect(((await res.json()) as { error: { message: string } }).error.message).toContain('404 page not found');
     expect(p.fake.requests).toHaveLength(1);
   });
 
@@ -175,11 +175,11 @@ describe('the outcome table, before the first byte', () => {
     expect(p.row(p.ids[0]!)).toMatchObject({ status: 'active', failure_count: 1 });
   });
 
-  it('other 4xx (unknown model) is passed through as is, without retry, and the key is untouched', async () => {
+  it('other 4xx (unknown model) is passed through with its fields, without retry, and the key is untouched', async () => {
     p = await startProxy(keys({}, {}));
     const res = await p.call('/v1/chat/completions', { json: chat('no/such-model') });
     expect(res.status).toBe(400);
-    expect(await res.json()).toEqual({ code: 20012, message: 'Model does not exist. Please check it carefully.', data: null });
+    expect(await res.json()).toEqual({ code: 20012, message: 'Model does not exist. Please check it carefully.', data: null, error: expect.any(Object) });
     expect(p.fake.requests).toHaveLength(1);
     expect(p.row(p.ids[0]!)).toMatchObject({ status: 'active', failure_count: 0 });
   });
