@@ -172,7 +172,7 @@ export class Exchange {
 
   private send(answer: UpstreamHead, key: PoolKey): void {
     this.log.firstByteMs = Date.now() - this.started;
-    streamToClient(answer, clientResponseHeaders(answer.headers, key.secret), this.res, (result) => {
+    streamToClient(answer, clientResponseHeaders(answer.headers, key.secret), this.res, this.log.path, (result) => {
       Object.assign(this.log, result.usage);
       if (result.error === 'upstream-broke') this.deps.pool.troubled(key, 'the response broke off mid-stream', this.deps.limits.errorAfterFailures);
       if (result.error) this.deps.logger.warn({ keyId: key.id, path: this.log.path, error: result.error }, 'response ended early');

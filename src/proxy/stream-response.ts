@@ -9,13 +9,21 @@ export type StreamResult = { usage: Usage | null; error: 'client-aborted' | 'ups
  * Sends an upstream response to the client as it arrives, byte for byte, with backpressure (and with
  * `headers`, the upstream's as cleaned by clientResponseHeaders): when the
  * client's socket is full the upstream socket pauses until it drains. After the first byte nothing is
- * retried: if upstream breaks off, an SSE stream gets a last `data:` event carrying the error, any
- * other body is cut so the client sees it incomplete.
+ * retried: if upstream breaks off, an SSE stream gets a last event carrying the error (Anthropic's
+ * `event: error` on /v1/messages, a `data: {"error":…}` elsewhere), any other body is cut so the
+ * client sees it incomplete.
  */
-export function streamToClient(answer: UpstreamHead, headers: OutgoingHttpHeaders, res: ServerResponse, done: (r: StreamResult) => void): void {
+export function streamToClient(
+  answer: UpstreamHead,
+  headers: OutgoingHttpHeaders,
+  res: ServerResponse,
+  path: string,
+  done: (r: StreamResult) => void,
+): void {
   const contentType = String(headers['content-type'] ?? '');
   const sse = contentType.startsWith('text/event-stream');
   const tap = new UsageTap(contentType);
+  let last: Buffer | undefined;
   let settled = false;
   const settle = (error: StreamResult['error']) => {
     if (settled) return;
@@ -31,6 +39,7 @@ export function streamToClient(answer: UpstreamHead, headers: OutgoingHttpHeader
   answer.call.attach({
     data(chunk) {
       tap.push(chunk);
+      last = chunk;
       return res.write(chunk);
     },
     end() {
@@ -42,14 +51,28 @@ export function streamToClient(answer: UpstreamHead, headers: OutgoingHttpHeader
         res.destroy();
         return settle('client-aborted');
       }
-      if (sse) res.end(sseError());
+      if (sse) res.end(frameEnd(last) + errorFrame(path));
       else res.destroy();
       settle('upstream-broke');
     },
   });
 }
 
-function sseError(): string {
-  const message = 'SiliconFlow 的响应中途断开。The upstream response broke off.';
-  return `data: ${JSON.stringify({ error: { message, type: 'upstream_error', code: PROXY_CODES.upstreamUnavailable } })}\n\n`;
+const BROKE_OFF = 'SiliconFlow 的响应中途断开。The upstream response broke off.';
+const OPENAI_ERROR = `data: ${JSON.stringify({ error: { message: BROKE_OFF, type: 'upstream_error', code: PROXY_CODES.upstreamUnavailable } })}\n\n`;
+/** Anthropic's stream error event: the Anthropic SDK raises on it, and skipped the OpenAI-style frame. */
+const ANTHROPIC_ERROR = `event: error\ndata: ${JSON.stringify({ type: 'error', error: { type: 'api_error', message: BROKE_OFF } })}\n\n`;
+const MESSAGES_PATH = /^\/v1\/+messages\/*$/i;
+
+/** The last event for a stream that broke off, in the format of the endpoint's clients. */
+function errorFrame(path: string): string {
+  return MESSAGES_PATH.test(path) ? ANTHROPIC_ERROR : OPENAI_ERROR;
 }
+
+/** What ends the event the upstream was in the middle of, so the error frame is an event of its own. */
+function frameEnd(last: Buffer | undefined): string {
+  if (!last || (last.at(-1) === NL && last.at(-2) === NL)) return '';
+  return last.at(-1) === NL ? '\n' : '\n\n';
+}
+
+const NL = 0x0a;

@@ -123,6 +123,44 @@ describe('every error a client receives has an OpenAI error object', () => {
   });
 });
 
+describe('a stream that breaks on /v1/messages ends with an Anthropic error event', () => {
+  // Bug: the OpenAI-style `data: {"error":…}` frame means nothing to Anthropic clients: the Anthropic SDK
+  // skipped it and returned the cut-off answer as if it were complete.
+  it('the last frame is event: error with {"type":"error","error":{"type":"api_error",…}}', async () => {
+    p = await startProxy(keys({ failMidStream: true }));
+    const res = await p.call('/v1/messages', {
+      json: { model: 'deepseek-ai/DeepSeek-V3', max_tokens: 50, stream: true, messages: [{ role: 'user', content: 'hello there' }] },
+      headers: { 'anthropic-version': '2023-06-01' },
+    });
+    expect(res.status).toBe(200);
+    const events = (await res.text()).trim().split('\n\n');
+    expect(events[0]).toMatch(/^event: message_start\n/);
+    const last = events.at(-1)!.split('\n');
+    expect(last[0]).toBe('event: error');
+    const data = JSON.parse(last[1]!.slice('data:'.length));
+    expect(data).toMatchObject({ type: 'error', error: { type: 'api_error', message: expect.stringContaining('broke off') } });
+  });
+
+  it('an upstream that broke off inside an event still gets the error event as an event of its own', async () => {
+    const url = await startUpstream((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write('event: content_block_delta\ndata: {"type":"content_blo', () => res.destroy());
+    });
+    p = await startProxy([[fakeKey(1), {}]], { upstreamUrl: url });
+    const res = await p.call('/v1/messages', { json: { model: 'x', max_tokens: 5, stream: true, messages: [{ role: 'user', content: 'hi' }] } });
+    const text = await res.text();
+    expect(text).toMatch(/^event: content_block_delta\ndata: \{"type":"content_blo\n\nevent: error\ndata: \{"type":"error".*\}\n\n$/s);
+  });
+
+  it('an OpenAI-style stream keeps its data: {"error":…} frame', async () => {
+    p = await startProxy(keys({ failMidStream: true }));
+    const res = await p.call('/v1/chat/completions', { json: chat('Qwen/Qwen2.5-7B-Instruct', { stream: true, fake_chunks: 10 }) });
+    const last = (await res.text()).trim().split('\n\n').at(-1)!;
+    expect(last.startsWith('data: ')).toBe(true);
+    expect(JSON.parse(last.slice(6))).toMatchObject({ error: { code: 50300, type: 'upstream_error' } });
+  });
+});
+
 describe('"no usable key" is not retried pointlessly', () => {
   // Bug: the 503 (50301) gave no hint, so SDKs and LangChain retried it with back-off for about 100 s
   // although no key could come back in that time.
