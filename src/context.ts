@@ -18,6 +18,7 @@ import { RequestLogStore } from './logs/request-log-store.js';
 import { RequestLogWriter } from './logs/request-log-writer.js';
 import { ProxyMetrics } from './metrics/metrics.js';
 import { PoolBackoff } from './proxy/backoff.js';
+import { CorsPolicy } from './proxy/cors.js';
 import { KeyPool } from './proxy/pool/key-pool.js';
 import { PoolSync } from './proxy/pool/pool-sync.js';
 import { createProxyHandler } from './proxy/proxy-handler.js';
@@ -128,6 +129,7 @@ function createProxyStack(
     limits: config.proxy,
     pool,
     backoff: new PoolBackoff(),
+    cors: new CorsPolicy(config.corsOrigins),
     upstream,
     logs: logWriter,
     metrics,

@@ -66,6 +66,25 @@ export const cronExpression = z
   .string()
   .refine((v) => cron.validate(v), { message: 'must be a valid cron expression, e.g. "*/30 * * * *"' });
 
+const CORS_MESSAGE = 'must be * or a comma-separated list of origins such as https://chat.example, http://localhost:3210';
+/** A browser's Origin: scheme://host[:port], nothing after it (a trailing slash is forgiven). */
+const ORIGIN = /^[a-z][a-z0-9+.-]*:\/\/[^\s/?#@]+$/;
+
+/** CORS_ORIGINS: "*", or the origins whose pages may call /v1 from a browser. */
+const corsOrigins = z.preprocess(
+  emptyToUndefined,
+  z
+    .string()
+    .default('*')
+    .transform((value, ctx): '*' | string[] => {
+      if (value.trim() === '*') return '*';
+      const origins = [...new Set(value.split(',').map((o) => o.trim().replace(/\/$/, '').toLowerCase()).filter(Boolean))];
+      if (origins.length > 0 && origins.every((o) => ORIGIN.test(o))) return origins;
+      ctx.addIssue({ code: 'custom', message: CORS_MESSAGE });
+      return z.NEVER;
+    }),
+);
+
 /** Every variable the server reads, with its default. `.env.example` documents the same list. */
 const envSchema = z.object({
   PORT: int(0, 65535, 3000),
@@ -76,6 +95,7 @@ const envSchema = z.object({
     emptyToUndefined,
     z.string().min(16, 'must be at least 16 characters').max(256).optional(),
   ),
+  CORS_ORIGINS: corsOrigins,
   PAGE_SIZE: int(1, 500, 20),
   ACCESS_CONTROL: z.preprocess(
     (v) => (typeof v === 'string' ? emptyToUndefined(v.toLowerCase()) : v),
@@ -146,6 +166,8 @@ export type Config = Readonly<{
   adminUsername: string;
   adminPassword: string;
   authApiKey: string | undefined;
+  /** Origins whose pages may call /v1 from a browser, or '*' for any (issue 9, item 19). */
+  corsOrigins: '*' | readonly string[];
   siliconflowBaseUrl: string;
   dataDir: string;
   sessionSecret: string | undefined;
@@ -203,6 +225,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     adminUsername: e.ADMIN_USERNAME,
     adminPassword: e.ADMIN_PASSWORD,
     authApiKey: e.AUTH_API_KEY,
+    corsOrigins: e.CORS_ORIGINS,
     siliconflowBaseUrl: e.SILICONFLOW_BASE_URL.replace(/\/+$/, ''),
     dataDir: resolve(projectRoot, e.DATA_DIR),
     sessionSecret: e.SESSION_SECRET,

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestLogEntry } from '../logs/request-log-types.js';
 import { describeAnswer } from '../upstream/siliconflow-errors.js';
+import type { CorsHeaders } from './cors.js';
 import { clientErrorBody, decodedBody, redactKeys } from './error-body.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './headers.js';
 import { classifyAnswer, KEY_OUTCOMES, type Outcome } from './outcome.js';
@@ -31,12 +32,14 @@ export class Exchange {
   /** A free model: exhausted keys are tried first (until one shows the model is not free after all). */
   private free = false;
   private finished = false;
+  private readonly cors: CorsHeaders;
 
   constructor(
     private readonly deps: ProxyDeps,
     private readonly req: IncomingMessage,
     private readonly res: ServerResponse,
   ) {
+    this.cors = deps.cors.headersFor(req.headers.origin);
     this.log = {
       time: this.started,
       method: req.method ?? 'GET',
@@ -172,7 +175,7 @@ export class Exchange {
 
   private send(answer: UpstreamHead, key: PoolKey): void {
     this.log.firstByteMs = Date.now() - this.started;
-    streamToClient(answer, clientResponseHeaders(answer.headers, key.secret), this.res, this.log.path, (result) => {
+    streamToClient(answer, clientResponseHeaders(answer.headers, key.secret, this.cors), this.res, this.log.path, (result) => {
       Object.assign(this.log, result.usage);
       if (result.error === 'upstream-broke') this.deps.pool.troubled(key, 'the response broke off mid-stream', this.deps.limits.errorAfterFailures);
       if (result.error) this.deps.logger.warn({ keyId: key.id, path: this.log.path, error: result.error }, 'response ended early');
@@ -188,7 +191,7 @@ export class Exchange {
     const { method, path, model } = this.log;
     const json = clientErrorBody(decoded.toString('utf8'), { status: answer.status, method, path, model });
     const bytes = Buffer.from(redactKeys(json, key.secret));
-    const headers = clientResponseHeaders(answer.headers, key.secret);
+    const headers = clientResponseHeaders(answer.headers, key.secret, this.cors);
     delete headers['content-encoding'];
     headers['content-type'] = 'application/json; charset=utf-8';
     headers['content-length'] = bytes.length;
@@ -204,39 +207,44 @@ export class Exchange {
     const coolingEnd = this.deps.pool.nextCoolingEnd();
     if (usable === 0 && cooling > 0 && coolingEnd !== null) {
       const seconds = Math.max(1, Math.ceil((coolingEnd - Date.now()) / 1000));
-      sendProxyError(this.res, 429, PROXY_CODES.rateLimited, MESSAGES.rateLimited(seconds), { 'retry-after': String(seconds) });
+      this.error(429, PROXY_CODES.rateLimited, MESSAGES.rateLimited(seconds), { 'retry-after': String(seconds) });
       return this.finish(429, 'all-keys-cooling');
     }
     const message = this.needsPaid ? `${MESSAGES.noUsableKey}（此模型需要充值余额 / this model needs paid balance）` : MESSAGES.noUsableKey;
     // No key comes back within an SDK's retry budget: tell the OpenAI and Anthropic SDKs not to retry
     // (LangChain's defaults otherwise retry this for about 100 s). The 429 above keeps its Retry-After.
-    sendProxyError(this.res, 503, PROXY_CODES.noUsableKey, message, NO_RETRY);
+    this.error(503, PROXY_CODES.noUsableKey, message, NO_RETRY);
     this.finish(503, 'no-usable-key');
   }
 
   private upstreamFailed(): void {
     const timeout = isTimeout(this.lastTrouble as NoAnswerClass);
     const status = timeout ? 504 : 502;
-    sendProxyError(this.res, status, PROXY_CODES.upstreamUnavailable, timeout ? MESSAGES.upstreamTimeout : MESSAGES.upstreamUnavailable);
+    this.error(status, PROXY_CODES.upstreamUnavailable, timeout ? MESSAGES.upstreamTimeout : MESSAGES.upstreamUnavailable);
     this.finish(status, this.lastTrouble ?? 'upstream-error');
   }
 
   private poolBackoff(remainingMs: number): void {
     const seconds = Math.max(1, Math.ceil(remainingMs / 1000));
-    sendProxyError(this.res, 429, PROXY_CODES.rateLimited, MESSAGES.poolBackoff(seconds), { 'retry-after': String(seconds) });
+    this.error(429, PROXY_CODES.rateLimited, MESSAGES.poolBackoff(seconds), { 'retry-after': String(seconds) });
     this.finish(429, 'pool-backoff');
   }
 
   /** An answer the proxy gives itself before any key is used (bad method, access key or path, body too large). */
   reject(status: number, code: number, message: string, errorClass: string, headers: Record<string, string> = {}): void {
-    sendProxyError(this.res, status, code, message, headers);
+    this.error(status, code, message, headers);
     this.finish(status, errorClass);
+  }
+
+  /** Every answer of the proxy's own carries the CORS headers, so a browser client can read it. */
+  private error(status: number, code: number, message: string, headers: Record<string, string> = {}): void {
+    sendProxyError(this.res, status, code, message, { ...this.cors, ...headers });
   }
 
   /** Something unexpected: answer 500 if nothing was sent yet, log it whole. */
   crash(err: unknown): void {
     this.deps.logger.error({ err, path: this.log.path }, 'proxy failure');
-    if (!this.res.headersSent) sendProxyError(this.res, 500, 50000, 'Internal error in the proxy; see the server log.');
+    if (!this.res.headersSent) this.error(500, 50000, 'Internal error in the proxy; see the server log.');
     else this.res.destroy();
     this.finish(500, 'internal-error');
   }

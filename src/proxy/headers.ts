@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import type { CorsHeaders } from './cors.js';
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) and the ones a proxy must not pass on. */
 const HOP_BY_HOP = new Set([
@@ -88,16 +89,23 @@ export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, key: strin
 
 /**
  * Headers for the client: upstream's, minus hop-by-hop and cookies, and minus any header that carries
- * `secret`, the pool key this attempt sent (an upstream or gateway echoing it must not hand it out).
- * Bodies are passed as is, so length and encoding stay true.
+ * `secret`, the pool key this attempt sent (an upstream or gateway echoing it must not hand it out);
+ * plus this server's `cors` headers. Bodies are passed as is, so length and encoding stay true.
  */
-export function clientResponseHeaders(upstream: Record<string, string | string[] | undefined>, secret: string): OutgoingHttpHeaders {
+export function clientResponseHeaders(
+  upstream: Record<string, string | string[] | undefined>,
+  secret: string,
+  cors: CorsHeaders,
+): OutgoingHttpHeaders {
   const listed = connectionListed(upstream.connection);
   const out: OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(upstream)) {
     if (value === undefined || DROP_FROM_UPSTREAM.has(name) || listed.has(name) || carries(value, secret)) continue;
+    // The CORS policy is this server's (CORS_ORIGINS), whatever the upstream says about its own.
+    if (name.startsWith('access-control-')) continue;
     out[name] = value;
   }
+  for (const name in cors) out[name] = name === 'vary' && out.vary ? `${String(out.vary)}, ${cors.vary}` : cors[name];
   if (String(out['content-type'] ?? '').startsWith('text/event-stream')) out['x-accel-buffering'] = 'no';
   return out;
 }

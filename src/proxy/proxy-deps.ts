@@ -3,6 +3,7 @@ import type { RequestLogEntry } from '../logs/request-log-types.js';
 import type { Logger } from '../logger.js';
 import type { RuntimeSettings } from '../settings/settings-service.js';
 import type { PoolBackoff } from './backoff.js';
+import type { CorsPolicy } from './cors.js';
 import type { KeyPool } from './pool/key-pool.js';
 import type { UpstreamClient } from './upstream-client.js';
 
@@ -13,6 +14,7 @@ export type ProxyDeps = {
   limits: ProxyLimits;
   pool: KeyPool;
   backoff: PoolBackoff;
+  cors: CorsPolicy;
   upstream: UpstreamClient;
   logs: { write(entry: RequestLogEntry): void };
   metrics: { requestFinished(status: number): void; attempt(outcome: string, latencyMs: number | null): void };

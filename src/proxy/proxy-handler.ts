@@ -16,7 +16,7 @@ export const isProxyPath = (url: string | undefined) => !!url && (url.startsWith
  */
 export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
-    if (req.method === 'OPTIONS') return answerOptions(res);
+    if (req.method === 'OPTIONS') return deps.cors.answerOptions(req, res);
     const exchange = new Exchange(deps, req, res);
     if (!isForwardedMethod(req.method)) {
       return exchange.reject(405, PROXY_CODES.methodNotAllowed, MESSAGES.methodNotAllowed, 'method-not-allowed', { allow: ALLOW });
@@ -40,12 +40,6 @@ export function createProxyHandler(deps: ProxyDeps): (req: IncomingMessage, res:
       },
     );
   };
-}
-
-/** OPTIONS is answered here, without the access key and without going upstream. */
-function answerOptions(res: ServerResponse): void {
-  res.writeHead(204, { allow: ALLOW });
-  res.end();
 }
 
 /** The access key, compared in constant time. */

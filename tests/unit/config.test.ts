@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { DEFAULT_FREE_MODELS, ENV_VARIABLES, loadConfig } from '../../src/config/env.js';
 import { projectRoot } from '../../src/paths.js';
 
+const CORS_MESSAGE = 'CORS_ORIGINS must be * or a comma-separated list of origins such as https://chat.example, http://localhost:3210';
+
 const fails = (env: Record<string, string>) => {
   try {
     loadConfig(env);
@@ -62,6 +64,9 @@ describe('loadConfig', () => {
     [{ TRUST_PROXY: 'loopback, banana' }, TRUST_PROXY_MESSAGE],
     [{ TRUST_PROXY: '10.0.0.0/33' }, TRUST_PROXY_MESSAGE],
     [{ TRUST_PROXY: '10.0.0.0/8/8' }, TRUST_PROXY_MESSAGE],
+    [{ CORS_ORIGINS: 'chat.example' }, CORS_MESSAGE],
+    [{ CORS_ORIGINS: 'https://chat.example/app' }, CORS_MESSAGE],
+    [{ CORS_ORIGINS: 'https://a.example, *' }, CORS_MESSAGE],
   ])('%j → one line naming the variable', (env, message) => {
     expect(fails(env)).toBe(message);
   });
@@ -77,6 +82,15 @@ describe('loadConfig', () => {
     ['10.0.0.0/255.0.0.0', ['10.0.0.0/255.0.0.0']],
   ])('reads TRUST_PROXY=%j as %j (X-Forwarded-For is ignored unless a proxy is named)', (value, expected) => {
     expect(loadConfig({ TRUST_PROXY: value }).trustProxy).toEqual(expected);
+  });
+
+  it('reads CORS_ORIGINS as * or a comma-separated list of origins', () => {
+    expect(loadConfig({}).corsOrigins).toBe('*');
+    expect(loadConfig({ CORS_ORIGINS: ' * ' }).corsOrigins).toBe('*');
+    expect(loadConfig({ CORS_ORIGINS: 'https://chat.example, http://localhost:3210,,https://chat.example' }).corsOrigins).toEqual([
+      'https://chat.example',
+      'http://localhost:3210',
+    ]);
   });
 
   it('reads FREE_MODELS as a comma- or space-separated list', () => {

@@ -50,7 +50,7 @@ describe('clientResponseHeaders', () => {
         'transfer-encoding': 'chunked',
         'x-siliconcloud-trace-id': 'trace-1',
         'content-length': undefined,
-      }, 'sk-pool'),
+      }, 'sk-pool', {}),
     ).toEqual({ 'content-type': 'text/event-stream; charset=utf-8', 'x-siliconcloud-trace-id': 'trace-1', 'x-accel-buffering': 'no' });
   });
 });
