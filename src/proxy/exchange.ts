@@ -244,7 +244,7 @@ export class Exchange {
   /** Something unexpected: answer 500 if nothing was sent yet, log it whole. */
   crash(err: unknown): void {
     this.deps.logger.error({ err, path: this.log.path }, 'proxy failure');
-    if (!this.res.headersSent) this.error(500, 50000, 'Internal error in the proxy; see the server log.');
+    if (!this.res.headersSent) this.error(500, PROXY_CODES.internalError, MESSAGES.internalError);
     else this.res.destroy();
     this.finish(500, 'internal-error');
   }

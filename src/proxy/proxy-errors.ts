@@ -8,6 +8,7 @@ export const PROXY_CODES = {
   methodNotAllowed: 40500,
   payloadTooLarge: 41300,
   rateLimited: 42900,
+  internalError: 50000,
   upstreamUnavailable: 50300,
   noUsableKey: 50301,
 } as const;
@@ -69,6 +70,7 @@ export const MESSAGES = {
   methodNotAllowed: '/v1 只接受 GET、POST、PUT、PATCH、DELETE 和 OPTIONS 请求。/v1 accepts GET, POST, PUT, PATCH, DELETE and OPTIONS only.',
   userInfo:
     '本服务不转发 /v1/user/info：它会暴露池中账户的邮箱和资料。/v1/user/info is not served here: it would expose the pool accounts\' e-mail and profile.',
+  internalError: '代理内部错误，详情见服务器日志。Internal error in the proxy; see the server log.',
   unauthorized: '缺少或错误的访问密钥（Authorization: Bearer <访问密钥>）。Missing or wrong access key.',
   tooLarge: (max: number) => `请求体超过上限 ${max} 字节。The request body is larger than ${max} bytes.`,
   noUsableKey: '没有可用的 API 密钥：密钥池为空，或所有密钥都已失效、余额不足、被限流或停用。No usable API key in the pool.',
