@@ -73,7 +73,7 @@ export const MESSAGES = {
   internalError: '代理内部错误，详情见服务器日志。Internal error in the proxy; see the server log.',
   unauthorized: '缺少或错误的访问密钥（Authorization: Bearer <访问密钥>）。Missing or wrong access key.',
   tooLarge: (max: number) => `请求体超过上限 ${max} 字节。The request body is larger than ${max} bytes.`,
-  noUsableKey: '没有可用的 API 密钥：密钥池为空，或所有密钥都已失效、余额不足、被限流或停用。No usable API key in the pool.',
+  noUsableKey: '没有可用的 API 密钥：密钥池为空，或所有密钥都已失效、余额不足或停用，或本请求已试过太多有问题的密钥。No usable API key in the pool.',
   rateLimited: (seconds: number) => `所有可用密钥都被 SiliconFlow 限流，请 ${seconds} 秒后重试。Every usable key is rate-limited; retry in ${seconds} s.`,
   poolBackoff: (seconds: number) =>
     `SiliconFlow 暂时限制了本服务器的请求（系统繁忙），请 ${seconds} 秒后重试。SiliconFlow is limiting this server; retry in ${seconds} s.`,
