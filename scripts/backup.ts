@@ -3,14 +3,13 @@
  * secrets.json into DATA_DIR/backups/backup-<time>/ or the given folder. Restore: stop the server,
  * put both files back into DATA_DIR, start it.
  */
-import dotenv from 'dotenv';
 import { join, resolve } from 'node:path';
+import { loadEnvFile } from '../src/config/env-file.js';
 import { ConfigError, loadConfig } from '../src/config/env.js';
 import { backupDataDir } from '../src/db/backup.js';
-import { projectRoot } from '../src/paths.js';
 
-dotenv.config({ path: join(projectRoot, '.env'), quiet: true });
 try {
+  loadEnvFile();
   const config = loadConfig(process.env);
   const targetRoot = process.argv[2] ? resolve(process.argv[2]) : join(config.dataDir, 'backups');
   const folder = await backupDataDir(config.dataDir, targetRoot);

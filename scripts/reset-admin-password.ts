@@ -3,18 +3,17 @@
  * so ADMIN_PASSWORD (from .env or the environment; "admin" when unset) is in force again, and signs
  * out every session. Safe while the server runs.
  */
-import dotenv from 'dotenv';
 import { join } from 'node:path';
 import { AdminAuth } from '../src/auth/admin-auth.js';
+import { loadEnvFile } from '../src/config/env-file.js';
 import { ConfigError, loadConfig } from '../src/config/env.js';
 import { DATABASE_FILE } from '../src/context.js';
 import { AppState } from '../src/db/app-state.js';
 import { openDatabase } from '../src/db/database.js';
 import { SqliteSessionStore } from '../src/db/session-store.js';
-import { projectRoot } from '../src/paths.js';
 
-dotenv.config({ path: join(projectRoot, '.env'), quiet: true });
 try {
+  loadEnvFile();
   const config = loadConfig(process.env);
   const db = openDatabase(join(config.dataDir, DATABASE_FILE));
   new AdminAuth(new AppState(db), config.adminUsername, config.adminPassword).resetPassword();

@@ -1,20 +1,18 @@
-import dotenv from 'dotenv';
 import type { Server } from 'node:http';
-import { join } from 'node:path';
+import { loadEnvFile } from './config/env-file.js';
 import { ConfigError, loadConfig } from './config/env.js';
 import { createContext, type AppContext } from './context.js';
-import { projectRoot } from './paths.js';
 import { runServer } from './server-runtime.js';
 
 /**
- * Reads .env (the environment wins over it), builds the context and listens. A bad setting, an
+ * Reads .env (see loadEnvFile; the environment wins over it), builds the context and listens. A bad setting, an
  * unreadable data folder or a database from a newer version exits at once with one line, no stack.
  * Called by server.ts (`npm start`, Docker, systemd) and by the packaged scripts/start-direct.js.
  */
 export function launch(): Server {
-  dotenv.config({ path: join(projectRoot, '.env'), quiet: true });
   let ctx: AppContext;
   try {
+    loadEnvFile();
     ctx = createContext(loadConfig(process.env));
   } catch (err) {
     console.error(err instanceof ConfigError ? `Configuration error: ${err.message}` : `Cannot start: ${(err as Error).message}`);

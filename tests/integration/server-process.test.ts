@@ -1,58 +1,20 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { projectRoot } from '../../src/paths.js';
+import { describe, expect, it } from 'vitest';
 import { lanAddresses } from '../../src/server-runtime.js';
+import { runScript, startServer, tempDir } from '../helpers/processes.js';
 
-function runScript(script: string, env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: projectRoot, env: { PATH: process.env.PATH ?? '', ...env } });
-  let stdout = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  return new Promise<{ code: number | null; stdout: string }>((resolve) => child.on('exit', (code) => resolve({ code, stdout })));
+/** Runs a script to its end. */
+async function run(script: string, env: Record<string, string>) {
+  const child = runScript(script, env);
+  const code = await child.exited;
+  return { code, ...child.output() };
 }
-
-/** The real entry point, as `npm start` runs it (through tsx here, so no build is needed). */
-function startServer(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: projectRoot,
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', ...env },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const started = async (timeoutMs = 15_000) => {
-    const deadline = Date.now() + timeoutMs;
-    const userPage = /User page .*(http:\/\/[^/\s]+)\//;
-    while (!userPage.test(stdout)) {
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`server did not start:\n${stdout}\n${stderr}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    return userPage.exec(stdout)![1]!;
-  };
-  return { child, started, exited, output: () => ({ stdout, stderr }) };
-}
-
-const children: ChildProcess[] = [];
-const dirs: string[] = [];
-afterEach(() => {
-  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-const tempDir = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sfm-server-'));
-  dirs.push(dir);
-  return dir;
-};
 
 describe('the server process', () => {
   it('starts with no configuration, prints the URLs and a generated access key once, serves /health, and stops on SIGTERM', async () => {
     const dataDir = join(tempDir(), 'data');
     const first = startServer({ DATA_DIR: dataDir });
-    children.push(first.child);
     const base = await first.started();
     const { stdout } = first.output();
     expect(stdout).toContain(`${base}/admin`);
@@ -65,7 +27,6 @@ describe('the server process', () => {
     expect(await first.exited).toBe(0);
 
     const second = startServer({ DATA_DIR: dataDir });
-    children.push(second.child);
     await second.started();
     expect(second.output().stdout).not.toMatch(/sfm-[A-Za-z0-9_-]{40}/);
     second.child.kill('SIGINT');
@@ -74,7 +35,6 @@ describe('the server process', () => {
 
   it('listening on every interface, prints this machine\'s LAN addresses too', async () => {
     const server = startServer({ DATA_DIR: tempDir(), HOST: '0.0.0.0' });
-    children.push(server.child);
     const base = await server.started();
     expect(base).toMatch(/^http:\/\/localhost:\d+$/);
     const port = base.split(':').at(-1);
@@ -101,7 +61,6 @@ describe('the server process', () => {
     [{ ENCRYPTION_KEY: 'abc' }, 'Configuration error: ENCRYPTION_KEY must be 32 bytes written as 64 hex characters or as base64'],
   ])('refuses to start on %j with exit code 1 and one line naming the variable', async (env, line) => {
     const server = startServer({ DATA_DIR: tempDir(), ...env });
-    children.push(server.child);
     expect(await server.exited).toBe(1);
     expect(server.output().stderr.trim()).toBe(line);
   });
@@ -109,12 +68,10 @@ describe('the server process', () => {
   it('refuses to start when ENCRYPTION_KEY differs from the one that encrypted the database', async () => {
     const dataDir = tempDir();
     const first = startServer({ DATA_DIR: dataDir, ENCRYPTION_KEY: 'a'.repeat(64) });
-    children.push(first.child);
     await first.started();
     first.child.kill('SIGTERM');
     await first.exited;
     const second = startServer({ DATA_DIR: dataDir, ENCRYPTION_KEY: 'b'.repeat(64) });
-    children.push(second.child);
     expect(await second.exited).toBe(1);
     expect(second.output().stderr).toMatch(/^Configuration error: ENCRYPTION_KEY does not match/);
   });
@@ -122,7 +79,6 @@ describe('the server process', () => {
   it('reset-admin-password brings ADMIN_PASSWORD back after a forgotten password, and signs everyone out', async () => {
     const dataDir = tempDir();
     const server = startServer({ DATA_DIR: dataDir });
-    children.push(server.child);
     const base = await server.started();
     const login = (password: string) =>
       fetch(`${base}/admin/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) });
@@ -137,10 +93,48 @@ describe('the server process', () => {
     expect(changed.status).toBe(200);
     expect((await login('admin')).status).toBe(401);
 
-    const reset = await runScript('scripts/reset-admin-password.ts', { DATA_DIR: dataDir });
+    const reset = await run('scripts/reset-admin-password.ts', { DATA_DIR: dataDir });
     expect(reset.code).toBe(0);
     expect(reset.stdout).toMatch(/ADMIN_PASSWORD again/);
     expect((await login('admin')).status).toBe(200);
     expect((await fetch(`${base}/admin/api/session`, { headers: { cookie } })).status).toBe(401);
+  });
+});
+
+describe('the settings file (.env)', () => {
+  it('the server, npm run backup and npm run reset-admin-password all read the file ENV_FILE names', async () => {
+    const dir = tempDir();
+    const dataDir = join(dir, 'data');
+    const envFile = join(dir, 'custom.env');
+    // A developer's customised .env, as in issue 9 item 15.
+    writeFileSync(envFile, `DATA_DIR=${dataDir}\nAUTH_API_KEY=a-customised-access-key\nADMIN_PASSWORD=a-customised-password\n`);
+    const server = startServer({ ENV_FILE: envFile });
+    const base = await server.started();
+    const { stdout } = server.output();
+    expect(stdout).toContain(dataDir);
+    expect(stdout).not.toMatch(/sfm-[A-Za-z0-9_-]{40}/);
+    expect(stdout).not.toMatch(/admin password is the default/);
+    const models = await fetch(`${base}/v1/models`, { headers: { authorization: 'Bearer a-customised-access-key' } });
+    expect(models.status).not.toBe(401);
+    const login = await fetch(`${base}/admin/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: 'a-customised-password' }),
+    });
+    expect(login.status).toBe(200);
+
+    const backup = await run('scripts/backup.ts', { ENV_FILE: envFile });
+    expect(backup.code, backup.stderr).toBe(0);
+    expect(backup.stdout).toContain(`Backup written to ${join(dataDir, 'backups')}`);
+    const reset = await run('scripts/reset-admin-password.ts', { ENV_FILE: envFile });
+    expect(reset.code, reset.stderr).toBe(0);
+    expect(existsSync(join(dataDir, 'siliconflow.db'))).toBe(true);
+  });
+
+  it('a named file that cannot be read stops the start with one line naming it', async () => {
+    const missing = join(tempDir(), 'missing.env');
+    const server = startServer({ ENV_FILE: missing });
+    expect(await server.exited).toBe(1);
+    expect(server.output().stderr.trim()).toBe(`Configuration error: ENV_FILE names ${missing}, which cannot be read: it does not exist (ENOENT)`);
   });
 });

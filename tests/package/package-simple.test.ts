@@ -3,6 +3,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENV_FILE } from '../../src/config/env-file.js';
 import { ENV_VARIABLES } from '../../src/config/env.js';
 import { DATABASE_FILE } from '../../src/context.js';
 import { projectRoot } from '../../src/paths.js';
@@ -23,7 +24,7 @@ const children: ChildProcess[] = [];
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
-    if (!/^npm_/i.test(name) && !ENV_VARIABLES.includes(name) && name !== 'OPEN_BROWSER') env[name] = value;
+    if (!/^npm_/i.test(name) && !ENV_VARIABLES.includes(name) && name !== ENV_FILE && name !== 'OPEN_BROWSER') env[name] = value;
   }
   return { ...env, ...extra };
 }
