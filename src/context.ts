@@ -52,7 +52,7 @@ export type AppContext = {
   flush(): void;
   /** Flushes, then closes connections and the database. */
   close(): Promise<void>;
-  /** Set when this start generated the access key: server.ts prints it once. */
+  /** The generated access key while no banner has printed it yet (see AccessKeyService.init). */
   generatedAccessKey: string | undefined;
 };
 

@@ -4,6 +4,8 @@ import type { AppState } from '../db/app-state.js';
 
 const GENERATED = 'accessKey.generated';
 const ROTATED = 'accessKey.admin';
+/** Set while a generated key has not been printed in a start-up banner yet (see init and markShown). */
+const UNSHOWN = 'accessKey.unshown';
 
 export type AccessKeySource = 'admin' | 'environment' | 'generated';
 
@@ -23,17 +25,30 @@ export class AccessKeyService {
     private readonly envKey: string | undefined,
   ) {}
 
-  /** Loads the key in force, generating one when there is none. Returns the key if it was generated just now. */
+  /**
+   * Loads the key in force, generating one when there is none. Returns the generated key while no
+   * start-up banner has shown it yet: a first start that fails after generating it (port in use)
+   * leaves it to the next start, instead of losing the only readable copy.
+   */
   init(): string | undefined {
     const rotated = this.read(ROTATED);
     if (rotated) return void this.use(rotated, 'admin');
     if (this.envKey) return void this.use(this.envKey, 'environment');
     const generated = this.read(GENERATED);
-    if (generated) return void this.use(generated, 'generated');
+    if (generated) {
+      this.use(generated, 'generated');
+      return this.state.get(UNSHOWN) === undefined ? undefined : generated;
+    }
     const fresh = newAccessKey();
     this.state.set(GENERATED, this.cipher.encrypt(fresh));
+    this.state.set(UNSHOWN, '1');
     this.use(fresh, 'generated');
     return fresh;
+  }
+
+  /** The banner printed the generated key: later starts point to the admin page instead. */
+  markShown(): void {
+    this.state.delete(UNSHOWN);
   }
 
   current(): { key: string; source: AccessKeySource } {

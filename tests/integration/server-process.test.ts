@@ -1,7 +1,8 @@
 import { existsSync, writeFileSync } from 'node:fs';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lanAddresses } from '../../src/server-runtime.js';
+import { lanAddresses } from '../../src/banner.js';
 import { runScript, startServer, tempDir } from '../helpers/processes.js';
 
 /** Runs a script to its end. */
@@ -31,6 +32,35 @@ describe('the server process', () => {
     expect(second.output().stdout).not.toMatch(/sfm-[A-Za-z0-9_-]{40}/);
     second.child.kill('SIGINT');
     expect(await second.exited).toBe(0);
+  });
+
+  it('keeps printing a generated access key until a start gets as far as its banner; later banners say where to see it', async () => {
+    // Issue 9, item 12: the first start generated and stored the key, then failed to listen — and no
+    // later start printed it, so the only copy was in the database, encrypted.
+    const dataDir = tempDir();
+    const blocker = createNetServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const port = (blocker.address() as AddressInfo).port;
+    const failed = startServer({ DATA_DIR: dataDir, PORT: String(port) });
+    expect(await failed.exited).toBe(1);
+    expect(failed.output().stderr.trim()).toBe(`Port ${port} is already in use: stop the other program or set PORT.`);
+    await new Promise((r) => blocker.close(r));
+
+    const next = startServer({ DATA_DIR: dataDir });
+    const base = await next.started();
+    const key = /Access key .*: (sfm-[A-Za-z0-9_-]{40})/.exec(next.output().stdout)?.[1];
+    expect(key, next.output().stdout).toBeDefined();
+    const models = await fetch(`${base}/v1/models`, { headers: { authorization: `Bearer ${key}` } });
+    expect(models.status).not.toBe(401);
+    next.child.kill('SIGTERM');
+    expect(await next.exited).toBe(0);
+
+    const later = startServer({ DATA_DIR: dataDir });
+    await later.started();
+    expect(later.output().stdout).not.toContain(key);
+    expect(later.output().stdout).toMatch(/Access key .*\/admin .*GET \/admin\/api\/access-key/);
+    later.child.kill('SIGTERM');
+    expect(await later.exited).toBe(0);
   });
 
   it('listening on every interface, prints this machine\'s LAN addresses too', async () => {
