@@ -9,13 +9,13 @@ import { loadEnvFile } from '../src/config/env-file.js';
 import { ConfigError, loadConfig } from '../src/config/env.js';
 import { DATABASE_FILE } from '../src/context.js';
 import { AppState } from '../src/db/app-state.js';
-import { openDatabase } from '../src/db/database.js';
+import { openExistingDatabase } from '../src/db/database.js';
 import { SqliteSessionStore } from '../src/db/session-store.js';
 
 try {
   loadEnvFile();
   const config = loadConfig(process.env);
-  const db = openDatabase(join(config.dataDir, DATABASE_FILE));
+  const db = openExistingDatabase(join(config.dataDir, DATABASE_FILE));
   new AdminAuth(new AppState(db), config.adminUsername, config.adminPassword).resetPassword();
   new SqliteSessionStore(db).clear();
   db.close();

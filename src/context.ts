@@ -7,6 +7,7 @@ import { ConfigError, type Config } from './config/env.js';
 import { loadSecrets } from './config/secrets.js';
 import { KeyCipher } from './crypto/key-cipher.js';
 import { AppState } from './db/app-state.js';
+import { prepareDataDir } from './db/data-dir.js';
 import { openDatabase, type Db } from './db/database.js';
 import { SqliteSessionStore } from './db/session-store.js';
 import { JobRegistry } from './jobs/job-registry.js';
@@ -58,6 +59,7 @@ export type AppContext = {
 
 export function createContext(config: Config, options: { logger?: Logger } = {}): AppContext {
   const logger = options.logger ?? createLogger(config.logLevel);
+  prepareDataDir(config.dataDir);
   const secrets = loadSecrets(config);
   const db = openDatabase(join(config.dataDir, DATABASE_FILE));
   const cipher = new KeyCipher(secrets.encryptionKey);

@@ -35,3 +35,11 @@ export function currentUser(): string {
     return uid === undefined ? 'the current user' : `uid ${uid}`;
   }
 }
+
+/**
+ * The server cannot use the data it keeps (an unreadable secrets.json, a read-only data folder, a
+ * damaged database): printed as one line at start, and the message says what to do.
+ */
+export class DataError extends Error {
+  override name = 'DataError';
+}

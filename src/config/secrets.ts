@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { currentUser, DATA_SECTION, DataError, fsReason } from '../fs-errors.js';
 import { ConfigError, type Config } from './env.js';
 
 export type Secrets = { sessionSecret: string; encryptionKey: Buffer };
 
-const FILE_NAME = 'secrets.json';
+export const SECRETS_FILE = 'secrets.json';
 
 /** Reads ENCRYPTION_KEY: 32 bytes written as 64 hex characters or as base64. */
 export function parseEncryptionKey(text: string): Buffer {
@@ -19,11 +20,10 @@ export function parseEncryptionKey(text: string): Buffer {
 /**
  * SESSION_SECRET and ENCRYPTION_KEY come from the environment when given; otherwise they are
  * generated once and kept in DATA_DIR/secrets.json (mode 0600), so a restart keeps sessions and
- * can still decrypt the stored keys.
+ * can still decrypt the stored keys. The data folder exists already (prepareDataDir).
  */
 export function loadSecrets(config: Config): Secrets {
-  mkdirSync(config.dataDir, { recursive: true });
-  const file = join(config.dataDir, FILE_NAME);
+  const file = join(config.dataDir, SECRETS_FILE);
   const stored = readStored(file);
   // Generate only what neither the environment nor the file provides; never store a value the environment gives.
   const missing = {
@@ -32,8 +32,12 @@ export function loadSecrets(config: Config): Secrets {
   };
   if (missing.sessionSecret || missing.encryptionKey) {
     const next = { ...stored, ...Object.fromEntries(Object.entries(missing).filter(([, v]) => v)) };
-    writeFileSync(file, JSON.stringify(next, null, 2) + '\n', { mode: 0o600 });
-    chmodSync(file, 0o600);
+    try {
+      writeFileSync(file, JSON.stringify(next, null, 2) + '\n', { mode: 0o600 });
+      chmodSync(file, 0o600);
+    } catch (err) {
+      throw new DataError(`cannot write ${file}: ${fsReason(err)}; the server runs as ${currentUser()}; ${DATA_SECTION}`);
+    }
   }
   return {
     sessionSecret: config.sessionSecret ?? stored.sessionSecret ?? missing.sessionSecret!,
@@ -41,15 +45,34 @@ export function loadSecrets(config: Config): Secrets {
   };
 }
 
+const WHY_IT_MATTERS = 'it holds the key that decrypts the stored API keys';
+
+/**
+ * The stored secrets; none when the file does not exist yet. A file that exists but cannot be read
+ * is never taken for a missing one (that would generate a new key and orphan every stored key), and
+ * the message never suggests removing it.
+ */
 function readStored(file: string): { sessionSecret?: string; encryptionKey?: string } {
-  if (!existsSync(file)) return {};
+  let text: string;
   try {
-    const data = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-    return {
-      sessionSecret: typeof data.sessionSecret === 'string' ? data.sessionSecret : undefined,
-      encryptionKey: typeof data.encryptionKey === 'string' ? data.encryptionKey : undefined,
-    };
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw new DataError(`cannot read ${file} (${WHY_IT_MATTERS}): ${fsReason(err)}; the server runs as ${currentUser()}; ${DATA_SECTION}`);
+  }
+  const data = parseObject(text);
+  if (!data) throw new DataError(`${file} is not valid JSON: fix it, or restore it from a backup (${WHY_IT_MATTERS}); ${DATA_SECTION}`);
+  return {
+    sessionSecret: typeof data.sessionSecret === 'string' ? data.sessionSecret : undefined,
+    encryptionKey: typeof data.encryptionKey === 'string' ? data.encryptionKey : undefined,
+  };
+}
+
+function parseObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
   } catch {
-    throw new ConfigError(`${file} is not valid JSON: fix or remove it (removing it makes stored keys unreadable)`);
+    return undefined;
   }
 }

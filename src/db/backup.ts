@@ -1,9 +1,8 @@
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { SECRETS_FILE } from '../config/secrets.js';
 import { DATABASE_FILE } from '../context.js';
-import { openDatabase } from './database.js';
-
-const SECRETS_FILE = 'secrets.json';
+import { openExistingDatabase } from './database.js';
 
 /**
  * A consistent copy of the database while the server runs (SQLite's online backup API), plus
@@ -11,9 +10,10 @@ const SECRETS_FILE = 'secrets.json';
  */
 export async function backupDataDir(dataDir: string, targetRoot: string, now = new Date()): Promise<string> {
   const target = join(targetRoot, `backup-${now.toISOString().replace(/[:.]/g, '-')}`);
-  mkdirSync(target, { recursive: true });
-  const db = openDatabase(join(dataDir, DATABASE_FILE));
+  // Opened first: a DATA_DIR without a database is reported, not given a backups/ folder.
+  const db = openExistingDatabase(join(dataDir, DATABASE_FILE));
   try {
+    mkdirSync(target, { recursive: true });
     await db.backup(join(target, DATABASE_FILE));
   } finally {
     db.close();
