@@ -34,7 +34,9 @@ ENV NODE_ENV=production \
     DATA_DIR=/app/data
 WORKDIR /app
 COPY --from=build /app ./
-RUN mkdir -p /app/data && chown node:node /app/data
+# Private to "node": the data folder holds the encrypted keys and the key that decrypts them. A new
+# named volume starts as a copy of this folder, owner and mode included.
+RUN mkdir -p /app/data && chown node:node /app/data && chmod 700 /app/data
 USER node
 VOLUME ["/app/data"]
 EXPOSE 3000

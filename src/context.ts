@@ -4,10 +4,10 @@ import { AdminAuth } from './auth/admin-auth.js';
 import { CheckService } from './balance/check-service.js';
 import { SiliconFlowClient } from './balance/siliconflow-client.js';
 import { ConfigError, type Config } from './config/env.js';
-import { loadSecrets } from './config/secrets.js';
+import { loadSecrets, SECRETS_FILE } from './config/secrets.js';
 import { KeyCipher } from './crypto/key-cipher.js';
 import { AppState } from './db/app-state.js';
-import { prepareDataDir } from './db/data-dir.js';
+import { prepareDataDir, tightenDataDir } from './db/data-dir.js';
 import { openDatabase, type Db } from './db/database.js';
 import { SqliteSessionStore } from './db/session-store.js';
 import { JobRegistry } from './jobs/job-registry.js';
@@ -28,6 +28,8 @@ import { SettingsService } from './settings/settings-service.js';
 import { StatsService } from './stats/stats-service.js';
 
 export const DATABASE_FILE = 'siliconflow.db';
+/** What DATA_DIR holds that no one but the server's user may read: the database with its WAL files, and secrets.json. */
+const PRIVATE_FILES = [DATABASE_FILE, `${DATABASE_FILE}-wal`, `${DATABASE_FILE}-shm`, SECRETS_FILE];
 
 /** Everything the app and the jobs share, built once (server.ts) or per test. */
 export type AppContext = {
@@ -60,6 +62,7 @@ export type AppContext = {
 export function createContext(config: Config, options: { logger?: Logger } = {}): AppContext {
   const logger = options.logger ?? createLogger(config.logLevel);
   prepareDataDir(config.dataDir);
+  tightenDataDir(config.dataDir, PRIVATE_FILES, (message) => logger.warn(message));
   const secrets = loadSecrets(config);
   const db = openDatabase(join(config.dataDir, DATABASE_FILE));
   const cipher = new KeyCipher(secrets.encryptionKey);

@@ -41,11 +41,15 @@ export function openExistingDatabase(file: string): Db {
   return openDatabase(file);
 }
 
-/** Creates the file when missing, so an unusable path is reported with the file system's own reason (SQLite's is only "unable to open"). */
+/**
+ * Creates the file when missing: private (0600) — SQLite gives the -wal and -shm files the
+ * database's mode, and would create it 0644 itself — and so that an unusable path is reported with
+ * the file system's own reason (SQLite's is only "unable to open").
+ */
 function createFile(file: string): void {
   try {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-    closeSync(openSync(file, 'a'));
+    closeSync(openSync(file, 'a', 0o600));
   } catch (err) {
     throw new DataError(`cannot open the database ${file}: ${fsReason(err)}; the server runs as ${currentUser()}; ${DATA_SECTION}`);
   }

@@ -84,6 +84,11 @@ describe('Dockerfile', () => {
     expect(instruction(runtime, 'EXPOSE')).toEqual([port]);
     expect(instruction(runtime, 'HEALTHCHECK').join(' ')).toMatch(/CMD .*\/health/);
 
+    // The data folder is private to that user (a named volume starts as a copy of it).
+    const run = instruction(runtime, 'RUN').join(' ');
+    expect(run).toContain(`chown ${user[0]}:${user[0]} ${dataDir}`);
+    expect(run).toContain(`chmod 700 ${dataDir}`);
+
     const cmd = JSON.parse(instruction(runtime, 'CMD').at(-1)!) as string[];
     expect(cmd[0]).toBe('node');
     expect(compiledExists(cmd[1]!)).toBe(true);
@@ -116,6 +121,10 @@ describe('the systemd unit', () => {
     expect(value('ReadWritePaths')).toBe(`${folder}/data`);
     expect(value('ProtectSystem')).toBe('strict');
     expect(value('KillSignal')).toBe('SIGTERM');
+  });
+
+  it('creates files private to the service (UMask=0077): the data folder holds the keys and the key that decrypts them', () => {
+    expect(value('UMask')).toBe('0077');
   });
 });
 
