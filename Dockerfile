@@ -42,6 +42,8 @@ VOLUME ["/app/data"]
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + process.env.PORT + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-# SIGTERM (docker stop) lets in-flight requests finish and flushes buffered writes.
+# SIGTERM (docker stop) lets in-flight requests run for up to SHUTDOWN_TIMEOUT_MS (10 s by default),
+# ends the rest and flushes buffered writes. docker stop waits only 10 s before SIGKILL: use
+# docker stop -t 30 / docker run --stop-timeout 30 (docker-compose.yml sets stop_grace_period).
 STOPSIGNAL SIGTERM
 CMD ["node", "build/src/server.js"]

@@ -1,18 +1,29 @@
 import type { Server } from 'node:http';
+import { constants } from 'node:os';
 import { createHttpServer } from './app.js';
 import { banner } from './banner.js';
 import type { AppContext } from './context.js';
 import { startScheduledJobs } from './jobs/scheduled-jobs.js';
+import { trackRequests, type OpenRequests } from './open-requests.js';
 
-const SHUTDOWN_GRACE_MS = 10_000;
+/** After the deadline: how long the ended requests get to send their last bytes, before and after connections are cut. */
+const FORCE_GRACE_MS = 250;
+/** Past SHUTDOWN_TIMEOUT_MS plus this, something hangs that should not: exit anyway. */
+const HARD_LIMIT_MS = 3000;
+
+export type RunOptions = {
+  extraBanner?: string[];
+  /** Runs once the database is closed, just before the exit (the demo stops its fake SiliconFlow). */
+  onStop?: () => Promise<void>;
+};
 
 /**
- * Listens, starts the scheduled jobs and shuts down gracefully on SIGINT/SIGTERM: stop accepting,
- * let in-flight requests finish, stop the jobs, close the database. Used by server.ts and the demo.
- * Buffered writes (key states learned by the proxy, request logs) are flushed by ctx.close().
+ * Listens, starts the scheduled jobs, and stops on SIGINT/SIGTERM (see shutdown). Used by launch.ts
+ * (npm start, Docker, systemd, start-direct.js) and the demo.
  */
-export function runServer(ctx: AppContext, options: { extraBanner?: string[]; onStop?: () => Promise<void> } = {}): Server {
+export function runServer(ctx: AppContext, options: RunOptions = {}): Server {
   const server = createHttpServer(ctx).listen(ctx.config.port, ctx.config.host);
+  const requests = trackRequests(server);
   server.on('error', (err: NodeJS.ErrnoException) => {
     console.error(
       err.code === 'EADDRINUSE'
@@ -28,24 +39,54 @@ export function runServer(ctx: AppContext, options: { extraBanner?: string[]; on
   const jobs = startScheduledJobs(ctx);
 
   let stopping = false;
-  const shutdown = (signal: string) => {
+  const stop = (reason: string) => {
     if (stopping) return;
     stopping = true;
-    ctx.logger.info({ signal }, 'shutting down');
-    jobs.stop();
-    const finish = async () => {
-      await options.onStop?.();
-      await ctx.close();
-      process.exit(0);
-    };
-    server.close(() => void finish());
-    server.closeIdleConnections();
-    setTimeout(() => {
-      ctx.logger.warn('in-flight requests did not finish in time; exiting');
-      void finish();
-    }, SHUTDOWN_GRACE_MS).unref();
+    void shutdown(ctx, server, requests, () => jobs.stop(), reason, options.onStop);
   };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (!stopping) return stop(signal);
+    // The second Ctrl-C: whoever presses it does not want to wait.
+    ctx.logger.warn({ signal }, 'second signal: exiting without waiting');
+    process.exit(128 + constants.signals[signal]);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   return server;
+}
+
+/**
+ * The one way the server stops, bounded by SHUTDOWN_TIMEOUT_MS whatever SiliconFlow is doing: stop
+ * accepting, let the requests in flight run until the deadline, then end those still open (streams
+ * with a last error event, calls still waiting for SiliconFlow with an error), cut what is left,
+ * flush key states and request logs, close the database, exit 0.
+ */
+async function shutdown(
+  ctx: AppContext,
+  server: Server,
+  requests: OpenRequests,
+  stopJobs: () => void,
+  reason: string,
+  onStop: (() => Promise<void>) | undefined,
+): Promise<void> {
+  const timeoutMs = ctx.config.shutdownTimeoutMs;
+  ctx.logger.info({ reason, inFlight: requests.count, timeoutMs }, 'shutting down');
+  setTimeout(() => {
+    ctx.logger.error('the shutdown did not finish in time; exiting');
+    process.exit(1);
+  }, timeoutMs + HARD_LIMIT_MS).unref();
+  stopJobs();
+  server.close();
+  requests.drain();
+  if (!(await requests.idle(timeoutMs))) {
+    ctx.logger.warn({ inFlight: requests.count }, 'requests still running at SHUTDOWN_TIMEOUT_MS: ending them');
+    ctx.proxy.stopAll();
+    await requests.idle(FORCE_GRACE_MS);
+    server.closeAllConnections();
+    await requests.idle(FORCE_GRACE_MS);
+  }
+  server.closeAllConnections();
+  await ctx.close();
+  await onStop?.();
+  process.exit(0);
 }

@@ -133,6 +133,7 @@ const envSchema = z.object({
   POOL_BACKOFF_SECONDS: int(1, 86_400, 120),
   ERROR_AFTER_FAILURES: int(1, 1000, 3),
   LOG_RETENTION_DAYS: int(1, 3650, 30),
+  SHUTDOWN_TIMEOUT_MS: int(0, 600_000, 10_000),
   TRUST_PROXY: z.preprocess(
     emptyToUndefined,
     z
@@ -175,6 +176,8 @@ export type Config = Readonly<{
   checkTimeoutMs: number;
   trustProxy: TrustProxy;
   logLevel: string;
+  /** How long a stop lets in-flight requests run before it ends them (server-runtime.ts). */
+  shutdownTimeoutMs: number;
   proxy: Readonly<ProxyLimits>;
   /** Initial values of the settings the admin can change at runtime (see settings-service). */
   runtime: Readonly<RuntimeDefaults>;
@@ -233,6 +236,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     checkTimeoutMs: e.CHECK_TIMEOUT_MS,
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     proxy: Object.freeze({
       maxBodyBytes: e.MAX_BODY_BYTES,
       maxKeyTries: e.MAX_KEY_TRIES,

@@ -9,6 +9,7 @@ import type { PoolKey } from './pool/pool-key.js';
 import type { ProxyDeps } from './proxy-deps.js';
 import { MESSAGES, PROXY_CODES, sendProxyError } from './proxy-errors.js';
 import type { RequestFacts } from './request-body.js';
+import { SHUTDOWN_MESSAGE } from './stopping.js';
 import { streamToClient } from './stream-response.js';
 import { isTimeout, type NoAnswerClass } from './no-answer.js';
 import { collectBody, type UpstreamCall, type UpstreamHead } from './upstream-call.js';
@@ -33,13 +34,18 @@ export class Exchange {
   private free = false;
   private finished = false;
   private readonly cors: CorsHeaders;
+  /** The server's shutdown deadline came (stop()): end now, try no other key. */
+  private stopping = false;
 
   constructor(
     private readonly deps: ProxyDeps,
     private readonly req: IncomingMessage,
     private readonly res: ServerResponse,
+    /** The exchanges not finished yet (proxy-handler.ts), for stop(): this one is in it until finish(). */
+    private readonly open?: Set<Exchange>,
   ) {
     this.cors = deps.cors.headersFor(req.headers.origin);
+    open?.add(this);
     this.log = {
       time: this.started,
       method: req.method ?? 'GET',
@@ -72,6 +78,7 @@ export class Exchange {
     this.free = facts.model !== null && settings.freeModels.includes(facts.model);
     for (;;) {
       if (this.aborted) return this.finish(499, 'client-aborted');
+      if (this.stopping) return this.shutDown();
       const backoffMs = this.deps.backoff.remaining();
       if (backoffMs > 0) return this.poolBackoff(backoffMs);
       const key = this.deps.pool.pick({ needsPaid: this.needsPaid, free: this.free, tried: this.tried });
@@ -100,6 +107,7 @@ export class Exchange {
     const answer = await this.current.head;
     if (answer.kind === 'no-answer') {
       if (this.aborted) return this.finish(499, 'client-aborted'), true;
+      if (this.stopping) return this.shutDown(), true;
       this.deps.metrics.attempt('upstream-error', null);
       return this.trouble(key, answer.errorClass, answer.message);
     }
@@ -117,6 +125,7 @@ export class Exchange {
     const collected = await collectBody(answer.call);
     if (!Buffer.isBuffer(collected)) {
       if (this.aborted) return this.finish(499, 'client-aborted'), true;
+      if (this.stopping) return this.shutDown(), true;
       this.deps.metrics.attempt('upstream-error', latency);
       return this.trouble(key, collected.errorClass, collected.message);
     }
@@ -241,6 +250,21 @@ export class Exchange {
     sendProxyError(this.res, status, code, message, { ...this.cors, ...headers });
   }
 
+  /**
+   * The server's shutdown deadline: ends this exchange now. A stream gets a last error event (see
+   * streamToClient); a call still waiting for SiliconFlow's answer is answered with an error — not
+   * retried on another key, and no key is blamed.
+   */
+  stop(): void {
+    this.stopping = true;
+    this.current?.abort('shutdown');
+  }
+
+  private shutDown(): void {
+    this.error(503, PROXY_CODES.upstreamUnavailable, SHUTDOWN_MESSAGE, { connection: 'close' });
+    this.finish(503, 'shutdown');
+  }
+
   /** Something unexpected: answer 500 if nothing was sent yet, log it whole. */
   crash(err: unknown): void {
     this.deps.logger.error({ err, path: this.log.path }, 'proxy failure');
@@ -253,6 +277,7 @@ export class Exchange {
   finish(status: number, errorClass: string | null): void {
     if (this.finished) return;
     this.finished = true;
+    this.open?.delete(this);
     this.log.status = status;
     this.log.errorClass = errorClass;
     this.log.totalMs = Date.now() - this.started;

@@ -1,9 +1,10 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { PROXY_CODES } from './proxy-errors.js';
+import { SHUTDOWN_MESSAGE } from './stopping.js';
 import type { UpstreamHead } from './upstream-call.js';
 import { UsageTap, type Usage } from './usage-tap.js';
 
-export type StreamResult = { usage: Usage | null; error: 'client-aborted' | 'upstream-broke' | null };
+export type StreamResult = { usage: Usage | null; error: 'client-aborted' | 'upstream-broke' | 'shutdown' | null };
 
 /**
  * Sends an upstream response to the client as it arrives, byte for byte, with backpressure (and with
@@ -11,7 +12,8 @@ export type StreamResult = { usage: Usage | null; error: 'client-aborted' | 'ups
  * client's socket is full the upstream socket pauses until it drains. After the first byte nothing is
  * retried: if upstream breaks off, an SSE stream gets a last event carrying the error (Anthropic's
  * `event: error` on /v1/messages, a `data: {"error":…}` elsewhere), any other body is cut so the
- * client sees it incomplete.
+ * client sees it incomplete. The same when the server's shutdown deadline ends the stream, with a
+ * message that says so (and no blame on upstream or the key).
  */
 export function streamToClient(
   answer: UpstreamHead,
@@ -51,22 +53,25 @@ export function streamToClient(
         res.destroy();
         return settle('client-aborted');
       }
-      if (sse) res.end(frameEnd(last) + errorFrame(path));
+      const shutdown = answer.call.abortReason === 'shutdown';
+      if (sse) res.end(frameEnd(last) + errorFrame(path, shutdown ? SHUTDOWN_MESSAGE : BROKE_OFF));
       else res.destroy();
-      settle('upstream-broke');
+      settle(shutdown ? 'shutdown' : 'upstream-broke');
     },
   });
 }
 
 const BROKE_OFF = 'SiliconFlow 的响应中途断开。The upstream response broke off.';
-const OPENAI_ERROR = `data: ${JSON.stringify({ error: { message: BROKE_OFF, type: 'upstream_error', code: PROXY_CODES.upstreamUnavailable } })}\n\n`;
-/** Anthropic's stream error event: the Anthropic SDK raises on it, and skipped the OpenAI-style frame. */
-const ANTHROPIC_ERROR = `event: error\ndata: ${JSON.stringify({ type: 'error', error: { type: 'api_error', message: BROKE_OFF } })}\n\n`;
 const MESSAGES_PATH = /^\/v1\/+messages\/*$/i;
 
-/** The last event for a stream that broke off, in the format of the endpoint's clients. */
-function errorFrame(path: string): string {
-  return MESSAGES_PATH.test(path) ? ANTHROPIC_ERROR : OPENAI_ERROR;
+/**
+ * The last event for a stream that ended early, in the format of the endpoint's clients: Anthropic's
+ * stream error event on /v1/messages (the Anthropic SDK raises on it, and skipped the OpenAI-style
+ * frame), OpenAI's error object in a data line elsewhere.
+ */
+function errorFrame(path: string, message: string): string {
+  if (MESSAGES_PATH.test(path)) return `event: error\ndata: ${JSON.stringify({ type: 'error', error: { type: 'api_error', message } })}\n\n`;
+  return `data: ${JSON.stringify({ error: { message, type: 'upstream_error', code: PROXY_CODES.upstreamUnavailable } })}\n\n`;
 }
 
 /** What ends the event the upstream was in the middle of, so the error frame is an event of its own. */

@@ -9,6 +9,9 @@ export type BodySink = {
   error(err: Error): void;
 };
 
+/** Who ended a call early: the client went away, or the server reached its shutdown deadline. */
+export type AbortReason = 'client' | 'shutdown';
+
 export type UpstreamHead = { kind: 'response'; status: number; headers: Record<string, string | string[] | undefined>; call: UpstreamCall };
 
 /**
@@ -29,14 +32,17 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
   private failure: Error | undefined;
 
   private aborted = false;
+  /** Why abort() was called, if it was: a stream ended by shutdown gets other last words (stream-response.ts). */
+  abortReason: AbortReason | undefined;
 
   constructor() {
     this.head = new Promise((resolve) => (this.settleHead = resolve));
   }
 
-  /** The client went away: stop the upstream call in whatever phase it is. */
-  abort(): void {
+  /** Stops the upstream call in whatever phase it is. */
+  abort(reason: AbortReason = 'client'): void {
     this.aborted = true;
+    this.abortReason ??= reason;
     this.controller?.abort(abortError());
   }
 

@@ -16,6 +16,8 @@ export type Spawned = {
   child: ChildProcess;
   /** The exit code (null when a signal ended it). */
   exited: Promise<number | null>;
+  /** Every process holding the child's output has closed it: the child and anything it started have exited. */
+  closed: Promise<void>;
   output(): { stdout: string; stderr: string };
   /** Waits until stdout matches, with a deadline and the output so far in the failure. */
   waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
@@ -32,11 +34,12 @@ export function spawnProcess(command: string, args: string[], options: SpawnOpti
   const child = spawn(command, args, { cwd: projectRoot, env: testEnv(env), ...rest });
   let stdout = '';
   let stderr = '';
-  let closed = false;
+  let isClosed = false;
   child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
   // 'close' comes after the output is read to the end ('exit' may come before).
-  child.on('close', () => (closed = true));
+  const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
+  void closed.then(() => (isClosed = true));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   onTestFinished(() => {
     // A detached child leads its own process group: kill the group, so nothing it started outlives the test.
@@ -45,10 +48,10 @@ export function spawnProcess(command: string, args: string[], options: SpawnOpti
   });
   const output = () => ({ stdout, stderr });
   const waitForOutput = async (pattern: RegExp, timeoutMs = 15_000) => {
-    await waitUntil(() => pattern.test(stdout), timeoutMs, () => `no ${pattern} in the output:\n${stdout}\n${stderr}`, () => closed);
+    await waitUntil(() => pattern.test(stdout), timeoutMs, () => `no ${pattern} in the output:\n${stdout}\n${stderr}`, () => isClosed);
     return pattern.exec(stdout)!;
   };
-  return { child, exited, output, waitForOutput };
+  return { child, exited, closed, output, waitForOutput };
 }
 
 function killGroup(pgid: number) {

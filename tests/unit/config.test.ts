@@ -21,7 +21,7 @@ const TRUST_PROXY_MESSAGE = 'TRUST_PROXY must be false, true, a hop count, or pr
 describe('loadConfig', () => {
   it('starts with no variables at all, on the documented defaults', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ port: 3000, host: '0.0.0.0', adminUsername: 'admin', siliconflowBaseUrl: 'https://api.siliconflow.cn' });
+    expect(c).toMatchObject({ port: 3000, host: '0.0.0.0', adminUsername: 'admin', siliconflowBaseUrl: 'https://api.siliconflow.cn', shutdownTimeoutMs: 10_000 });
     expect(c.runtime).toEqual({
       accessControl: 'open',
       guestPassword: undefined,
@@ -67,6 +67,7 @@ describe('loadConfig', () => {
     [{ CORS_ORIGINS: 'chat.example' }, CORS_MESSAGE],
     [{ CORS_ORIGINS: 'https://chat.example/app' }, CORS_MESSAGE],
     [{ CORS_ORIGINS: 'https://a.example, *' }, CORS_MESSAGE],
+    [{ SHUTDOWN_TIMEOUT_MS: '10s' }, 'SHUTDOWN_TIMEOUT_MS must be a whole number from 0 to 600000'],
   ])('%j → one line naming the variable', (env, message) => {
     expect(fails(env)).toBe(message);
   });

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/env.js';
 import { projectRoot } from '../../src/paths.js';
 import { PACKAGE_INPUTS } from '../../scripts/package.js';
 
@@ -12,6 +13,9 @@ import { PACKAGE_INPUTS } from '../../scripts/package.js';
  */
 
 const read = (file: string) => readFileSync(join(projectRoot, file), 'utf8');
+
+/** A stop waits up to SHUTDOWN_TIMEOUT_MS, then about a second to end the rest and flush: a service manager must wait longer before SIGKILL. */
+const stopNeedsSeconds = loadConfig({}).shutdownTimeoutMs / 1000 + 2;
 
 /** Dockerfile instructions with continuation lines joined, comments dropped, split into stages. */
 function dockerStages(): string[][] {
@@ -105,6 +109,11 @@ describe('docker-compose.yml', () => {
     expect(compose).toMatch(/^\s+build: \.$/m);
     expect(compose).toMatch(/^\s+restart: unless-stopped$/m);
   });
+
+  it('waits longer than a shutdown takes before docker kills the server', () => {
+    const grace = /^\s+stop_grace_period: (\d+)s$/m.exec(compose)?.[1];
+    expect(Number(grace)).toBeGreaterThan(stopNeedsSeconds);
+  });
 });
 
 describe('the systemd unit', () => {
@@ -121,6 +130,7 @@ describe('the systemd unit', () => {
     expect(value('ReadWritePaths')).toBe(`${folder}/data`);
     expect(value('ProtectSystem')).toBe('strict');
     expect(value('KillSignal')).toBe('SIGTERM');
+    expect(Number(value('TimeoutStopSec'))).toBeGreaterThan(stopNeedsSeconds);
   });
 
   it('creates files private to the service (UMask=0077): the data folder holds the keys and the key that decrypts them', () => {
