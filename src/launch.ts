@@ -19,5 +19,6 @@ export function launch(): Server {
     if (process.env.LOG_LEVEL === 'debug' || process.env.LOG_LEVEL === 'trace') console.error(err);
     process.exit(1);
   }
-  return runServer(ctx);
+  // npm sets npm_lifecycle_event for the scripts it runs: under `npm start`, stop along with npm (parent-watch.ts).
+  return runServer(ctx, { stopWithParent: process.env.npm_lifecycle_event !== undefined });
 }

@@ -5,6 +5,7 @@ import { banner } from './banner.js';
 import type { AppContext } from './context.js';
 import { startScheduledJobs } from './jobs/scheduled-jobs.js';
 import { trackRequests, type OpenRequests } from './open-requests.js';
+import { watchParent } from './parent-watch.js';
 
 /** After the deadline: how long the ended requests get to send their last bytes, before and after connections are cut. */
 const FORCE_GRACE_MS = 250;
@@ -15,6 +16,8 @@ export type RunOptions = {
   extraBanner?: string[];
   /** Runs once the database is closed, just before the exit (the demo stops its fake SiliconFlow). */
   onStop?: () => Promise<void>;
+  /** Also stop when the process that started this one exits (npm start: see parent-watch.ts). */
+  stopWithParent?: boolean;
 };
 
 /**
@@ -52,6 +55,7 @@ export function runServer(ctx: AppContext, options: RunOptions = {}): Server {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  if (options.stopWithParent) watchParent(() => stop('parent-exited'));
   return server;
 }
 

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { symlinkSync, writeFileSync } from 'node:fs';
 import { get, type IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -6,14 +7,16 @@ import { loadConfig } from '../../src/config/env.js';
 import { createContext, DATABASE_FILE } from '../../src/context.js';
 import { startFakeSiliconFlow, type FakeKeyState } from '../../src/fake-siliconflow/index.js';
 import { silentLogger } from '../../src/logger.js';
+import { projectRoot } from '../../src/paths.js';
 import { chat, fakeKey } from '../helpers/proxy-harness.js';
-import { startServer, tempDir, waitUntil } from '../helpers/processes.js';
+import { spawnProcess, startServer, tempDir, waitUntil } from '../helpers/processes.js';
 
 /**
  * Issue 9, item 11: stopping is bounded. The old shutdown waited for server.close(), which waits for
  * every connection, then gave up after a fixed 10 s and closed the database under streams still
  * running: their clients were cut without an error, their log rows and key states never written,
- * and an idle keep-alive connection alone held the stop for seconds.
+ * and an idle keep-alive connection alone held the stop for seconds. And `npm start` left the
+ * server running when npm's own PID got SIGTERM (npm → sh → node; sh does not pass it on).
  */
 
 type Seeded = Awaited<ReturnType<typeof serverWithKeys>>;
@@ -155,4 +158,34 @@ describe('stopping the server', () => {
     const { code } = await exitWithin(s, secondAt, 1000);
     expect(code).toBe(130);
   });
+});
+
+describe.skipIf(process.platform === 'win32')('npm start', () => {
+  it('stops the server when npm\'s own PID gets SIGTERM: no orphan left behind', async () => {
+    // The real chain — npm → sh -c "node <entry>" → node — with the entry run through tsx, so that
+    // the test needs no build (npm start's prestart compiles the whole project).
+    const dir = tempDir();
+    symlinkSync(join(projectRoot, 'node_modules'), join(dir, 'node_modules'));
+    const start = `node --import tsx ${join(projectRoot, 'src', 'server.ts')}`;
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'npm-start-test', private: true, scripts: { start } }));
+    const npm = spawnProcess('npm', ['start', '--silent'], {
+      cwd: dir,
+      // Its own process group: the test can see when everything npm started has gone, and kill what is left.
+      detached: true,
+      env: { DATA_DIR: join(dir, 'data'), HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info' },
+    });
+    const base = (await npm.waitForOutput(/User page .*(http:\/\/[^/\s]+)\//))[1]!;
+    const stoppedAt = Date.now();
+    process.kill(npm.child.pid!, 'SIGTERM');
+    // The output pipe closes once the last process holding it — npm, sh and the server — has exited.
+    let gone = false;
+    void npm.closed.then(() => (gone = true));
+    await waitUntil(
+      () => gone,
+      10_000,
+      () => `the server outlived npm by ${Date.now() - stoppedAt} ms:\n${npm.output().stdout}\n${npm.output().stderr}`,
+    );
+    expect(npm.output().stdout).toMatch(shuttingDown);
+    await expect(fetch(`${base}/health`)).rejects.toThrow();
+  }, 40_000);
 });
