@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { symlinkSync, writeFileSync } from 'node:fs';
-import { get, type IncomingMessage } from 'node:http';
+import { Agent, get, type IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { loadConfig } from '../../src/config/env.js';
@@ -127,8 +127,12 @@ describe('stopping the server', () => {
 
   it('lets in-flight requests finish, refuses new connections meanwhile, and idle keep-alive connections do not hold the stop', async () => {
     const s = await serverWithKeys([[fakeKey(1), { delayMs: 800 }]], { SHUTDOWN_TIMEOUT_MS: '20000' });
-    // A keep-alive connection left idle, as a browser or an SDK leaves one.
-    expect((await fetch(`${s.base}/health`)).status).toBe(200);
+    // A keep-alive connection left idle, as a browser or an SDK leaves one (the slow call's becomes another).
+    const idle = new Agent({ keepAlive: true });
+    onTestFinished(() => idle.destroy());
+    const health = await new Promise<IncomingMessage>((resolve, reject) => get(`${s.base}/health`, { agent: idle }, resolve).on('error', reject));
+    health.resume();
+    expect(health.statusCode).toBe(200);
     const slow = s.call(chat());
     await waitUntil(() => s.fake.requests.length === 1, 5000, () => 'the request did not reach the fake');
     const stoppedAt = Date.now();
