@@ -5,8 +5,9 @@ import { createContext, type AppContext } from './context.js';
 import { runServer } from './server-runtime.js';
 
 /**
- * Reads .env (see loadEnvFile; the environment wins over it), builds the context and listens. A bad setting, an
- * unreadable data folder or a database from a newer version exits at once with one line, no stack.
+ * Reads .env (see loadEnvFile; the environment wins over it), builds the context and listens. A bad
+ * setting, an unusable data folder or a database from a newer version exits at once with one line,
+ * no stack.
  * Called by server.ts (`npm start`, Docker, systemd) and by the packaged scripts/start-direct.js.
  */
 export function launch(): Server {
