@@ -90,6 +90,7 @@ describe('the server process', () => {
     [{ PORT: '99999' }, 'Configuration error: PORT must be a whole number from 0 to 65535'],
     [{ ENCRYPTION_KEY: 'abc' }, 'Configuration error: ENCRYPTION_KEY must be 32 bytes written as 64 hex characters or as base64'],
     [{ SHUTDOWN_TIMEOUT_MS: '-1' }, 'Configuration error: SHUTDOWN_TIMEOUT_MS must be a whole number from 0 to 600000'],
+    [{ TRUST_PROXY: 'banana' }, 'Configuration error: TRUST_PROXY must be false, true, a hop count, or proxy addresses such as "127.0.0.1, 10.0.0.0/8, loopback"'],
   ])('refuses to start on %j with exit code 1 and one line naming the variable', async (env, line) => {
     const server = startServer({ DATA_DIR: tempDir(), ...env });
     expect(await server.exited).toBe(1);
