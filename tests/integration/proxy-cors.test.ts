@@ -1,18 +1,10 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { useHandMadeUpstreams } from '../helpers/hand-made-upstream.js';
 import { chat, fakeKey, startProxy, type Proxy } from '../helpers/proxy-harness.js';
 
 let p: Proxy;
-let upstream: Server | undefined;
-afterEach(async () => {
-  await p?.close();
-  if (upstream) {
-    upstream.closeAllConnections();
-    await new Promise((r) => upstream!.close(r));
-    upstream = undefined;
-  }
-});
+const startUpstream = useHandMadeUpstreams();
+afterEach(() => p?.close());
 
 const ORIGIN = 'https://chat.example';
 const preflight = (path: string, origin = ORIGIN) =>
@@ -100,12 +92,11 @@ describe('CORS_ORIGINS with a list of origins', () => {
   });
 
   it("the upstream's own CORS headers never reach the client: the policy is this server's", async () => {
-    upstream = createServer((_req, res) => {
+    const upstreamUrl = await startUpstream((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json', 'access-control-allow-origin': '*', 'access-control-allow-credentials': 'true', vary: 'Accept-Encoding' });
       res.end('{"object":"list","data":[]}');
     });
-    await new Promise<void>((r) => upstream!.listen(0, '127.0.0.1', r));
-    p = await startProxy([[fakeKey(0), {}]], { env, upstreamUrl: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}` });
+    p = await startProxy([[fakeKey(0), {}]], { env, upstreamUrl });
     const res = await p.call('/v1/models', { headers: { origin: 'https://evil.example' } });
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
     expect(res.headers.get('access-control-allow-credentials')).toBeNull();

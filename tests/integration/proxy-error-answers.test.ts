@@ -1,30 +1,17 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FakeKeyState } from '../../src/fake-siliconflow/index.js';
+import { useHandMadeUpstreams } from '../helpers/hand-made-upstream.js';
 import { chat, fakeKey, startProxy, type Proxy } from '../helpers/proxy-harness.js';
 
 let p: Proxy;
-let upstream: Server | undefined;
-afterEach(async () => {
-  await p?.close();
-  if (upstream) {
-    upstream.closeAllConnections();
-    await new Promise((r) => upstream!.close(r));
-    upstream = undefined;
-  }
-});
+const startUpstream = useHandMadeUpstreams();
+afterEach(() => p?.close());
 
 const keys = (...states: Partial<FakeKeyState>[]) => states.map((s, i) => [fakeKey(i), s] as [string, Partial<FakeKeyState>]);
 
-/** A hand-made upstream for answers the fake never gives. */
-async function startUpstream(handler: (req: IncomingMessage, res: ServerResponse) => void) {
-  upstream = createServer(handler);
-  await new Promise<void>((r) => upstream!.listen(0, '127.0.0.1', r));
-  return `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
-}
 
 const answer = (res: ServerResponse, status: number, type: string, body: string | Buffer, headers: Record<string, string> = {}) => {
   res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), ...headers });

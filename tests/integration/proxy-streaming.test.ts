@@ -1,20 +1,12 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
+import { useHandMadeUpstreams } from '../helpers/hand-made-upstream.js';
 import { chat, fakeKey, startProxy, type Proxy } from '../helpers/proxy-harness.js';
 
 let p: Proxy;
-let upstream: Server | undefined;
-afterEach(async () => {
-  await p?.close();
-  if (upstream) {
-    upstream.closeAllConnections();
-    await new Promise((r) => upstream!.close(r));
-    upstream = undefined;
-  }
-});
+const startUpstream = useHandMadeUpstreams();
+afterEach(() => p?.close());
 
 /** Reads a streamed body, noting when each chunk arrived. */
 async function readTimed(res: Response) {
@@ -28,12 +20,6 @@ async function readTimed(res: Response) {
   }
 }
 
-/** A hand-made upstream for phases the fake cannot show: it reports when the proxy hung up. */
-async function startUpstream(handler: (req: IncomingMessage, res: ServerResponse) => void) {
-  upstream = createServer(handler);
-  await new Promise<void>((r) => upstream!.listen(0, '127.0.0.1', r));
-  return `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
-}
 
 describe('streaming', () => {
   it('SSE arrives chunk by chunk: the first chunk long before the last, usage logged from the last chunk', async () => {
