@@ -66,7 +66,7 @@ function assertSafeTarget(target: string) {
   }
   if (!existsSync(target) || readdirSync(target).length === 0) return;
   const previous = join(target, 'package.json');
-  const isPackage = existsSync(previous) && existsSync(join(target, 'scripts', 'start-direct.js')) && JSON.parse(readFileSync(previous, 'utf8')).name === PACKAGE_NAME;
+  const isPackage = existsSync(previous) && existsSync(join(target, 'scripts', 'start-direct.js')) && (JSON.parse(readFileSync(previous, 'utf8')) as { name?: unknown }).name === PACKAGE_NAME;
   if (!isPackage) throw new Error(`Refusing to replace ${target}: it is not empty and is not an earlier package.`);
 }
 

@@ -32,7 +32,10 @@ export function createHttpServer(ctx: AppContext): Server {
  */
 export function createRequestListener(ctx: AppContext): (req: IncomingMessage, res: ServerResponse) => void {
   const app = createApp(ctx);
-  return (req, res) => (isProxyPath(req.url) ? ctx.proxy(req, res) : app(req, res));
+  return (req, res) => {
+    if (isProxyPath(req.url)) ctx.proxy(req, res);
+    else app(req, res);
+  };
 }
 
 /** Builds the app without listening: server.ts listens, tests hand it to supertest. */

@@ -41,7 +41,7 @@ declare module 'autocannon' {
       requests: Histogram & { sent: number };
     }
 
-    interface Client extends EventEmitter {}
+    type Client = EventEmitter;
 
     interface Instance extends EventEmitter {
       on(event: 'response', listener: (client: Client, statusCode: number, resBytes: number, responseTimeMs: number) => void): this;

@@ -76,7 +76,7 @@ export function parseKeyState(fields: JsonObject): Partial<FakeKeyState> | strin
     if (value !== undefined && (typeof value !== 'number' || !(value >= 0))) return `${name} must be a number >= 0`;
   }
   if (failMidStream !== undefined && typeof failMidStream !== 'boolean') return 'failMidStream must be a boolean';
-  return fields as Partial<FakeKeyState>;
+  return fields;
 }
 
 const KEY_STATE_FIELDS = [

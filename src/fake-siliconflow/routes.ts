@@ -9,7 +9,7 @@ import { listModels } from './models.js';
 import { embeddings, rerank } from './retrieval.js';
 import { userInfo, USER_INFO_PATH } from './user-info.js';
 
-const ROUTES: ReadonlyMap<string, Route> = new Map([
+const ROUTES: ReadonlyMap<string, Route> = new Map<string, Route>([
   [`GET ${USER_INFO_PATH}`, { billable: false, handle: userInfo }],
   ['GET /v1/models', { billable: false, handle: listModels }],
   ['POST /v1/chat/completions', { billable: true, handle: chatCompletions }],

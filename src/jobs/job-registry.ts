@@ -63,7 +63,7 @@ export class Job extends EventEmitter<{ progress: [JobProgress] }> {
 
   finish(error?: unknown): void {
     this.data.state = error === undefined ? 'done' : 'failed';
-    this.data.error = error === undefined ? null : error instanceof Error ? error.message : String(error);
+    this.data.error = error === undefined ? null : error instanceof Error ? error.message : JSON.stringify(error);
     this.data.finishedAt = new Date().toISOString();
     this.emit('progress', this.progress);
   }

@@ -1,4 +1,4 @@
-import { Agent, type Dispatcher } from 'undici';
+import { Agent } from 'undici';
 import { UpstreamCall } from './upstream-call.js';
 
 export type UpstreamRequest = {
@@ -44,7 +44,7 @@ export class UpstreamClient {
       {
         origin: this.origin,
         path: this.basePath + r.path,
-        method: r.method as Dispatcher.HttpMethod,
+        method: r.method,
         headers: r.headers,
         body: r.body.length > 0 ? r.body : null,
         headersTimeout: r.firstByteTimeoutMs,

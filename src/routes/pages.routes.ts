@@ -13,10 +13,11 @@ export function pageRoutes(ctx: AppContext): Router {
   const router = Router();
   router.use((req, res, next) => {
     const lang = languageOf(req.headers.cookie);
+    const t = translator(lang);
     res.locals.lang = lang;
-    res.locals.t = translator(lang);
-    res.locals.money = (n: number | null) => (n === null ? res.locals.t('unknown') : `¥${n.toFixed(2)}`);
-    res.locals.when = (iso: string | null) => (iso === null ? res.locals.t('never') : `${iso.slice(0, 16).replace('T', ' ')} UTC`);
+    res.locals.t = t;
+    res.locals.money = (n: number | null) => (n === null ? t('unknown') : `¥${n.toFixed(2)}`);
+    res.locals.when = (iso: string | null) => (iso === null ? t('never') : `${iso.slice(0, 16).replace('T', ' ')} UTC`);
     next();
   });
 
@@ -27,7 +28,8 @@ export function pageRoutes(ctx: AppContext): Router {
   });
 
   router.post('/guest/login', express.urlencoded({ extended: false, limit: '4kb' }), guestLimiter(), (req, res, next) => {
-    const password = typeof req.body?.password === 'string' ? req.body.password : '';
+    const typed = (req.body as { password?: unknown } | undefined)?.password;
+    const password = typeof typed === 'string' ? typed : '';
     if (!ctx.guestPass.verify(password)) return renderGuestForm(res, 401, 'wrongGuestPassword');
     req.session.regenerate((err) => {
       if (err) return next(err);
@@ -44,8 +46,8 @@ export function pageRoutes(ctx: AppContext): Router {
   });
 
   // The admin is one page whose scripts work over /admin/api; its texts travel as inert JSON.
-  router.get('/admin', (_req, res) => {
-    const texts = JSON.stringify(messagesOf(res.locals.lang)).replace(/</g, '\\u003c');
+  router.get('/admin', (req, res) => {
+    const texts = JSON.stringify(messagesOf(languageOf(req.headers.cookie))).replace(/</g, '\\u003c');
     res.render('admin', { adminTexts: texts, back: 'admin' });
   });
   return router;

@@ -120,10 +120,9 @@ export class SettingsService extends EventEmitter<{ change: [RuntimeSettings, Se
   private load() {
     for (const { name, value } of this.stmts.all.all()) {
       if (!isSettingName(name)) continue;
-      const setting = name as SettingName;
-      const parsed = settingSchemas[setting].safeParse(this.decode(setting, value));
+      const parsed = settingSchemas[name].safeParse(this.decode(name, value));
       // A stored value this version no longer accepts falls back to the environment rather than failing start-up.
-      if (parsed.success) Object.assign(this.overrides, { [setting]: parsed.data });
+      if (parsed.success) Object.assign(this.overrides, { [name]: parsed.data });
     }
   }
 

@@ -15,7 +15,7 @@ const INVALID_KEY_STRINGS = new Set(['invalid token', 'api key is invalid']);
 
 export function errorCode(body: unknown): number | undefined {
   if (body && typeof body === 'object' && 'code' in body) {
-    const code = Number((body as { code: unknown }).code);
+    const code = Number(body.code);
     return Number.isFinite(code) ? code : undefined;
   }
   return undefined;
@@ -23,7 +23,7 @@ export function errorCode(body: unknown): number | undefined {
 
 export function errorMessage(body: unknown): string {
   if (typeof body === 'string') return body.trim().slice(0, 300);
-  if (body && typeof body === 'object' && 'message' in body) return String((body as { message: unknown }).message).slice(0, 300);
+  if (body && typeof body === 'object' && 'message' in body) return String((body).message).slice(0, 300);
   return '';
 }
 

@@ -35,8 +35,8 @@ export function spawnProcess(command: string, args: string[], options: SpawnOpti
   let stdout = '';
   let stderr = '';
   let isClosed = false;
-  child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   // 'close' comes after the output is read to the end ('exit' may come before).
   const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
   void closed.then(() => (isClosed = true));

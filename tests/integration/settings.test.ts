@@ -128,7 +128,7 @@ describe('the /v1 access key', () => {
     for (const value of rows) expect(Buffer.from(value).includes(Buffer.from(t.ctx.generatedAccessKey!))).toBe(false);
   });
 
-  it('AUTH_API_KEY from the environment is used instead of the generated one', async () => {
+  it('AUTH_API_KEY from the environment is used instead of the generated one', () => {
     const other = t.restart({ AUTH_API_KEY: 'my-own-access-key-123' });
     expect(other.ctx.accessKey.current()).toEqual({ key: 'my-own-access-key-123', source: 'environment' });
     expect(other.ctx.accessKey.matches('my-own-access-key-123')).toBe(true);

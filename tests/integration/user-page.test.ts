@@ -49,7 +49,7 @@ describe('the user page at /', () => {
     expect(hidden).toMatch(/^import os\n/);
     expect(hidden).toContain('api_key=os.environ[&#34;SFM_ACCESS_KEY&#34;]');
     expect(hidden).not.toContain('$SFM_ACCESS_KEY');
-    await t.ctx.settings.update({ showAccessKeyToGuests: true });
+    t.ctx.settings.update({ showAccessKeyToGuests: true });
     expect(await snippet()).toContain(`api_key=&#34;${t.ctx.accessKey.current().key}&#34;`);
   });
 
@@ -215,7 +215,7 @@ describe('the key checker on the user page', () => {
   it('refuses an empty paste, too many keys, and visitors the page is closed to; rate-limits per IP', async () => {
     t = await startTestApp({ env: { ACCESS_CONTROL: 'private' } });
     expect((await request(t.app).post('/api/check-keys').send({ keys: fakeKey(1) })).status).toBe(401);
-    await t.ctx.settings.update({ accessControl: 'open' });
+    t.ctx.settings.update({ accessControl: 'open' });
     expect((await request(t.app).post('/api/check-keys').send({ keys: 'nothing here' })).body.error.code).toBe('no-keys-found');
     const many = Array.from({ length: 21 }, (_, i) => fakeKey(i)).join(' ');
     expect((await request(t.app).post('/api/check-keys').send({ keys: many })).body.error.code).toBe('too-many-keys');

@@ -39,13 +39,13 @@ describe('CheckLimiter', () => {
   it('spaces out starts by the interval', async () => {
     const limiter = new CheckLimiter(() => ({ concurrency: 10, intervalMs: 40 }));
     const starts: number[] = [];
-    await Promise.all(Array.from({ length: 4 }, () => limiter.run(async () => void starts.push(Date.now()))));
+    await Promise.all(Array.from({ length: 4 }, () => limiter.run(() => Promise.resolve(void starts.push(Date.now())))));
     expect(starts[3]! - starts[0]!).toBeGreaterThanOrEqual(110);
   });
 
   it('frees the slot when a task throws', async () => {
     const limiter = new CheckLimiter(() => ({ concurrency: 1, intervalMs: 0 }));
     await expect(limiter.run(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
-    await expect(limiter.run(async () => 'next')).resolves.toBe('next');
+    await expect(limiter.run(() => Promise.resolve('next'))).resolves.toBe('next');
   });
 });

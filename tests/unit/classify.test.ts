@@ -63,7 +63,7 @@ describe('classifyModels', () => {
   it.each([
     [answer(401, { code: 30014, message: 'Token is invalid.' }), 'invalid'],
     [answer(502, 'Bad Gateway'), 'error'],
-    [{ kind: 'no-answer', reason: 'timeout' } as CallOutcome, 'error'],
+    [{ kind: 'no-answer' as const, reason: 'timeout' }, 'error'],
   ])('%j → %s', (outcome, status) => {
     expect(classifyModels(outcome).status).toBe(status);
   });

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { requireAdmin, requireCsrf, signInLimiter } from '../../auth/admin-guard.js';
@@ -36,7 +37,7 @@ export function authRoutes(ctx: AppContext): Router {
   });
 
   router.post('/logout', requireAdmin, requireCsrf, async (req, res) => {
-    await new Promise<void>((resolve, reject) => req.session.destroy((err) => (err ? reject(err) : resolve())));
+    await promisify(req.session.destroy.bind(req.session))();
     res.clearCookie(SESSION_COOKIE);
     res.status(204).end();
   });
@@ -62,5 +63,5 @@ function sessionInfo(ctx: AppContext, req: Request) {
 
 /** A new session id at sign-in, so a session id planted before sign-in is worthless (session fixation). */
 function regenerate(req: Request): Promise<void> {
-  return new Promise((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
+  return promisify(req.session.regenerate.bind(req.session))();
 }

@@ -19,7 +19,7 @@ export function sendExport(res: Response, format: 'txt' | 'csv' | 'json', export
 }
 
 /** RFC 4180 quoting, and a leading apostrophe on text a spreadsheet would run as a formula. */
-function csvField(value: unknown): string {
+function csvField(value: string | number | boolean | null | undefined): string {
   if (value === null || value === undefined) return '';
   let text = String(value);
   if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;

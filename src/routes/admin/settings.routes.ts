@@ -16,8 +16,9 @@ export function settingsRoutes(ctx: AppContext): Router {
   });
 
   router.put('/settings', adminOnly, (req, res) => {
-    settings.update(req.body);
-    logger.info({ changed: Object.keys(req.body ?? {}) }, 'settings changed by the admin');
+    const body: unknown = req.body;
+    settings.update(body);
+    logger.info({ changed: Object.keys(body ?? {}) }, 'settings changed by the admin');
     res.json(settings.describe());
   });
 

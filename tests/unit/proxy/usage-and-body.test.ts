@@ -24,7 +24,7 @@ describe('UsageTap', () => {
   it('finds usage at the end of a large JSON body, with nested details and tricky strings before it', () => {
     const tap = new UsageTap('application/json; charset=utf-8');
     const big = JSON.stringify({
-      data: Array.from({ length: 2000 }, (_, i) => ({ embedding: [i, 0.5, 0.25], text: 'say \"usage\": {' })),
+      data: Array.from({ length: 2000 }, (_, i) => ({ embedding: [i, 0.5, 0.25], text: 'say "usage": {' })),
       usage: { prompt_tokens: 7, total_tokens: 7, prompt_tokens_details: { cached_tokens: 0 } },
     });
     for (let i = 0; i < big.length; i += 5000) tap.push(Buffer.from(big.slice(i, i + 5000)));

@@ -1,0 +1,49 @@
+// ESLint: typescript-eslint's type-aware rules over the TypeScript, and the architecture written as
+// rules where an import can break it. Formatting is Prettier's (.prettierrc.json), not ESLint's.
+import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+export default defineConfig(
+  { ignores: ['build/', 'dist/', 'coverage/', 'data/', 'node_modules/'] },
+  js.configs.recommended,
+  tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      globals: globals.node,
+    },
+    rules: {
+      // A promise nobody awaits or catches loses its error (and, in a handler, the request).
+      '@typescript-eslint/no-floating-promises': 'error',
+      // An async function where a plain callback is expected: its rejection goes nowhere.
+      '@typescript-eslint/no-misused-promises': 'error',
+      // A new status, outcome or strategy must be handled wherever one is switched on.
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+    },
+  },
+  {
+    // Tests read JSON answers (supertest's body, fetch's json()) as `any` on purpose: asserting on them
+    // is the point. Promises, switches and unused code are held to the same rules as src/.
+    files: ['tests/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+      '@typescript-eslint/no-explicit-any': 'off',
+    },
+  },
+  {
+    // Plain JavaScript run as is: the packaged start script (any Node) and the browser code.
+    files: ['**/*.js', '**/*.mjs'],
+    extends: [tseslint.configs.disableTypeChecked],
+  },
+  {
+    files: ['public/js/**/*.js'],
+    languageOptions: { globals: globals.browser, sourceType: 'module' },
+  },
+);
