@@ -15,7 +15,17 @@ import { projectRoot } from '../src/paths.js';
 export const PACKAGE_NAME = 'siliconflow-api-management';
 
 /** What is copied as it is, relative to the project root. */
-export const COPIED = ['views', 'public', 'docs', 'deploy', 'README.md', '.env.example', 'package-lock.json', 'start.bat', 'scripts/start-direct.js'];
+export const COPIED = [
+  'views',
+  'public',
+  'docs',
+  'deploy',
+  'README.md',
+  '.env.example',
+  'package-lock.json',
+  'start.bat',
+  'scripts/start-direct.js',
+];
 /** Compiled scripts the package runs (through its own npm scripts below). */
 const COMPILED_SCRIPTS = ['backup.js', 'reset-admin-password.js'];
 /** Compiled sources that only tests and the demo use. */
@@ -66,14 +76,19 @@ function assertSafeTarget(target: string) {
   }
   if (!existsSync(target) || readdirSync(target).length === 0) return;
   const previous = join(target, 'package.json');
-  const isPackage = existsSync(previous) && existsSync(join(target, 'scripts', 'start-direct.js')) && (JSON.parse(readFileSync(previous, 'utf8')) as { name?: unknown }).name === PACKAGE_NAME;
+  const isPackage =
+    existsSync(previous) &&
+    existsSync(join(target, 'scripts', 'start-direct.js')) &&
+    (JSON.parse(readFileSync(previous, 'utf8')) as { name?: unknown }).name === PACKAGE_NAME;
   if (!isPackage) throw new Error(`Refusing to replace ${target}: it is not empty and is not an earlier package.`);
 }
 
 /** A clean compile (build/ may hold output of deleted sources), with the project's own TypeScript. */
 function compile(outDir: string) {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  execFileSync(process.execPath, [tsc, '-p', join(projectRoot, 'tsconfig.build.json'), '--outDir', outDir, '--sourceMap', 'false'], { stdio: 'inherit' });
+  execFileSync(process.execPath, [tsc, '-p', join(projectRoot, 'tsconfig.build.json'), '--outDir', outDir, '--sourceMap', 'false'], {
+    stdio: 'inherit',
+  });
 }
 
 /** package.json as it is, but with scripts that run the compiled code. The dev dependencies stay listed so the lockfile matches (npm ci works); .npmrc omits them. */

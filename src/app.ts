@@ -56,7 +56,13 @@ export function createApp(ctx: AppContext): express.Express {
   // Chart.js for the admin charts, served from this server (it may run offline: no CDN).
   app.get('/vendor/chart.umd.min.js', (_req, res) => res.sendFile(chartJsPath, { maxAge: '1d' }));
   app.use(sessionMiddleware(ctx));
-  app.use(metricsRoutes(ctx.metrics, (token) => ctx.accessKey.matches(token), () => ctx.adminAuth.mustChangePassword()));
+  app.use(
+    metricsRoutes(
+      ctx.metrics,
+      (token) => ctx.accessKey.matches(token),
+      () => ctx.adminAuth.mustChangePassword(),
+    ),
+  );
   app.use('/admin/api', adminApi(ctx));
   app.use(keyCheckerRoutes(ctx));
   app.use(pageRoutes(ctx));

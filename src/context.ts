@@ -72,7 +72,11 @@ export function createContext(config: Config, options: { logger?: Logger } = {})
   const settings = new SettingsService(db, config.runtime, cipher);
   const accessKey = new AccessKeyService(appState, cipher, config.authApiKey);
   const generatedAccessKey = accessKey.init();
-  const guestPass = new GuestPass(appState, () => settings.get().guestPassword, (text) => cipher.hash(text));
+  const guestPass = new GuestPass(
+    appState,
+    () => settings.get().guestPassword,
+    (text) => cipher.hash(text),
+  );
   settings.on('change', (_s, changed) => changed.includes('guestPassword') && guestPass.passwordChanged());
   const keyStore = new KeyStore(db);
   const keys = new KeyService(keyStore, cipher);

@@ -1,11 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { demoKeys } from '../src/fake-siliconflow/demo-keys.js';
-import {
-  maskKey,
-  startFakeSiliconFlow,
-  type FakeKeyState,
-  type FakeSiliconFlow,
-} from '../src/fake-siliconflow/index.js';
+import { maskKey, startFakeSiliconFlow, type FakeKeyState, type FakeSiliconFlow } from '../src/fake-siliconflow/index.js';
 
 let fake: FakeSiliconFlow;
 let keyCounter = 0;
@@ -54,10 +49,7 @@ function call(path: string, opts: CallOptions = {}): Promise<Response> {
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms)),
-  ]);
+  return Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms))]);
 }
 
 /** Reads an SSE body frame by frame; stops at the end or at a failure, which it reports. */
@@ -142,7 +134,17 @@ describe('key behaviors on user/info and models', () => {
     const body = (await res.json()) as { code: number; status: boolean; data: Record<string, unknown> };
     expect(body).toMatchObject({ code: 20000, message: 'OK', status: true });
     expect(Object.keys(body.data)).toEqual([
-      'id', 'name', 'image', 'email', 'isAdmin', 'balance', 'status', 'introduction', 'role', 'chargeBalance', 'totalBalance',
+      'id',
+      'name',
+      'image',
+      'email',
+      'isAdmin',
+      'balance',
+      'status',
+      'introduction',
+      'role',
+      'chargeBalance',
+      'totalBalance',
     ]);
     expect(body.data).toMatchObject({ balance: '0.88', chargeBalance: '88.00', totalBalance: '88.88', status: 'normal' });
     expect(body.data.id).toMatch(/^userid-/);
@@ -200,7 +202,11 @@ describe('chat/completions', () => {
   it('answers a chat.completion that echoes the last user message, with usage', async () => {
     const res = await call('/v1/chat/completions', { key: newKey(), json: chatBody('Qwen/Qwen2.5-7B-Instruct') });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { object: string; choices: Array<{ message: Record<string, unknown> }>; usage: Record<string, number> };
+    const body = (await res.json()) as {
+      object: string;
+      choices: Array<{ message: Record<string, unknown> }>;
+      usage: Record<string, number>;
+    };
     expect(body.object).toBe('chat.completion');
     expect(body.choices[0]?.message).toEqual({ role: 'assistant', content: 'Echo: hello fake world' });
     expect(body.usage.total_tokens).toBe(body.usage.prompt_tokens! + body.usage.completion_tokens!);
@@ -221,7 +227,11 @@ describe('chat/completions', () => {
     const { frames, error } = await readFrames(res);
     expect(error).toBeUndefined();
     expect(frames.at(-1)).toBe('data: [DONE]');
-    type Chunk = { object: string; choices: Array<{ delta: { content?: string | null; reasoning_content?: string | null } }>; usage: { completion_tokens: number } };
+    type Chunk = {
+      object: string;
+      choices: Array<{ delta: { content?: string | null; reasoning_content?: string | null } }>;
+      usage: { completion_tokens: number };
+    };
     const chunks = frames.slice(0, -1).map((f) => JSON.parse(dataOf(f)) as Chunk);
     const kinds = chunks.map((c) => (c.choices[0]?.delta.reasoning_content ? 'r' : c.choices[0]?.delta.content ? 'c' : '-'));
     expect(kinds.join('')).toMatch(/^r+c+-$/);
@@ -232,7 +242,10 @@ describe('chat/completions', () => {
   });
 
   it('streams exactly fake_chunks content chunks', async () => {
-    const res = await call('/v1/chat/completions', { key: newKey(), json: chatBody('Qwen/Qwen2.5-7B-Instruct', { stream: true, fake_chunks: 300 }) });
+    const res = await call('/v1/chat/completions', {
+      key: newKey(),
+      json: chatBody('Qwen/Qwen2.5-7B-Instruct', { stream: true, fake_chunks: 300 }),
+    });
     const { frames } = await readFrames(res);
     expect(frames).toHaveLength(300 + 2); // content chunks + finish chunk + [DONE]
   });
@@ -249,7 +262,11 @@ describe('chat/completions', () => {
   it.each([
     ['an unknown model', JSON.stringify(chatBody('nope/model')), upstreamError(20012, 'Model does not exist. Please check it carefully.')],
     ['invalid JSON', '{"model": "Qwen/Qwen2.5-7B-Instruct",', upstreamError(20015, 'The parameter is invalid. Please check again.')],
-    ['missing messages', JSON.stringify({ model: 'Qwen/Qwen2.5-7B-Instruct' }), upstreamError(20015, 'The parameter is invalid. Please check again.')],
+    [
+      'missing messages',
+      JSON.stringify({ model: 'Qwen/Qwen2.5-7B-Instruct' }),
+      upstreamError(20015, 'The parameter is invalid. Please check again.'),
+    ],
   ])('answers 400 for %s', async (_what, body, expected) => {
     const res = await call('/v1/chat/completions', { key: newKey(), body, headers: { 'content-type': 'application/json' } });
     expect(res.status).toBe(400);
@@ -274,7 +291,9 @@ describe('money errors on billable calls', () => {
     const key = newKey({ behavior: 'gift-only' });
     const pro = await call('/v1/chat/completions', { key, json: chatBody('Pro/deepseek-ai/DeepSeek-R1') });
     expect(pro.status).toBe(403);
-    expect(await pro.json()).toEqual(upstreamError(30011, 'The selected model requires paid balance. Your paid balance is insufficient. Please top up and try again.'));
+    expect(await pro.json()).toEqual(
+      upstreamError(30011, 'The selected model requires paid balance. Your paid balance is insufficient. Please top up and try again.'),
+    );
     expect((await call('/v1/chat/completions', { key, json: chatBody('deepseek-ai/DeepSeek-R1') })).status).toBe(200);
   });
 });
@@ -295,7 +314,12 @@ describe('other endpoints', () => {
     const key = newKey();
     const json = { model: 'deepseek-ai/DeepSeek-V3', max_tokens: 64, messages: [{ role: 'user', content: 'hi' }] };
     const body = await (await call('/v1/messages', { key, json })).json();
-    expect(body).toMatchObject({ type: 'message', role: 'assistant', content: [{ type: 'text', text: 'Echo: hi' }], stop_reason: 'end_turn' });
+    expect(body).toMatchObject({
+      type: 'message',
+      role: 'assistant',
+      content: [{ type: 'text', text: 'Echo: hi' }],
+      stop_reason: 'end_turn',
+    });
     const { frames } = await readFrames(await call('/v1/messages', { key, json: { ...json, stream: true } }));
     const events = frames.map((f) => /^event: (\S+)\n/.exec(f)?.[1]);
     expect(events[0]).toBe('message_start');
@@ -305,12 +329,17 @@ describe('other endpoints', () => {
 
   it('embeddings answer 8 deterministic floats per input', async () => {
     const key = newKey();
-    const one = (await (await call('/v1/embeddings', { key, json: { model: 'BAAI/bge-m3', input: 'a' } })).json()) as { data: Array<{ embedding: number[] }> };
+    const one = (await (await call('/v1/embeddings', { key, json: { model: 'BAAI/bge-m3', input: 'a' } })).json()) as {
+      data: Array<{ embedding: number[] }>;
+    };
     const many = (await (await call('/v1/embeddings', { key, json: { model: 'BAAI/bge-m3', input: ['a', 'b'] } })).json()) as {
       data: Array<{ object: string; index: number; embedding: number[] }>;
       usage: { prompt_tokens: number };
     };
-    expect(many.data.map((d) => [d.object, d.index, d.embedding.length])).toEqual([['embedding', 0, 8], ['embedding', 1, 8]]);
+    expect(many.data.map((d) => [d.object, d.index, d.embedding.length])).toEqual([
+      ['embedding', 0, 8],
+      ['embedding', 1, 8],
+    ]);
     expect(many.data[0]?.embedding).toEqual(one.data[0]?.embedding);
     expect(many.usage.prompt_tokens).toBeGreaterThan(0);
   });
@@ -365,7 +394,11 @@ describe('other endpoints', () => {
   });
 
   it('an unknown /v1 path or a wrong method answers the plain-text 404', async () => {
-    for (const [path, method] of [['/v1/nope', 'GET'], ['/v1/models', 'POST'], ['/v2/models', 'GET']] as const) {
+    for (const [path, method] of [
+      ['/v1/nope', 'GET'],
+      ['/v1/models', 'POST'],
+      ['/v2/models', 'GET'],
+    ] as const) {
       const res = await call(path, { key: newKey(), method });
       expect(res.status).toBe(404);
       expect(await res.text()).toBe('404 page not found');
@@ -432,7 +465,11 @@ describe('recording, delays, hangs and close()', () => {
     const slow = call('/v1/models', { on: own, key: 'sk-slow' });
     hanging.catch(() => undefined);
     slow.catch(() => undefined);
-    await withTimeout(waitFor(() => own.requests.length === 2), 2_000, 'both requests arriving');
+    await withTimeout(
+      waitFor(() => own.requests.length === 2),
+      2_000,
+      'both requests arriving',
+    );
     await withTimeout(own.close(), 1_000, 'close()');
     await expect(hanging).rejects.toThrow();
     await expect(slow).rejects.toThrow();

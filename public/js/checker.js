@@ -21,7 +21,11 @@ form.addEventListener('submit', async (event) => {
     table.tBodies[0].replaceChildren(
       ...data.results.map((r) => {
         const row = document.createElement('tr');
-        for (const [text, cls] of [[r.maskedKey, ''], [texts.statuses[r.status] ?? r.status, `status status-${r.status}`], [money(r.totalBalance), '']]) {
+        for (const [text, cls] of [
+          [r.maskedKey, ''],
+          [texts.statuses[r.status] ?? r.status, `status status-${r.status}`],
+          [money(r.totalBalance), ''],
+        ]) {
           const cell = document.createElement('td');
           const span = document.createElement('span');
           span.textContent = text;

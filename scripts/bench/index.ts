@@ -115,15 +115,20 @@ async function startServer(env: SeedEnv, count: number): Promise<{ child: Child;
   const ownProfileDir = profileDir ? join(profileDir, `server-${count}-keys`) : undefined;
   const profiling = ownProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${ownProfileDir}`] : [];
   const started = performance.now();
-  const server = await startChild(`this server (${count} keys)`, [...profiling, 'build/src/server.js'], /User page.*?(http:\/\/[^/\s]+)\//, {
-    ...env,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
-    BALANCE_REFRESH_CRON: '0 0 1 1 *', // 1 January: no balance check runs during the benchmark
-    KEY_STRATEGY: 'round-robin',
-    ACCESS_CONTROL: 'open',
-  });
+  const server = await startChild(
+    `this server (${count} keys)`,
+    [...profiling, 'build/src/server.js'],
+    /User page.*?(http:\/\/[^/\s]+)\//,
+    {
+      ...env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      BALANCE_REFRESH_CRON: '0 0 1 1 *', // 1 January: no balance check runs during the benchmark
+      KEY_STRATEGY: 'round-robin',
+      ACCESS_CONTROL: 'open',
+    },
+  );
   const health = await fetch(`${server.url}/health`, { signal: AbortSignal.timeout(5_000) });
   if (!health.ok) throw new Error(`${server.url}/health answered ${health.status}`);
   progress(`  this server with ${count.toLocaleString('en-US')} keys was ready in ${((performance.now() - started) / 1000).toFixed(2)} s`);
@@ -173,7 +178,11 @@ function shutdown(code: number): Promise<never> {
   return exiting;
 }
 
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+  ['SIGHUP', 129],
+] as const) {
   process.once(signal, () => {
     progress(`${signal}: stopping`);
     void shutdown(code);

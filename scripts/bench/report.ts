@@ -32,8 +32,7 @@ export function markdownTable(all: Measurement[]): string {
   for (const { scenario, mode, result: r } of all) {
     const direct = find(all, 'direct', mode);
     const minimal = find(all, 'minimal', mode);
-    const added =
-      scenario === 'direct' || !direct ? '—' : `${ms(r.idleP50Ms - direct.idleP50Ms)} / ${ms(r.idleP99Ms - direct.idleP99Ms)}`;
+    const added = scenario === 'direct' || !direct ? '—' : `${ms(r.idleP50Ms - direct.idleP50Ms)} / ${ms(r.idleP99Ms - direct.idleP99Ms)}`;
     const cells = [
       SCENARIO_NAMES[scenario],
       mode,

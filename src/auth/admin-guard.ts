@@ -38,7 +38,11 @@ export function requirePasswordChanged(mustChangePassword: () => boolean): Reque
 }
 
 export const passwordChangeRequired = () =>
-  new HttpError(403, 'password-change-required', 'The admin password is still the default "admin": change it first (PUT /admin/api/password).');
+  new HttpError(
+    403,
+    'password-change-required',
+    'The admin password is still the default "admin": change it first (PUT /admin/api/password).',
+  );
 
 /** The guard every admin route but sign-in starts with. */
 export const adminOnly: RequestHandler = (req, res, next) => {

@@ -27,7 +27,9 @@ export function loadEnvFile(env: NodeJS.ProcessEnv = process.env, root = project
     text = readFileSync(file, 'utf8');
   } catch (err) {
     if (!named && (err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new ConfigError(named ? `${ENV_FILE} names ${file}, which cannot be read: ${fsReason(err)}` : `cannot read ${file}: ${fsReason(err)}`);
+    throw new ConfigError(
+      named ? `${ENV_FILE} names ${file}, which cannot be read: ${fsReason(err)}` : `cannot read ${file}: ${fsReason(err)}`,
+    );
   }
   for (const [name, value] of Object.entries(dotenv.parse(text))) {
     if (env[name] === undefined) env[name] = value;

@@ -16,7 +16,10 @@ const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === 
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
 const int = (min: number, max: number, def: number) => {
   const message = `must be a whole number from ${min} to ${max}`;
-  return z.preprocess(emptyToUndefined, z.coerce.number({ message }).int({ message }).min(min, { message }).max(max, { message }).default(def));
+  return z.preprocess(
+    emptyToUndefined,
+    z.coerce.number({ message }).int({ message }).min(min, { message }).max(max, { message }).default(def),
+  );
 };
 
 export const KEY_STRATEGIES = ['round-robin', 'random', 'balance-weighted', 'highest-balance', 'lowest-balance', 'least-used'] as const;
@@ -48,9 +51,7 @@ export const DEFAULT_FREE_MODELS = [
 ];
 
 /** A comma- or newline-separated list of model ids. */
-export const modelList = z
-  .string()
-  .transform((v) => [...new Set(v.split(/[\s,]+/).filter(Boolean))]);
+export const modelList = z.string().transform((v) => [...new Set(v.split(/[\s,]+/).filter(Boolean))]);
 
 /** true/false (also 1/0, yes/no). */
 const flag = (def: boolean) =>
@@ -78,7 +79,14 @@ const corsOrigins = z.preprocess(
     .default('*')
     .transform((value, ctx): '*' | string[] => {
       if (value.trim() === '*') return '*';
-      const origins = [...new Set(value.split(',').map((o) => o.trim().replace(/\/$/, '').toLowerCase()).filter(Boolean))];
+      const origins = [
+        ...new Set(
+          value
+            .split(',')
+            .map((o) => o.trim().replace(/\/$/, '').toLowerCase())
+            .filter(Boolean),
+        ),
+      ];
       if (origins.length > 0 && origins.every((o) => ORIGIN.test(o))) return origins;
       ctx.addIssue({ code: 'custom', message: CORS_MESSAGE });
       return z.NEVER;
@@ -91,10 +99,7 @@ const envSchema = z.object({
   HOST: z.preprocess(emptyToUndefined, z.string().default('0.0.0.0')),
   ADMIN_USERNAME: z.preprocess(emptyToUndefined, z.string().max(64).default('admin')),
   ADMIN_PASSWORD: z.preprocess(emptyToUndefined, z.string().max(256).default('admin')),
-  AUTH_API_KEY: z.preprocess(
-    emptyToUndefined,
-    z.string().min(16, 'must be at least 16 characters').max(256).optional(),
-  ),
+  AUTH_API_KEY: z.preprocess(emptyToUndefined, z.string().min(16, 'must be at least 16 characters').max(256).optional()),
   CORS_ORIGINS: corsOrigins,
   PAGE_SIZE: int(1, 500, 20),
   ACCESS_CONTROL: z.preprocess(
@@ -142,7 +147,10 @@ const envSchema = z.object({
       .transform((v, ctx) => {
         const parsed = parseTrustProxy(v);
         if (parsed === undefined) {
-          ctx.addIssue({ code: 'custom', message: 'must be false, true, a hop count, or proxy addresses such as "127.0.0.1, 10.0.0.0/8, loopback"' });
+          ctx.addIssue({
+            code: 'custom',
+            message: 'must be false, true, a hop count, or proxy addresses such as "127.0.0.1, 10.0.0.0/8, loopback"',
+          });
           return z.NEVER;
         }
         return parsed;

@@ -36,7 +36,9 @@ export function openExistingDatabase(file: string): Db {
     statSync(file);
   } catch (err) {
     const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new DataError(`${missing ? 'there is no database at' : 'cannot reach the database'} ${file}: ${fsReason(err)}; check DATA_DIR; ${DATA_SECTION}`);
+    throw new DataError(
+      `${missing ? 'there is no database at' : 'cannot reach the database'} ${file}: ${fsReason(err)}; check DATA_DIR; ${DATA_SECTION}`,
+    );
   }
   return openDatabase(file);
 }
@@ -78,9 +80,7 @@ function databaseError(err: unknown, file: string): unknown {
 export function migrate(db: Db): number {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > migrations.length) {
-    throw new Error(
-      `the database is at schema version ${current}, newer than this program (${migrations.length}): upgrade the program`,
-    );
+    throw new Error(`the database is at schema version ${current}, newer than this program (${migrations.length}): upgrade the program`);
   }
   migrations.slice(current).forEach((migration, i) => {
     db.transaction(() => {

@@ -56,7 +56,10 @@ function retryAfterHeader(seconds: number | undefined): Record<string, string> {
 /** The `model` of a JSON body, or of a multipart form field. */
 function requestedModel(ctx: FakeContext): string | undefined {
   const boundary = multipartBoundary(ctx.req.headers['content-type']);
-  if (boundary) return parseMultipart(ctx.body, boundary).find((p) => p.name === 'model')?.data.toString('utf8');
+  if (boundary)
+    return parseMultipart(ctx.body, boundary)
+      .find((p) => p.name === 'model')
+      ?.data.toString('utf8');
   const model = parseJsonObject(ctx.body)?.model;
   return typeof model === 'string' ? model : undefined;
 }

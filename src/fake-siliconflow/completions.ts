@@ -27,9 +27,7 @@ export async function completions(ctx: FakeContext): Promise<void> {
     const usage = usageAfter(plan, plan.content.length);
     return sendJson(ctx.res, 200, { ...meta, choices: [choice(plan.content.join(''), 'stop')], usage });
   }
-  const frames = plan.content.map((piece, i) =>
-    sseData({ ...meta, choices: [choice(piece, null)], usage: usageAfter(plan, i + 1) }),
-  );
+  const frames = plan.content.map((piece, i) => sseData({ ...meta, choices: [choice(piece, null)], usage: usageAfter(plan, i + 1) }));
   frames.push(sseData({ ...meta, choices: [choice('', 'stop')], usage: usageAfter(plan, plan.content.length) }));
   frames.push(sseData('[DONE]'));
   await streamChunks(ctx, SSE_HEADERS, frames, chunkGapMs(request, frames.length));

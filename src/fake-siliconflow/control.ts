@@ -79,15 +79,7 @@ export function parseKeyState(fields: JsonObject): Partial<FakeKeyState> | strin
   return fields;
 }
 
-const KEY_STATE_FIELDS = [
-  'behavior',
-  'balance',
-  'chargeBalance',
-  'exhaustedStatus',
-  'retryAfterSeconds',
-  'delayMs',
-  'failMidStream',
-];
+const KEY_STATE_FIELDS = ['behavior', 'balance', 'chargeBalance', 'exhaustedStatus', 'retryAfterSeconds', 'delayMs', 'failMidStream'];
 
 function badRequest(res: ServerResponse, message: string): void {
   sendJson(res, 400, { code: 20015, message, data: null });

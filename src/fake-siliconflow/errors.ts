@@ -16,8 +16,7 @@ export const ERRORS = {
   paidBalanceRequired: {
     status: 403,
     code: 30011,
-    message:
-      'The selected model requires paid balance. Your paid balance is insufficient. Please top up and try again.',
+    message: 'The selected model requires paid balance. Your paid balance is insufficient. Please top up and try again.',
   },
   rateLimited: {
     status: 429,
@@ -35,11 +34,7 @@ export const ERRORS = {
 /** Older deployments answered an invalid key with a bare JSON string instead of an object. */
 export const INVALID_TOKEN_STRING = 'Invalid token';
 
-export function sendUpstreamError(
-  res: ServerResponse,
-  error: UpstreamError,
-  extraHeaders: Record<string, string> = {},
-): void {
+export function sendUpstreamError(res: ServerResponse, error: UpstreamError, extraHeaders: Record<string, string> = {}): void {
   const body = JSON.stringify({ code: error.code, message: error.message, data: null });
   res.writeHead(error.status, {
     'content-type': 'application/json; charset=utf-8',

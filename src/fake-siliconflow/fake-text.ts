@@ -27,7 +27,7 @@ export function seededFloats(text: string, n: number): number[] {
   const bytes = sha256(text);
   return Array.from({ length: n }, (_, i) => {
     const raw = bytes.readUInt16BE((i * 2) % (bytes.length - 1));
-    return Math.round(((raw / 32768) - 1) * 1e6) / 1e6;
+    return Math.round((raw / 32768 - 1) * 1e6) / 1e6;
   });
 }
 

@@ -2,13 +2,7 @@
 import type { FakeContext } from './context.js';
 import { sendJson } from './http-util.js';
 
-export type ModelSubType =
-  | 'chat'
-  | 'embedding'
-  | 'reranker'
-  | 'text-to-image'
-  | 'text-to-speech'
-  | 'speech-to-text';
+export type ModelSubType = 'chat' | 'embedding' | 'reranker' | 'text-to-image' | 'text-to-speech' | 'speech-to-text';
 
 interface CatalogueEntry {
   id: string;

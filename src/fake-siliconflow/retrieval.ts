@@ -70,8 +70,6 @@ function relevance(query: string, document: string): number {
 function stringList(value: unknown): string[] | undefined {
   if (typeof value === 'string') return [value];
   if (!Array.isArray(value) || value.length === 0) return undefined;
-  const texts = value.map((item: unknown) =>
-    typeof item === 'string' ? item : (item as { text?: unknown } | null)?.text,
-  );
+  const texts = value.map((item: unknown) => (typeof item === 'string' ? item : (item as { text?: unknown } | null)?.text));
   return texts.every((text): text is string => typeof text === 'string') ? texts : undefined;
 }

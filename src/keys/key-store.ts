@@ -72,11 +72,7 @@ export class KeyStore {
     const desc = sort.startsWith('-');
     const column = SORT_COLUMNS[desc ? sort.slice(1) : sort] ?? 'created_at';
     const order = `${column} ${desc ? 'DESC' : 'ASC'} NULLS LAST, id ${desc ? 'DESC' : 'ASC'}`;
-    const rows = this.stmt(`SELECT * FROM keys ${where} ORDER BY ${order} LIMIT ? OFFSET ?`).all(
-      ...params,
-      limit,
-      offset,
-    ) as KeyRow[];
+    const rows = this.stmt(`SELECT * FROM keys ${where} ORDER BY ${order} LIMIT ? OFFSET ?`).all(...params, limit, offset) as KeyRow[];
     const { total } = this.stmt(`SELECT COUNT(*) AS total FROM keys ${where}`).get(...params) as { total: number };
     return { rows, total };
   }
@@ -98,9 +94,11 @@ export class KeyStore {
   }
 
   update(id: number, patch: { enabled?: boolean; note?: string }): boolean {
-    const info = this.stmt(
-      'UPDATE keys SET enabled = COALESCE(?, enabled), note = COALESCE(?, note) WHERE id = ?',
-    ).run(patch.enabled === undefined ? null : Number(patch.enabled), patch.note ?? null, id);
+    const info = this.stmt('UPDATE keys SET enabled = COALESCE(?, enabled), note = COALESCE(?, note) WHERE id = ?').run(
+      patch.enabled === undefined ? null : Number(patch.enabled),
+      patch.note ?? null,
+      id,
+    );
     if (info.changes > 0) this.changed([id]);
     return info.changes > 0;
   }
@@ -158,7 +156,17 @@ export class KeyStore {
     this.db.transaction(() => {
       for (const u of updates) {
         const setError = u.lastError !== undefined;
-        stmt.run(u.status, u.coolingUntil, Number(u.lacksPaid), u.usageDelta, u.failureDelta, u.lastUsedAt, Number(setError), u.lastError ?? null, u.id);
+        stmt.run(
+          u.status,
+          u.coolingUntil,
+          Number(u.lacksPaid),
+          u.usageDelta,
+          u.failureDelta,
+          u.lastUsedAt,
+          Number(setError),
+          u.lastError ?? null,
+          u.id,
+        );
       }
     })();
   }

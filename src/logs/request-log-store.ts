@@ -87,8 +87,20 @@ export class RequestLogStore {
     this.db.transaction(() => {
       for (const e of entries) {
         this.insert.run(
-          e.time, e.method, e.path, e.model, Number(e.stream), e.status, e.keyId, e.attempts,
-          e.firstByteMs, e.totalMs, e.promptTokens, e.completionTokens, e.totalTokens, e.errorClass,
+          e.time,
+          e.method,
+          e.path,
+          e.model,
+          Number(e.stream),
+          e.status,
+          e.keyId,
+          e.attempts,
+          e.firstByteMs,
+          e.totalMs,
+          e.promptTokens,
+          e.completionTokens,
+          e.totalTokens,
+          e.errorClass,
         );
       }
     })();

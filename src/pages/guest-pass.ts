@@ -39,7 +39,8 @@ export class GuestPass {
   stamp(): string | null {
     const password = this.password();
     if (password === null) return null;
-    if (this.stamped?.password !== password) this.stamped = { password, stamp: this.keyedHash(`guest-password:${this.generation}:${password}`) };
+    if (this.stamped?.password !== password)
+      this.stamped = { password, stamp: this.keyedHash(`guest-password:${this.generation}:${password}`) };
     return this.stamped.stamp;
   }
 

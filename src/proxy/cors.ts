@@ -24,7 +24,9 @@ export class CorsPolicy {
 
   constructor(origins: '*' | readonly string[]) {
     if (origins === '*') this.any = Object.freeze({ 'access-control-allow-origin': '*', 'access-control-expose-headers': EXPOSE });
-    else for (const o of origins) this.byOrigin.set(o, Object.freeze({ 'access-control-allow-origin': o, 'access-control-expose-headers': EXPOSE, vary: 'Origin' }));
+    else
+      for (const o of origins)
+        this.byOrigin.set(o, Object.freeze({ 'access-control-allow-origin': o, 'access-control-expose-headers': EXPOSE, vary: 'Origin' }));
   }
 
   /** The CORS headers of any answer to a request with this Origin (the listed origin echoed, with Vary). */

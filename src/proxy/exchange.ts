@@ -106,8 +106,8 @@ export class Exchange {
     });
     const answer = await this.current.head;
     if (answer.kind === 'no-answer') {
-      if (this.aborted) return this.finish(499, 'client-aborted'), true;
-      if (this.stopping) return this.shutDown(), true;
+      if (this.aborted) return (this.finish(499, 'client-aborted'), true);
+      if (this.stopping) return (this.shutDown(), true);
       this.deps.metrics.attempt('upstream-error', null);
       return this.trouble(key, answer.errorClass, answer.message);
     }
@@ -124,8 +124,8 @@ export class Exchange {
   private async failedAnswer(key: PoolKey, answer: UpstreamHead, latency: number): Promise<boolean> {
     const collected = await collectBody(answer.call);
     if (!Buffer.isBuffer(collected)) {
-      if (this.aborted) return this.finish(499, 'client-aborted'), true;
-      if (this.stopping) return this.shutDown(), true;
+      if (this.aborted) return (this.finish(499, 'client-aborted'), true);
+      if (this.stopping) return (this.shutDown(), true);
       this.deps.metrics.attempt('upstream-error', latency);
       return this.trouble(key, collected.errorClass, collected.message);
     }
@@ -158,13 +158,13 @@ export class Exchange {
         pool.coolDown(key, Date.now() + (retryAfter ?? limits.cooldownMs), reason);
         const { usable, cooling } = pool.availability();
         const inPool = (id: number) => pool.get(id)?.enabled === true;
-        if (backoff.rateLimited(key.id, usable + cooling, limits.cooldownMs, inPool)) return this.poolBackoff(backoff.remaining()), true;
+        if (backoff.rateLimited(key.id, usable + cooling, limits.cooldownMs, inPool)) return (this.poolBackoff(backoff.remaining()), true);
         return false;
       }
       case 'pool-backoff':
         backoff.trip(limits.poolBackoffMs);
         this.deps.logger.warn({ keyId: key.id }, 'SiliconFlow answered 50603 (IP busy): the pool backs off');
-        return this.poolBackoff(backoff.remaining()), true;
+        return (this.poolBackoff(backoff.remaining()), true);
       case 'upstream-error':
         return this.trouble(key, 'upstream-5xx', reason);
       case 'passed-through':
@@ -186,7 +186,8 @@ export class Exchange {
     this.log.firstByteMs = Date.now() - this.started;
     streamToClient(answer, clientResponseHeaders(answer.headers, key.secret, this.cors), this.res, this.log.path, (result) => {
       Object.assign(this.log, result.usage);
-      if (result.error === 'upstream-broke') this.deps.pool.troubled(key, 'the response broke off mid-stream', this.deps.limits.errorAfterFailures);
+      if (result.error === 'upstream-broke')
+        this.deps.pool.troubled(key, 'the response broke off mid-stream', this.deps.limits.errorAfterFailures);
       if (result.error) this.deps.logger.warn({ keyId: key.id, path: this.log.path, error: result.error }, 'response ended early');
       this.finish(answer.status, result.error);
     });

@@ -48,7 +48,17 @@ const CLIENT_IDENTITY = [
 const CLIENT_IDENTITY_PREFIXES = ['x-forwarded-', 'cf-', 'x-envoy-', 'sec-'];
 
 /** The client's credentials, cookies and identity never reach SiliconFlow; length and encoding are ours to set. */
-const DROP_FROM_CLIENT = new Set([...HOP_BY_HOP, 'host', 'authorization', 'x-api-key', 'cookie', 'content-length', 'accept-encoding', 'expect', ...CLIENT_IDENTITY]);
+const DROP_FROM_CLIENT = new Set([
+  ...HOP_BY_HOP,
+  'host',
+  'authorization',
+  'x-api-key',
+  'cookie',
+  'content-length',
+  'accept-encoding',
+  'expect',
+  ...CLIENT_IDENTITY,
+]);
 
 function droppedFromClient(name: string): boolean {
   if (DROP_FROM_CLIENT.has(name)) return true;
@@ -65,7 +75,12 @@ function connectionListed(value: string | string[] | undefined): ReadonlySet<str
   // The usual values name no extra header: skip the parsing on the hot path.
   if (!value || value === 'keep-alive' || value === 'close' || value === 'Keep-Alive') return NONE;
   const text = Array.isArray(value) ? value.join(',') : value;
-  return new Set(text.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean));
+  return new Set(
+    text
+      .split(',')
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean),
+  );
 }
 
 /**

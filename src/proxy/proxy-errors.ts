@@ -40,7 +40,9 @@ export function proxyErrorBody(status: number, code: number, message: string): s
  */
 export function rawProxyError(status: number, code: number, message: string, headers: Record<string, string> = {}): string {
   const body = proxyErrorBody(status, code, message);
-  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+  const extra = Object.entries(headers)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
   return (
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${extra}content-type: application/json; charset=utf-8\r\n` +
     `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`
@@ -66,15 +68,18 @@ export function errorType(status: number): string {
 }
 
 export const MESSAGES = {
-  badPath: '请求路径不能含有 . 或 .. 路径段、反斜杠或编码的斜杠。The request path must not contain . or .. segments, backslashes or encoded slashes.',
+  badPath:
+    '请求路径不能含有 . 或 .. 路径段、反斜杠或编码的斜杠。The request path must not contain . or .. segments, backslashes or encoded slashes.',
   methodNotAllowed: '/v1 只接受 GET、POST、PUT、PATCH、DELETE 和 OPTIONS 请求。/v1 accepts GET, POST, PUT, PATCH, DELETE and OPTIONS only.',
   userInfo:
-    '本服务不转发 /v1/user/info：它会暴露池中账户的邮箱和资料。/v1/user/info is not served here: it would expose the pool accounts\' e-mail and profile.',
+    "本服务不转发 /v1/user/info：它会暴露池中账户的邮箱和资料。/v1/user/info is not served here: it would expose the pool accounts' e-mail and profile.",
   internalError: '代理内部错误，详情见服务器日志。Internal error in the proxy; see the server log.',
   unauthorized: '缺少或错误的访问密钥（Authorization: Bearer <访问密钥>）。Missing or wrong access key.',
   tooLarge: (max: number) => `请求体超过上限 ${max} 字节。The request body is larger than ${max} bytes.`,
-  noUsableKey: '没有可用的 API 密钥：密钥池为空，或所有密钥都已失效、余额不足或停用，或本请求已试过太多有问题的密钥。No usable API key in the pool.',
-  rateLimited: (seconds: number) => `所有可用密钥都被 SiliconFlow 限流，请 ${seconds} 秒后重试。Every usable key is rate-limited; retry in ${seconds} s.`,
+  noUsableKey:
+    '没有可用的 API 密钥：密钥池为空，或所有密钥都已失效、余额不足或停用，或本请求已试过太多有问题的密钥。No usable API key in the pool.',
+  rateLimited: (seconds: number) =>
+    `所有可用密钥都被 SiliconFlow 限流，请 ${seconds} 秒后重试。Every usable key is rate-limited; retry in ${seconds} s.`,
   poolBackoff: (seconds: number) =>
     `SiliconFlow 暂时限制了本服务器的请求（系统繁忙），请 ${seconds} 秒后重试。SiliconFlow is limiting this server; retry in ${seconds} s.`,
   upstreamUnavailable: 'SiliconFlow 上游暂时不可用，多次重试均失败。SiliconFlow is unavailable: every attempt failed.',

@@ -42,7 +42,9 @@ export function createProxyHandler(deps: ProxyDeps): ((req: IncomingMessage, res
       },
       (err: unknown) => {
         if (err instanceof BodyTooLargeError) {
-          return exchange.reject(413, PROXY_CODES.payloadTooLarge, MESSAGES.tooLarge(deps.limits.maxBodyBytes), 'body-too-large', { connection: 'close' });
+          return exchange.reject(413, PROXY_CODES.payloadTooLarge, MESSAGES.tooLarge(deps.limits.maxBodyBytes), 'body-too-large', {
+            connection: 'close',
+          });
         }
         res.destroy();
         exchange.finish(499, 'client-aborted');

@@ -70,7 +70,8 @@ const MESSAGES_PATH = /^\/v1\/+messages\/*$/i;
  * frame), OpenAI's error object in a data line elsewhere.
  */
 function errorFrame(path: string, message: string): string {
-  if (MESSAGES_PATH.test(path)) return `event: error\ndata: ${JSON.stringify({ type: 'error', error: { type: 'api_error', message } })}\n\n`;
+  if (MESSAGES_PATH.test(path))
+    return `event: error\ndata: ${JSON.stringify({ type: 'error', error: { type: 'api_error', message } })}\n\n`;
   return `data: ${JSON.stringify({ error: { message, type: 'upstream_error', code: PROXY_CODES.upstreamUnavailable } })}\n\n`;
 }
 

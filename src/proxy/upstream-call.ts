@@ -64,7 +64,11 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
     if (this.aborted) controller.abort(abortError());
   }
 
-  onResponseStart(_controller: Dispatcher.DispatchController, status: number, headers: Record<string, string | string[] | undefined>): void {
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    status: number,
+    headers: Record<string, string | string[] | undefined>,
+  ): void {
     if (status < 200) return; // 1xx: the real answer follows
     this.headSettled = true;
     this.settleHead({ kind: 'response', status, headers, call: this });
@@ -89,7 +93,6 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
     this.failure = err;
     this.sink?.error(err);
   }
-
 }
 
 function abortError(): Error {
@@ -108,7 +111,11 @@ export function collectBody(call: UpstreamCall, maxBytes = 1024 * 1024): Promise
         return true;
       },
       end: () =>
-        resolve(size <= maxBytes ? Buffer.concat(chunks, size) : { kind: 'no-answer', errorClass: 'network-error', message: 'error body too large' }),
+        resolve(
+          size <= maxBytes
+            ? Buffer.concat(chunks, size)
+            : { kind: 'no-answer', errorClass: 'network-error', message: 'error body too large' },
+        ),
       error: (err) => resolve(classifyNetworkError(err)),
     });
   });

@@ -20,29 +20,36 @@ export function keyCheckerRoutes(ctx: AppContext): Router {
   const limiter = ipRateLimit({
     windowMs: 10 * 60 * 1000,
     limit: 20,
-    handler: (_req, _res, next) => next(new HttpError(429, 'too-many-checks', 'Too many checks from this address; try again in a few minutes.')),
+    handler: (_req, _res, next) =>
+      next(new HttpError(429, 'too-many-checks', 'Too many checks from this address; try again in a few minutes.')),
   });
-  router.post('/api/check-keys', express.json({ limit: '32kb' }), (req, _res, next) => {
-    const { keyChecker, accessControl: mode } = ctx.settings.get();
-    if (!keyChecker) throw new HttpError(403, 'key-checker-off', 'The key checker is switched off on this server.');
-    if (mode === 'open' || req.session.admin || (mode === 'restricted' && ctx.guestPass.admits(req.session.guest))) return next();
-    throw new HttpError(401, 'not-allowed', 'The user page is not open to you.');
-  }, limiter, async (req, res) => {
-    const parsed = extractKeys(parseInput(body, req.body).keys);
-    if (parsed.keys.length === 0) throw new HttpError(400, 'no-keys-found', 'No sk-… key was found in the text.');
-    if (parsed.keys.length > MAX_KEYS) throw new HttpError(400, 'too-many-keys', `At most ${MAX_KEYS} keys per check.`);
-    const results = await ctx.checks.checkUnstored(parsed.keys);
-    res.set('Cache-Control', 'no-store').json({
-      results: results.map((r, i) => ({
-        maskedKey: maskKey(parsed.keys[i]!),
-        status: r.status,
-        giftBalance: r.balances?.gift ?? null,
-        chargeBalance: r.balances?.charge ?? null,
-        totalBalance: r.balances?.total ?? null,
-        error: r.error,
-      })),
-      invalid: parsed.invalid,
-    });
-  });
+  router.post(
+    '/api/check-keys',
+    express.json({ limit: '32kb' }),
+    (req, _res, next) => {
+      const { keyChecker, accessControl: mode } = ctx.settings.get();
+      if (!keyChecker) throw new HttpError(403, 'key-checker-off', 'The key checker is switched off on this server.');
+      if (mode === 'open' || req.session.admin || (mode === 'restricted' && ctx.guestPass.admits(req.session.guest))) return next();
+      throw new HttpError(401, 'not-allowed', 'The user page is not open to you.');
+    },
+    limiter,
+    async (req, res) => {
+      const parsed = extractKeys(parseInput(body, req.body).keys);
+      if (parsed.keys.length === 0) throw new HttpError(400, 'no-keys-found', 'No sk-… key was found in the text.');
+      if (parsed.keys.length > MAX_KEYS) throw new HttpError(400, 'too-many-keys', `At most ${MAX_KEYS} keys per check.`);
+      const results = await ctx.checks.checkUnstored(parsed.keys);
+      res.set('Cache-Control', 'no-store').json({
+        results: results.map((r, i) => ({
+          maskedKey: maskKey(parsed.keys[i]!),
+          status: r.status,
+          giftBalance: r.balances?.gift ?? null,
+          chargeBalance: r.balances?.charge ?? null,
+          totalBalance: r.balances?.total ?? null,
+          error: r.error,
+        })),
+        invalid: parsed.invalid,
+      });
+    },
+  );
   return router;
 }

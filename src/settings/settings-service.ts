@@ -71,9 +71,10 @@ export class SettingsService extends EventEmitter<{ change: [RuntimeSettings, Se
   /** What the admin API shows: secrets replaced by whether they are set, and where each value comes from. */
   describe() {
     const { guestPassword, ...values } = this.current;
-    const sources = Object.fromEntries(
-      SETTING_NAMES.map((n) => [n, Object.hasOwn(this.overrides, n) ? 'admin' : 'environment']),
-    ) as Record<SettingName, SettingSource>;
+    const sources = Object.fromEntries(SETTING_NAMES.map((n) => [n, Object.hasOwn(this.overrides, n) ? 'admin' : 'environment'])) as Record<
+      SettingName,
+      SettingSource
+    >;
     return { values: { ...values, guestPasswordSet: guestPassword !== null }, sources };
   }
 

@@ -23,7 +23,7 @@ export function errorCode(body: unknown): number | undefined {
 
 export function errorMessage(body: unknown): string {
   if (typeof body === 'string') return body.trim().slice(0, 300);
-  if (body && typeof body === 'object' && 'message' in body) return String((body).message).slice(0, 300);
+  if (body && typeof body === 'object' && 'message' in body) return String(body.message).slice(0, 300);
   return '';
 }
 

@@ -9,7 +9,9 @@ afterEach(() => t?.close());
 
 describe('the admin in a real browser', () => {
   it('sign-in, forced password change, import by paste, check all to 100 %, disable, note as text, delete', async () => {
-    const keys = Object.fromEntries([1, 2, 3, 4].map((i) => [fakeKey(i), i === 4 ? { behavior: 'invalid' as const } : { balance: `${i}.00` }]));
+    const keys = Object.fromEntries(
+      [1, 2, 3, 4].map((i) => [fakeKey(i), i === 4 ? { behavior: 'invalid' as const } : { balance: `${i}.00` }]),
+    );
     t = await startTestApp({ env: { ADMIN_PASSWORD: DEFAULT_PASSWORD }, keys });
     const base = await t.listen();
     const { page, problems } = await openPage(browser.current);
@@ -54,7 +56,9 @@ describe('the admin in a real browser', () => {
     await firstNote.fill('<script>alert(1)</script>');
     await firstNote.press('Enter');
     await firstNote.blur();
-    await expect.poll(() => t.ctx.db.prepare("SELECT COUNT(*) FROM keys WHERE note = '<script>alert(1)</script>'").pluck().get(), { timeout: 10_000 }).toBe(1);
+    await expect
+      .poll(() => t.ctx.db.prepare("SELECT COUNT(*) FROM keys WHERE note = '<script>alert(1)</script>'").pluck().get(), { timeout: 10_000 })
+      .toBe(1);
     await page.reload();
     await page.waitForSelector('#view-main:not([hidden])');
     await expect(page.locator('#keys-body tr input.note').first().inputValue()).resolves.toBe('<script>alert(1)</script>');
@@ -100,7 +104,9 @@ describe('the admin in a real browser', () => {
     await page.waitForSelector('#view-main:not([hidden])');
 
     // The dashboard chart is drawn by Chart.js served from this server (CSP-clean), and lists what needs attention.
-    await expect.poll(() => page.evaluate<boolean>("!!window.Chart && document.querySelector('#chart-requests').width > 0"), { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(() => page.evaluate<boolean>("!!window.Chart && document.querySelector('#chart-requests').width > 0"), { timeout: 10_000 })
+      .toBe(true);
     await expect(page.locator('#recent-errors li').first().textContent()).resolves.toBe('无');
     await page.click('[data-tab=logs]');
     await expect.poll(() => page.locator('#logs-body tr').count(), { timeout: 10_000 }).toBe(1);
@@ -141,7 +147,11 @@ describe('the admin in a real browser', () => {
     expect(await t.ctx.adminAuth.verify('admin', 'an-even-better-one')).toBe(true);
     await page.click('[data-tab=keys]');
     await page.click('#open-import');
-    await page.setInputFiles('#import-file', { name: 'keys.txt', mimeType: 'text/plain', buffer: Buffer.from(`${fakeKey(5)}\n${fakeKey(6)}\n`) });
+    await page.setInputFiles('#import-file', {
+      name: 'keys.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from(`${fakeKey(5)}\n${fakeKey(6)}\n`),
+    });
     await expect.poll(() => page.locator('#import-text').inputValue(), { timeout: 10_000 }).toContain(fakeKey(5));
     await page.uncheck('#import-check');
     await page.click('#import-form button[type=submit]');

@@ -48,7 +48,12 @@ export function spawnProcess(command: string, args: string[], options: SpawnOpti
   });
   const output = () => ({ stdout, stderr });
   const waitForOutput = async (pattern: RegExp, timeoutMs = 15_000) => {
-    await waitUntil(() => pattern.test(stdout), timeoutMs, () => `no ${pattern} in the output:\n${stdout}\n${stderr}`, () => isClosed);
+    await waitUntil(
+      () => pattern.test(stdout),
+      timeoutMs,
+      () => `no ${pattern} in the output:\n${stdout}\n${stderr}`,
+      () => isClosed,
+    );
     return pattern.exec(stdout)!;
   };
   return { child, exited, closed, output, waitForOutput };
@@ -80,7 +85,12 @@ export function startServer(env: Record<string, string> = {}, options: Omit<Spaw
 }
 
 /** Polls until `done()`; past the deadline (or once `gaveUp()`) fails with `explain()`. */
-export async function waitUntil(done: () => boolean, timeoutMs: number, explain: () => string, gaveUp: () => boolean = () => false): Promise<void> {
+export async function waitUntil(
+  done: () => boolean,
+  timeoutMs: number,
+  explain: () => string,
+  gaveUp: () => boolean = () => false,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!done()) {
     if (gaveUp() || Date.now() > deadline) throw new Error(explain());

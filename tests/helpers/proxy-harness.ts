@@ -20,7 +20,13 @@ export async function startProxy(
   keys: [string, Partial<FakeKeyState>][],
   options: { env?: Record<string, string>; upstreamUrl?: string; upstreamPath?: string; logger?: Logger } = {},
 ): Promise<Proxy> {
-  const t = await startTestApp({ keys: Object.fromEntries(keys), env: { LOG_LEVEL: 'silent', ...options.env }, upstreamUrl: options.upstreamUrl, upstreamPath: options.upstreamPath, logger: options.logger });
+  const t = await startTestApp({
+    keys: Object.fromEntries(keys),
+    env: { LOG_LEVEL: 'silent', ...options.env },
+    upstreamUrl: options.upstreamUrl,
+    upstreamPath: options.upstreamPath,
+    logger: options.logger,
+  });
   const imported = t.ctx.keys.import(keys.map(([k]) => k).join('\n'));
   const base = await t.listen();
   const accessKey = t.ctx.accessKey.current().key;
@@ -34,7 +40,11 @@ export async function startProxy(
       return fetch(base + path, {
         method: json === undefined ? 'GET' : 'POST',
         ...rest,
-        headers: { authorization: `Bearer ${accessKey}`, ...(json === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        headers: {
+          authorization: `Bearer ${accessKey}`,
+          ...(json === undefined ? {} : { 'content-type': 'application/json' }),
+          ...headers,
+        },
         body: json === undefined ? rest.body : JSON.stringify(json),
       });
     },
@@ -48,7 +58,9 @@ export async function startProxy(
     },
     row: (id) => {
       t.ctx.flush();
-      return t.ctx.db.prepare('SELECT status, usage_count, failure_count, last_error, cooling_until, lacks_paid FROM keys WHERE id = ?').get(id) as Record<string, unknown>;
+      return t.ctx.db
+        .prepare('SELECT status, usage_count, failure_count, last_error, cooling_until, lacks_paid FROM keys WHERE id = ?')
+        .get(id) as Record<string, unknown>;
     },
   };
 }

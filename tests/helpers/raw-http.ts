@@ -7,9 +7,20 @@ export type RawResponse = { status: number; headers: Record<string, string>; bod
  * fetch and node:http cannot send some requests at all: they normalise `..` away, refuse TRACE,
  * TRACK and CONNECT, or treat CONNECT's answer as a tunnel.
  */
-export function rawRequest(base: string, method: string, target: string, headers: Record<string, string> = {}, timeoutMs = 3000): Promise<RawResponse> {
+export function rawRequest(
+  base: string,
+  method: string,
+  target: string,
+  headers: Record<string, string> = {},
+  timeoutMs = 3000,
+): Promise<RawResponse> {
   const { hostname, port } = new URL(base);
-  const lines = [`${method} ${target} HTTP/1.1`, `Host: ${hostname}:${port}`, 'Connection: close', ...Object.entries(headers).map(([n, v]) => `${n}: ${v}`)];
+  const lines = [
+    `${method} ${target} HTTP/1.1`,
+    `Host: ${hostname}:${port}`,
+    'Connection: close',
+    ...Object.entries(headers).map(([n, v]) => `${n}: ${v}`),
+  ];
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), hostname, () => socket.write(`${lines.join('\r\n')}\r\n\r\n`));
     const chunks: Buffer[] = [];

@@ -35,15 +35,15 @@ describe('admin sign-in', () => {
     expect(String(res.headers['set-cookie'])).toMatch(/Secure/);
   });
 
-  it.each([
-    [{ username: 'admin', password: 'wrong' }],
-    [{ username: 'root', password: 'admin' }],
-  ])('rejects %j with 401 wrong-credentials and no cookie', async (body) => {
-    const res = await request(t.app).post('/admin/api/login').send(body);
-    expect(res.status).toBe(401);
-    expect(res.body.error.code).toBe('wrong-credentials');
-    expect(res.headers['set-cookie']).toBeUndefined();
-  });
+  it.each([[{ username: 'admin', password: 'wrong' }], [{ username: 'root', password: 'admin' }]])(
+    'rejects %j with 401 wrong-credentials and no cookie',
+    async (body) => {
+      const res = await request(t.app).post('/admin/api/login').send(body);
+      expect(res.status).toBe(401);
+      expect(res.body.error.code).toBe('wrong-credentials');
+      expect(res.headers['set-cookie']).toBeUndefined();
+    },
+  );
 
   it('answers a malformed body with 400 and a JSON code', async () => {
     const res = await request(t.app).post('/admin/api/login').set('Content-Type', 'application/json').send('{nope');
@@ -56,7 +56,9 @@ describe('admin sign-in', () => {
 
   it('locks out an IP after 10 failed attempts within the window, even for the right password', async () => {
     for (let i = 0; i < 10; i++) {
-      const res = await request(t.app).post('/admin/api/login').send({ username: 'admin', password: `guess-${i}` });
+      const res = await request(t.app)
+        .post('/admin/api/login')
+        .send({ username: 'admin', password: `guess-${i}` });
       expect(res.status).toBe(401);
     }
     const locked = await request(t.app).post('/admin/api/login').send({ username: 'admin', password: 'admin' });
@@ -98,7 +100,10 @@ describe('admin session and CSRF', () => {
     const none = await admin.agent.post('/admin/api/keys').send({ keys: 'sk-' + 'a'.repeat(48) });
     expect(none.status).toBe(403);
     expect(none.body.error.code).toBe('csrf-token-invalid');
-    const wrong = await admin.agent.post('/admin/api/keys').set('X-CSRF-Token', 'forged').send({ keys: 'sk-' + 'a'.repeat(48) });
+    const wrong = await admin.agent
+      .post('/admin/api/keys')
+      .set('X-CSRF-Token', 'forged')
+      .send({ keys: 'sk-' + 'a'.repeat(48) });
     expect(wrong.status).toBe(403);
     expect(t.ctx.db.prepare('SELECT COUNT(*) FROM keys').pluck().get()).toBe(0);
   });
@@ -177,9 +182,15 @@ describe('the default password locks the admin API', () => {
 
   it('unlocks everything once the password is changed, in the same session', async () => {
     const admin = await signIn(t.app);
-    const changed = await admin.agent.put('/admin/api/password').set('X-CSRF-Token', admin.csrf).send({ current: 'admin', next: 'a-real-password' });
+    const changed = await admin.agent
+      .put('/admin/api/password')
+      .set('X-CSRF-Token', admin.csrf)
+      .send({ current: 'admin', next: 'a-real-password' });
     expect(changed.status).toBe(200);
-    const imported = await admin.agent.post('/admin/api/keys').set('X-CSRF-Token', admin.csrf).send({ keys: 'sk-' + 'a'.repeat(48) });
+    const imported = await admin.agent
+      .post('/admin/api/keys')
+      .set('X-CSRF-Token', admin.csrf)
+      .send({ keys: 'sk-' + 'a'.repeat(48) });
     expect(imported.status).toBe(201);
     expect((await admin.agent.get('/metrics')).status).toBe(200);
     expect(t.ctx.db.prepare('SELECT COUNT(*) FROM keys').pluck().get()).toBe(1);
@@ -216,7 +227,9 @@ describe('password change', () => {
     await admin.agent.put('/admin/api/password').set('X-CSRF-Token', admin.csrf).send({ current: 'admin', next: 'new-password-1' });
     const restarted = t.restart();
     expect((await request(restarted.app).post('/admin/api/login').send({ username: 'admin', password: 'admin' })).status).toBe(401);
-    expect((await request(restarted.app).post('/admin/api/login').send({ username: 'admin', password: 'new-password-1' })).status).toBe(200);
+    expect((await request(restarted.app).post('/admin/api/login').send({ username: 'admin', password: 'new-password-1' })).status).toBe(
+      200,
+    );
   });
 
   it('signs out other sessions when the password changes', async () => {

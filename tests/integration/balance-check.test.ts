@@ -11,14 +11,20 @@ afterEach(() => t?.close());
 async function setup(keys: Record<string, Partial<FakeKeyState>>, env?: Record<string, string>) {
   t = await startTestApp({ keys, env });
   admin = await signIn(t.app);
-  const res = await admin.agent.post('/admin/api/keys').set('X-CSRF-Token', admin.csrf).send({ keys: Object.keys(keys).join('\n') });
+  const res = await admin.agent
+    .post('/admin/api/keys')
+    .set('X-CSRF-Token', admin.csrf)
+    .send({ keys: Object.keys(keys).join('\n') });
   expect(res.status).toBe(201);
   const items = (await admin.agent.get('/admin/api/keys?sort=id&pageSize=500')).body.items as { id: number }[];
   return items.map((i) => i.id);
 }
 
 const checkOne = (id: number) => admin.agent.post(`/admin/api/keys/${id}/check`).set('X-CSRF-Token', admin.csrf);
-const row = (id: number) => t.ctx.db.prepare('SELECT status, gift_balance, charge_balance, total_balance, last_error, last_checked_at FROM keys WHERE id = ?').get(id) as Record<string, unknown>;
+const row = (id: number) =>
+  t.ctx.db
+    .prepare('SELECT status, gift_balance, charge_balance, total_balance, last_error, last_checked_at FROM keys WHERE id = ?')
+    .get(id) as Record<string, unknown>;
 
 describe('checking one key: GET /v1/user/info answers 200', () => {
   it('records gift, paid and total balance and marks the key active', async () => {
@@ -158,7 +164,10 @@ describe('check jobs', () => {
     await setup(keys, { CHECK_CONCURRENCY: '3' });
     const start = await admin.agent.post('/admin/api/keys/check').set('X-CSRF-Token', admin.csrf).send({});
     await waitForJob(admin, start.body.jobId);
-    const times = t.fake.requests.filter((r) => r.path === '/v1/user/info').map((r) => r.receivedAt).sort((a, b) => a - b);
+    const times = t.fake.requests
+      .filter((r) => r.path === '/v1/user/info')
+      .map((r) => r.receivedAt)
+      .sort((a, b) => a - b);
     // 9 keys, 3 at a time, 150 ms each: three waves, so the 4th request cannot start with the first three.
     expect(times[3]! - times[0]!).toBeGreaterThanOrEqual(140);
     expect(times[6]! - times[0]!).toBeGreaterThanOrEqual(280);
@@ -167,14 +176,20 @@ describe('check jobs', () => {
   it('the import with check: true checks the new keys in a job', async () => {
     t = await startTestApp({ keys: { [fakeKey(1)]: { balance: '2.00' }, [fakeKey(2)]: { behavior: 'invalid' } } });
     admin = await signIn(t.app);
-    const res = await admin.agent.post('/admin/api/keys').set('X-CSRF-Token', admin.csrf).send({ keys: `${fakeKey(1)} ${fakeKey(2)}`, check: true });
+    const res = await admin.agent
+      .post('/admin/api/keys')
+      .set('X-CSRF-Token', admin.csrf)
+      .send({ keys: `${fakeKey(1)} ${fakeKey(2)}`, check: true });
     expect(res.body).toMatchObject({ added: 2, jobId: expect.any(String) });
     expect(await waitForJob(admin, res.body.jobId)).toMatchObject({ state: 'done', total: 2, byStatus: { active: 1, invalid: 1 } });
   });
 
   it('bulk check runs a job over the selected keys only', async () => {
     const ids = await setup(pool());
-    const res = await admin.agent.post('/admin/api/keys/bulk').set('X-CSRF-Token', admin.csrf).send({ action: 'check', ids: [ids[0], ids[1]] });
+    const res = await admin.agent
+      .post('/admin/api/keys/bulk')
+      .set('X-CSRF-Token', admin.csrf)
+      .send({ action: 'check', ids: [ids[0], ids[1]] });
     expect(res.status).toBe(202);
     expect((await waitForJob(admin, res.body.jobId)).total).toBe(2);
     expect(t.fake.requests.filter((r) => r.path === '/v1/user/info')).toHaveLength(2);
@@ -183,17 +198,23 @@ describe('check jobs', () => {
   it('streams the same progress as Server-Sent Events, ending with a done event', async () => {
     await setup(pool());
     const start = await admin.agent.post('/admin/api/keys/check').set('X-CSRF-Token', admin.csrf).send({});
-    const res = await admin.agent.get(`/admin/api/jobs/${start.body.jobId}/events`).buffer(true).parse((r, cb) => {
-      let text = '';
-      r.on('data', (c: Buffer) => (text += c.toString()));
-      r.on('end', () => cb(null, text));
-    });
+    const res = await admin.agent
+      .get(`/admin/api/jobs/${start.body.jobId}/events`)
+      .buffer(true)
+      .parse((r, cb) => {
+        let text = '';
+        r.on('data', (c: Buffer) => (text += c.toString()));
+        r.on('end', () => cb(null, text));
+      });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
-    const events = String(res.body).trim().split('\n\n').map((block) => ({
-      event: /^event: (.*)$/m.exec(block)?.[1],
-      data: JSON.parse(/^data: (.*)$/m.exec(block)![1]!),
-    }));
+    const events = String(res.body)
+      .trim()
+      .split('\n\n')
+      .map((block) => ({
+        event: /^event: (.*)$/m.exec(block)?.[1],
+        data: JSON.parse(/^data: (.*)$/m.exec(block)![1]!),
+      }));
     const last = events.at(-1)!;
     expect(last.event).toBe('done');
     expect(last.data).toMatchObject({ state: 'done', total: 14, done: 14 });

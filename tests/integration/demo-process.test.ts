@@ -17,7 +17,11 @@ async function startDemo(env: Record<string, string>) {
 }
 
 async function login(base: string, password: string) {
-  return fetch(`${base}/admin/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) });
+  return fetch(`${base}/admin/api/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password }),
+  });
 }
 
 describe('npm run demo', () => {
@@ -33,7 +37,11 @@ describe('npm run demo', () => {
     const { csrfToken } = (await signedIn.json()) as { csrfToken: string };
     const changed = await fetch(`${first.base}/admin/api/password`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken, cookie: signedIn.headers.get('set-cookie')!.split(';')[0]! },
+      headers: {
+        'content-type': 'application/json',
+        'x-csrf-token': csrfToken,
+        cookie: signedIn.headers.get('set-cookie')!.split(';')[0]!,
+      },
       body: JSON.stringify({ current: 'admin', next: 'changed-in-the-first-run' }),
     });
     expect(changed.status).toBe(200);

@@ -76,7 +76,22 @@ describe('GET /admin/api/keys (list)', () => {
     const key = fakeKey(0);
     const item = res.body.items.find((x: { maskedKey: string }) => x.maskedKey === `sk-${key.slice(3, 7)}…${key.slice(-4)}`);
     expect(Object.keys(item).sort()).toEqual(
-      ['chargeBalance', 'createdAt', 'enabled', 'failureCount', 'giftBalance', 'id', 'lastCheckedAt', 'lastError', 'lastUsedAt', 'maskedKey', 'note', 'status', 'totalBalance', 'usageCount'].sort(),
+      [
+        'chargeBalance',
+        'createdAt',
+        'enabled',
+        'failureCount',
+        'giftBalance',
+        'id',
+        'lastCheckedAt',
+        'lastError',
+        'lastUsedAt',
+        'maskedKey',
+        'note',
+        'status',
+        'totalBalance',
+        'usageCount',
+      ].sort(),
     );
   });
 
@@ -121,10 +136,17 @@ describe('editing and deleting keys', () => {
   });
 
   it('PATCH changes the note and the enabled switch; a disabled key shows status "disabled"', async () => {
-    const res = await admin.agent.patch(`/admin/api/keys/${ids[0]}`).set('X-CSRF-Token', admin.csrf).send({ enabled: false, note: 'spare' });
+    const res = await admin.agent
+      .patch(`/admin/api/keys/${ids[0]}`)
+      .set('X-CSRF-Token', admin.csrf)
+      .send({ enabled: false, note: 'spare' });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ id: ids[0], enabled: false, status: 'disabled', note: 'spare' });
-    expect(t.ctx.db.prepare('SELECT enabled, note, status FROM keys WHERE id = ?').get(ids[0])).toEqual({ enabled: 0, note: 'spare', status: 'active' });
+    expect(t.ctx.db.prepare('SELECT enabled, note, status FROM keys WHERE id = ?').get(ids[0])).toEqual({
+      enabled: 0,
+      note: 'spare',
+      status: 'active',
+    });
     const back = await admin.agent.patch(`/admin/api/keys/${ids[0]}`).set('X-CSRF-Token', admin.csrf).send({ enabled: true });
     expect(back.body).toMatchObject({ status: 'active', note: 'spare' });
   });

@@ -10,7 +10,11 @@ const ORIGIN = 'https://chat.example';
 const preflight = (path: string, origin = ORIGIN) =>
   fetch(p.base + path, {
     method: 'OPTIONS',
-    headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type, x-stainless-os' },
+    headers: {
+      origin,
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'authorization, content-type, x-stainless-os',
+    },
   });
 const exposed = (res: Response) => (res.headers.get('access-control-expose-headers') ?? '').toLowerCase().split(/\s*,\s*/);
 
@@ -93,7 +97,12 @@ describe('CORS_ORIGINS with a list of origins', () => {
 
   it("the upstream's own CORS headers never reach the client: the policy is this server's", async () => {
     const upstreamUrl = await startUpstream((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json', 'access-control-allow-origin': '*', 'access-control-allow-credentials': 'true', vary: 'Accept-Encoding' });
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'access-control-allow-origin': '*',
+        'access-control-allow-credentials': 'true',
+        vary: 'Accept-Encoding',
+      });
       res.end('{"object":"list","data":[]}');
     });
     p = await startProxy([[fakeKey(0), {}]], { env, upstreamUrl });

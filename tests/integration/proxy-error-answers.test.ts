@@ -12,7 +12,6 @@ afterEach(() => p?.close());
 
 const keys = (...states: Partial<FakeKeyState>[]) => states.map((s, i) => [fakeKey(i), s] as [string, Partial<FakeKeyState>]);
 
-
 const answer = (res: ServerResponse, status: number, type: string, body: string | Buffer, headers: Record<string, string> = {}) => {
   res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), ...headers });
   res.end(body);
@@ -27,10 +26,15 @@ describe('no pool key ever goes back to a client', () => {
       const key = req.headers.authorization!.slice('Bearer '.length);
       const echo = { 'x-echo': `Bearer ${key}`, 'x-trace': 'kept' };
       const message = `Key ${key} may not call this (nor ${OTHER})`;
-      if (req.url === '/v1/json') return answer(res, 400, 'application/json', JSON.stringify({ code: 20015, message, data: { key } }), echo);
+      if (req.url === '/v1/json')
+        return answer(res, 400, 'application/json', JSON.stringify({ code: 20015, message, data: { key } }), echo);
       if (req.url === '/v1/string') return answer(res, 400, 'application/json', JSON.stringify(message), echo);
       if (req.url === '/v1/text') return answer(res, 403, 'text/plain', message, echo);
-      if (req.url === '/v1/gzip') return answer(res, 400, 'application/json', gzipSync(JSON.stringify({ code: 20015, message })), { ...echo, 'content-encoding': 'gzip' });
+      if (req.url === '/v1/gzip')
+        return answer(res, 400, 'application/json', gzipSync(JSON.stringify({ code: 20015, message })), {
+          ...echo,
+          'content-encoding': 'gzip',
+        });
       answer(res, 200, 'application/json', '{"ok":true}', echo);
     });
     p = await startProxy([[fakeKey(1), {}]], { upstreamUrl: url });
@@ -43,7 +47,8 @@ describe('no pool key ever goes back to a client', () => {
       expect(everything, path).not.toMatch(/sk-[A-Za-z0-9]{8,}/);
       expect(res.headers.get('x-echo'), path).toBeNull();
       expect(res.headers.get('x-trace'), path).toBe('kept');
-      if (path !== '/v1/ok') expect(text, path).toContain(`Key ${poolKey.slice(0, 7)}…[redacted] may not call this (nor sk-some…[redacted])`);
+      if (path !== '/v1/ok')
+        expect(text, path).toContain(`Key ${poolKey.slice(0, 7)}…[redacted] may not call this (nor sk-some…[redacted])`);
     }
   });
 });
@@ -67,7 +72,9 @@ describe('every error a client receives has an OpenAI error object', () => {
   it('the official openai package raises with the real message', async () => {
     p = await startProxy(keys({}));
     const client = new OpenAI({ baseURL: `${p.base}/v1`, apiKey: p.accessKey, maxRetries: 0 });
-    const err = await client.chat.completions.create({ model: 'no/such-model', messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
+    const err = await client.chat.completions
+      .create({ model: 'no/such-model', messages: [{ role: 'user', content: 'hi' }] })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.BadRequestError);
     expect((err as Error).message).toMatch(/^400 Model does not exist.*"no\/such-model".*GET \/v1\/models/);
     expect((err as InstanceType<typeof OpenAI.APIError>).code).toBe(20012);
@@ -134,7 +141,9 @@ describe('a stream that breaks on /v1/messages ends with an Anthropic error even
       res.write('event: content_block_delta\ndata: {"type":"content_blo', () => res.destroy());
     });
     p = await startProxy([[fakeKey(1), {}]], { upstreamUrl: url });
-    const res = await p.call('/v1/messages', { json: { model: 'x', max_tokens: 5, stream: true, messages: [{ role: 'user', content: 'hi' }] } });
+    const res = await p.call('/v1/messages', {
+      json: { model: 'x', max_tokens: 5, stream: true, messages: [{ role: 'user', content: 'hi' }] },
+    });
     const text = await res.text();
     expect(text).toMatch(/^event: content_block_delta\ndata: \{"type":"content_blo\n\nevent: error\ndata: \{"type":"error".*\}\n\n$/s);
   });
@@ -182,7 +191,9 @@ describe('a disabled key never counts as cooling', () => {
   // other key dead the proxy said "every usable key is rate-limited, retry in N s" for a key that would
   // never serve again, instead of 503 / 50301.
   const setUp = async () => {
-    p = await startProxy(keys({ behavior: 'rate-limited' }, { behavior: 'invalid' }, { behavior: 'exhausted' }), { env: { COOLDOWN_SECONDS: '30' } });
+    p = await startProxy(keys({ behavior: 'rate-limited' }, { behavior: 'invalid' }, { behavior: 'exhausted' }), {
+      env: { COOLDOWN_SECONDS: '30' },
+    });
     expect((await p.call('/v1/chat/completions', { json: chat() })).status).toBe(429);
     expect(p.row(p.ids[0]!).status).toBe('cooling');
   };
@@ -211,7 +222,12 @@ describe('a disabled key never counts as cooling', () => {
   it('disabled while its 429 was on the way: it does not enter the cooling set', async () => {
     const url = await startUpstream((_req, res) => {
       p.ctx.keys.update(p.ids[0]!, { enabled: false }); // the admin disables it while the call is in flight
-      answer(res, 429, 'application/json', JSON.stringify({ code: 50602, message: 'Request was rejected due to rate limiting. Details: TPM limit reached.' }));
+      answer(
+        res,
+        429,
+        'application/json',
+        JSON.stringify({ code: 50602, message: 'Request was rejected due to rate limiting. Details: TPM limit reached.' }),
+      );
     });
     p = await startProxy([[fakeKey(1), {}]], { upstreamUrl: url, env: { COOLDOWN_SECONDS: '30' } });
     await expect50301();

@@ -179,7 +179,12 @@ describe('the outcome table, before the first byte', () => {
     p = await startProxy(keys({}, {}));
     const res = await p.call('/v1/chat/completions', { json: chat('no/such-model') });
     expect(res.status).toBe(400);
-    expect(await res.json()).toEqual({ code: 20012, message: 'Model does not exist. Please check it carefully.', data: null, error: expect.any(Object) });
+    expect(await res.json()).toEqual({
+      code: 20012,
+      message: 'Model does not exist. Please check it carefully.',
+      data: null,
+      error: expect.any(Object),
+    });
     expect(p.fake.requests).toHaveLength(1);
     expect(p.row(p.ids[0]!)).toMatchObject({ status: 'active', failure_count: 0 });
   });
@@ -210,7 +215,9 @@ describe('no usable key: 50301', () => {
   });
 
   it('when MAX_KEY_TRIES keys in a row were dead', async () => {
-    p = await startProxy(keys({ behavior: 'invalid' }, { behavior: 'invalid' }, { behavior: 'invalid' }, {}), { env: { MAX_KEY_TRIES: '2' } });
+    p = await startProxy(keys({ behavior: 'invalid' }, { behavior: 'invalid' }, { behavior: 'invalid' }, {}), {
+      env: { MAX_KEY_TRIES: '2' },
+    });
     await expect50301(await p.call('/v1/chat/completions', { json: chat() }));
     expect(p.fake.requests).toHaveLength(2);
     expect((await p.call('/v1/chat/completions', { json: chat() })).status).toBe(200);

@@ -17,7 +17,8 @@ describe('only real API methods reach SiliconFlow', () => {
     const res = await send(method, '/v1/models');
     expect(res.status).toBe(405);
     expect(res.headers.allow).toBe(ALLOW);
-    if (method !== 'HEAD') expect(JSON.parse(res.body)).toMatchObject({ code: 40500, error: { code: 40500, type: 'invalid_request_error' } });
+    if (method !== 'HEAD')
+      expect(JSON.parse(res.body)).toMatchObject({ code: 40500, error: { code: 40500, type: 'invalid_request_error' } });
     expect(p.fake.requests).toHaveLength(0);
   });
 
@@ -79,7 +80,10 @@ describe('paths stay under /v1/', () => {
     p = await startProxy([[fakeKey(0), {}]], { upstreamPath: '/siliconflow' });
     await send('GET', '/v1/files/file-1.jsonl?next=../../x&y=%2e%2e%2f');
     await send('GET', '/v1/models');
-    expect(p.fake.requests.map((r) => r.path)).toEqual(['/siliconflow/v1/files/file-1.jsonl?next=../../x&y=%2e%2e%2f', '/siliconflow/v1/models']);
+    expect(p.fake.requests.map((r) => r.path)).toEqual([
+      '/siliconflow/v1/files/file-1.jsonl?next=../../x&y=%2e%2e%2f',
+      '/siliconflow/v1/models',
+    ]);
   });
 });
 
@@ -111,7 +115,10 @@ describe('nothing that identifies the client goes upstream', () => {
       referer: 'https://chat.example/session/42',
       'sec-fetch-site': 'cross-site',
     };
-    const res = await p.call('/v1/chat/completions', { json: chat(), headers: { ...identifying, 'x-custom': 'kept', 'user-agent': 'OpenAI/JS 6.49.0' } });
+    const res = await p.call('/v1/chat/completions', {
+      json: chat(),
+      headers: { ...identifying, 'x-custom': 'kept', 'user-agent': 'OpenAI/JS 6.49.0' },
+    });
     expect(res.status).toBe(200);
     const sent = p.fake.requests.at(-1)!.headers;
     for (const name of Object.keys(identifying)) expect(sent, name).not.toHaveProperty(name);
@@ -123,16 +130,24 @@ describe('nothing that identifies the client goes upstream', () => {
 describe('/v1/user/info is not served to access-key holders', () => {
   // Bug: /v1/user/info was forwarded like any path, so anyone with the access key could read a pool
   // account's e-mail, name and balances, one key after another.
-  it.each(['/v1/user/info', '/v1/user/info/', '/v1/user/info?x=1', '/v1/User/INFO', '/v1//user//info', '/v1/user/%69nfo', '/v1/%55ser/info/?a=b'])(
-    '%s gets 403 and nothing goes upstream',
-    async (target) => {
-      p = await startProxy([[fakeKey(0), {}]]);
-      const res = await send('GET', target);
-      expect(res.status).toBe(403);
-      expect(JSON.parse(res.body)).toMatchObject({ code: 40300, error: { code: 40300, type: 'permission_error', message: expect.stringContaining('/v1/user/info') } });
-      expect(p.fake.requests).toHaveLength(0);
-    },
-  );
+  it.each([
+    '/v1/user/info',
+    '/v1/user/info/',
+    '/v1/user/info?x=1',
+    '/v1/User/INFO',
+    '/v1//user//info',
+    '/v1/user/%69nfo',
+    '/v1/%55ser/info/?a=b',
+  ])('%s gets 403 and nothing goes upstream', async (target) => {
+    p = await startProxy([[fakeKey(0), {}]]);
+    const res = await send('GET', target);
+    expect(res.status).toBe(403);
+    expect(JSON.parse(res.body)).toMatchObject({
+      code: 40300,
+      error: { code: 40300, type: 'permission_error', message: expect.stringContaining('/v1/user/info') },
+    });
+    expect(p.fake.requests).toHaveLength(0);
+  });
 
   it('the balance check still reads it directly', async () => {
     p = await startProxy([[fakeKey(0), { balance: '3.50', chargeBalance: '1.25' }]]);

@@ -20,11 +20,12 @@ async function readTimed(res: Response) {
   }
 }
 
-
 describe('streaming', () => {
   it('SSE arrives chunk by chunk: the first chunk long before the last, usage logged from the last chunk', async () => {
     p = await startProxy([[fakeKey(1), {}]]);
-    const res = await p.call('/v1/chat/completions', { json: chat('deepseek-ai/DeepSeek-R1', { stream: true, fake_chunks: 10, fake_chunk_delay_ms: 60 }) });
+    const res = await p.call('/v1/chat/completions', {
+      json: chat('deepseek-ai/DeepSeek-R1', { stream: true, fake_chunks: 10, fake_chunk_delay_ms: 60 }),
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
     expect(res.headers.get('x-accel-buffering')).toBe('no');
@@ -32,7 +33,10 @@ describe('streaming', () => {
     expect(chunks.length).toBeGreaterThan(3);
     expect(chunks.at(-1)!.at - chunks[0]!.at).toBeGreaterThan(400);
     const text = chunks.map((c) => c.text).join('');
-    const deltas = text.split('\n\n').filter((e) => e.startsWith('data: {')).map((e) => JSON.parse(e.slice(6)).choices[0]?.delta ?? {});
+    const deltas = text
+      .split('\n\n')
+      .filter((e) => e.startsWith('data: {'))
+      .map((e) => JSON.parse(e.slice(6)).choices[0]?.delta ?? {});
     const firstReasoning = deltas.findIndex((d) => d.reasoning_content);
     const firstContent = deltas.findIndex((d) => d.content);
     expect(firstReasoning).toBeGreaterThanOrEqual(0);
@@ -40,14 +44,24 @@ describe('streaming', () => {
     expect(text.trimEnd().endsWith('data: [DONE]')).toBe(true);
     p.ctx.flush();
     const [log] = p.ctx.requestLogs.list({ page: 1, pageSize: 1 }).items;
-    expect(log).toMatchObject({ stream: true, status: 200, attempts: 1, keyId: p.ids[0], model: 'deepseek-ai/DeepSeek-R1', errorClass: null });
+    expect(log).toMatchObject({
+      stream: true,
+      status: 200,
+      attempts: 1,
+      keyId: p.ids[0],
+      model: 'deepseek-ai/DeepSeek-R1',
+      errorClass: null,
+    });
     expect(log!.totalTokens).toBeGreaterThan(0);
     expect(log!.completionTokens).toBeGreaterThan(0);
     expect(log!.firstByteMs).toBeLessThan(log!.totalMs);
   });
 
   it('an upstream that breaks mid-stream ends the client stream with an error event, and is logged', async () => {
-    p = await startProxy([[fakeKey(1), { failMidStream: true }], [fakeKey(2), {}]]);
+    p = await startProxy([
+      [fakeKey(1), { failMidStream: true }],
+      [fakeKey(2), {}],
+    ]);
     const res = await p.call('/v1/chat/completions', { json: chat('Qwen/Qwen2.5-7B-Instruct', { stream: true, fake_chunks: 10 }) });
     expect(res.status).toBe(200);
     const text = (await readTimed(res)).map((c) => c.text).join('');
@@ -75,7 +89,11 @@ describe('streaming', () => {
     const form = new FormData();
     form.append('model', 'FunAudioLLM/SenseVoiceSmall');
     form.append('file', new Blob([audio], { type: 'audio/wav' }), 'clip.wav');
-    const request = new Request(`${p.base}/v1/audio/transcriptions`, { method: 'POST', body: form, headers: { authorization: `Bearer ${p.accessKey}` } });
+    const request = new Request(`${p.base}/v1/audio/transcriptions`, {
+      method: 'POST',
+      body: form,
+      headers: { authorization: `Bearer ${p.accessKey}` },
+    });
     const sent = Buffer.from(await request.clone().arrayBuffer());
     const res = await fetch(request);
     expect(res.status).toBe(200);
@@ -138,7 +156,13 @@ describe('client disconnects abort the upstream request', () => {
       calls++;
       req.socket.on('close', () => closed++);
     });
-    p = await startProxy([[fakeKey(1), {}], [fakeKey(2), {}]], { upstreamUrl: url });
+    p = await startProxy(
+      [
+        [fakeKey(1), {}],
+        [fakeKey(2), {}],
+      ],
+      { upstreamUrl: url },
+    );
     const controller = new AbortController();
     const pending = p.call('/v1/chat/completions', { json: chat(), signal: controller.signal }).catch(() => 'aborted');
     await waitFor(() => calls === 1);
@@ -187,11 +211,18 @@ describe('the official openai package', () => {
   it('completes a chat through the proxy, plain and streaming', async () => {
     p = await startProxy([[fakeKey(1), {}]]);
     const client = new OpenAI({ baseURL: `${p.base}/v1`, apiKey: p.accessKey, maxRetries: 0 });
-    const plain = await client.chat.completions.create({ model: 'Qwen/Qwen2.5-7B-Instruct', messages: [{ role: 'user', content: 'ping' }] });
+    const plain = await client.chat.completions.create({
+      model: 'Qwen/Qwen2.5-7B-Instruct',
+      messages: [{ role: 'user', content: 'ping' }],
+    });
     expect(plain.choices[0]!.message.content).toContain('ping');
     expect(plain.usage!.total_tokens).toBeGreaterThan(0);
 
-    const stream = await client.chat.completions.create({ model: 'Qwen/Qwen2.5-7B-Instruct', messages: [{ role: 'user', content: 'ping' }], stream: true });
+    const stream = await client.chat.completions.create({
+      model: 'Qwen/Qwen2.5-7B-Instruct',
+      messages: [{ role: 'user', content: 'ping' }],
+      stream: true,
+    });
     let text = '';
     for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
     expect(text).toContain('ping');
@@ -209,7 +240,10 @@ describe('the official openai package', () => {
 
 describe('logs, stats and metrics', () => {
   it('one log row per request, the admin log API, 24-hour stats and Prometheus metrics', async () => {
-    p = await startProxy([[fakeKey(1), { behavior: 'invalid' }], [fakeKey(2), {}]]);
+    p = await startProxy([
+      [fakeKey(1), { behavior: 'invalid' }],
+      [fakeKey(2), {}],
+    ]);
     await p.call('/v1/chat/completions', { json: chat() });
     await p.call('/v1/chat/completions', { json: chat('no/such-model') });
     await fetch(`${p.base}/v1/models`); // unauthorized
@@ -221,7 +255,9 @@ describe('logs, stats and metrics', () => {
     expect(logs.items[2]).toMatchObject({ method: 'POST', path: '/v1/chat/completions', stream: false, keyId: p.ids[1], attempts: 2 });
     expect(logs.items[2].model).toBe('deepseek-ai/DeepSeek-V3');
     expect(logs.items[2].totalTokens).toBeGreaterThan(0);
-    const filtered = (await (await fetch(`${p.base}/admin/api/logs?status=error&model=no/such-model`, { headers: { cookie } })).json()) as any;
+    const filtered = (await (
+      await fetch(`${p.base}/admin/api/logs?status=error&model=no/such-model`, { headers: { cookie } })
+    ).json()) as any;
     expect(filtered.total).toBe(1);
 
     const stats = (await (await fetch(`${p.base}/admin/api/stats`, { headers: { cookie } })).json()) as any;

@@ -63,7 +63,7 @@ describe('the server process', () => {
     expect(await later.exited).toBe(0);
   });
 
-  it('listening on every interface, prints this machine\'s LAN addresses too', async () => {
+  it("listening on every interface, prints this machine's LAN addresses too", async () => {
     const server = startServer({ DATA_DIR: tempDir(), HOST: '0.0.0.0' });
     const base = await server.started();
     expect(base).toMatch(/^http:\/\/localhost:\d+$/);
@@ -75,7 +75,8 @@ describe('the server process', () => {
   });
 
   it('lists only external IPv4 addresses as LAN addresses', () => {
-    const nic = (address: string, family: 'IPv4' | 'IPv6', internal: boolean) => ({ address, family, internal, netmask: '', mac: '', cidr: null, scopeid: 0 }) as never;
+    const nic = (address: string, family: 'IPv4' | 'IPv6', internal: boolean) =>
+      ({ address, family, internal, netmask: '', mac: '', cidr: null, scopeid: 0 }) as never;
     expect(
       lanAddresses({
         lo: [nic('127.0.0.1', 'IPv4', true), nic('::1', 'IPv6', true)],
@@ -90,7 +91,10 @@ describe('the server process', () => {
     [{ PORT: '99999' }, 'Configuration error: PORT must be a whole number from 0 to 65535'],
     [{ ENCRYPTION_KEY: 'abc' }, 'Configuration error: ENCRYPTION_KEY must be 32 bytes written as 64 hex characters or as base64'],
     [{ SHUTDOWN_TIMEOUT_MS: '-1' }, 'Configuration error: SHUTDOWN_TIMEOUT_MS must be a whole number from 0 to 600000'],
-    [{ TRUST_PROXY: 'banana' }, 'Configuration error: TRUST_PROXY must be false, true, a hop count, or proxy addresses such as "127.0.0.1, 10.0.0.0/8, loopback"'],
+    [
+      { TRUST_PROXY: 'banana' },
+      'Configuration error: TRUST_PROXY must be false, true, a hop count, or proxy addresses such as "127.0.0.1, 10.0.0.0/8, loopback"',
+    ],
   ])('refuses to start on %j with exit code 1 and one line naming the variable', async (env, line) => {
     const server = startServer({ DATA_DIR: tempDir(), ...env });
     expect(await server.exited).toBe(1);
@@ -113,7 +117,11 @@ describe('the server process', () => {
     const server = startServer({ DATA_DIR: dataDir });
     const base = await server.started();
     const login = (password: string) =>
-      fetch(`${base}/admin/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) });
+      fetch(`${base}/admin/api/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'admin', password }),
+      });
     const signedIn = await login('admin');
     const { csrfToken } = (await signedIn.json()) as { csrfToken: string };
     const cookie = signedIn.headers.get('set-cookie')!.split(';')[0]!;
@@ -167,6 +175,8 @@ describe('the settings file (.env)', () => {
     const missing = join(tempDir(), 'missing.env');
     const server = startServer({ ENV_FILE: missing });
     expect(await server.exited).toBe(1);
-    expect(server.output().stderr.trim()).toBe(`Configuration error: ENV_FILE names ${missing}, which cannot be read: it does not exist (ENOENT)`);
+    expect(server.output().stderr.trim()).toBe(
+      `Configuration error: ENV_FILE names ${missing}, which cannot be read: it does not exist (ENOENT)`,
+    );
   });
 });

@@ -10,7 +10,11 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-const put = (a: Admin, body: unknown) => a.agent.put('/admin/api/settings').set('X-CSRF-Token', a.csrf).send(body as object);
+const put = (a: Admin, body: unknown) =>
+  a.agent
+    .put('/admin/api/settings')
+    .set('X-CSRF-Token', a.csrf)
+    .send(body as object);
 
 describe('runtime settings', () => {
   it('start from the environment and say so', async () => {
@@ -35,7 +39,7 @@ describe('runtime settings', () => {
     expect(res.body.sources.pageSize).toBe('environment');
   });
 
-  it("an admin change wins over the environment, also after a restart; reset hands it back", async () => {
+  it('an admin change wins over the environment, also after a restart; reset hands it back', async () => {
     const res = await put(admin, { pageSize: 50, accessControl: 'restricted', guestPassword: 'let-me-in' });
     expect(res.status).toBe(200);
     expect(res.body.values).toMatchObject({ pageSize: 50, accessControl: 'restricted', guestPasswordSet: true });
@@ -76,21 +80,31 @@ describe('runtime settings', () => {
   });
 
   // Issue 9, item 10: names were looked up with `in`, so the object prototype's names counted as settings.
-  it.each(['colour', '__proto__', 'constructor', 'toString', 'hasOwnProperty'])('an unknown setting name %j on reset is 404', async (name) => {
-    const res = await admin.agent.delete(`/admin/api/settings/${name}`).set('X-CSRF-Token', admin.csrf);
-    expect(res.status).toBe(404);
-    expect(res.body.error.code).toBe('unknown-setting');
-    expect((await admin.agent.get('/admin/api/settings')).status).toBe(200);
-  });
+  it.each(['colour', '__proto__', 'constructor', 'toString', 'hasOwnProperty'])(
+    'an unknown setting name %j on reset is 404',
+    async (name) => {
+      const res = await admin.agent.delete(`/admin/api/settings/${name}`).set('X-CSRF-Token', admin.csrf);
+      expect(res.status).toBe(404);
+      expect(res.body.error.code).toBe('unknown-setting');
+      expect((await admin.agent.get('/admin/api/settings')).status).toBe(200);
+    },
+  );
 
-  it.each(['{"constructor": 1}', '{"__proto__": {"pageSize": 3}}', '{"toString": "x"}'])('PUT %s is 400 invalid-setting and stores nothing', async (body) => {
-    const before = t.ctx.settings.get();
-    const res = await admin.agent.put('/admin/api/settings').set('X-CSRF-Token', admin.csrf).set('Content-Type', 'application/json').send(body);
-    expect(res.status).toBe(400);
-    expect(res.body.error.code).toBe('invalid-setting');
-    expect(t.ctx.db.prepare('SELECT COUNT(*) FROM settings').pluck().get()).toBe(0);
-    expect(t.ctx.settings.get()).toEqual(before);
-  });
+  it.each(['{"constructor": 1}', '{"__proto__": {"pageSize": 3}}', '{"toString": "x"}'])(
+    'PUT %s is 400 invalid-setting and stores nothing',
+    async (body) => {
+      const before = t.ctx.settings.get();
+      const res = await admin.agent
+        .put('/admin/api/settings')
+        .set('X-CSRF-Token', admin.csrf)
+        .set('Content-Type', 'application/json')
+        .send(body);
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('invalid-setting');
+      expect(t.ctx.db.prepare('SELECT COUNT(*) FROM settings').pluck().get()).toBe(0);
+      expect(t.ctx.settings.get()).toEqual(before);
+    },
+  );
 
   it('changes need the CSRF token', async () => {
     const res = await admin.agent.put('/admin/api/settings').send({ pageSize: 10 });
@@ -102,7 +116,10 @@ describe('runtime settings', () => {
     await put(admin, { checkConcurrency: 1 });
     const keys = [1, 2, 3].map(fakeKey);
     for (const key of keys) t.fake.setKey(key, { delayMs: 100 });
-    await admin.agent.post('/admin/api/keys').set('X-CSRF-Token', admin.csrf).send({ keys: keys.join(' ') });
+    await admin.agent
+      .post('/admin/api/keys')
+      .set('X-CSRF-Token', admin.csrf)
+      .send({ keys: keys.join(' ') });
     const start = await admin.agent.post('/admin/api/keys/check').set('X-CSRF-Token', admin.csrf).send({});
     await waitForJob(admin, start.body.jobId);
     const times = t.fake.requests.map((r) => r.receivedAt).sort((a, b) => a - b);

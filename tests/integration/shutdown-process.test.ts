@@ -99,16 +99,32 @@ describe('stopping the server', () => {
     // It was let run until the deadline, then ended with an error event a client can show.
     expect(endedAfter).toBeGreaterThanOrEqual(900);
     const last = text.trim().split('\n\n').at(-1)!;
-    expect(JSON.parse(last.slice('data: '.length))).toMatchObject({ error: { code: 50300, message: expect.stringContaining('shutting down') } });
-    expect(s.rows('SELECT status, stream, error_class, key_id FROM request_logs')).toEqual([{ status: 200, stream: 1, error_class: 'shutdown', key_id: 1 }]);
+    expect(JSON.parse(last.slice('data: '.length))).toMatchObject({
+      error: { code: 50300, message: expect.stringContaining('shutting down') },
+    });
+    expect(s.rows('SELECT status, stream, error_class, key_id FROM request_logs')).toEqual([
+      { status: 200, stream: 1, error_class: 'shutdown', key_id: 1 },
+    ]);
     // The key served it and is not blamed for the stop.
-    expect(s.rows('SELECT usage_count, failure_count, last_error FROM keys')).toEqual([{ usage_count: 1, failure_count: 0, last_error: null }]);
+    expect(s.rows('SELECT usage_count, failure_count, last_error FROM keys')).toEqual([
+      { usage_count: 1, failure_count: 0, last_error: null },
+    ]);
   });
 
-  it('a request still waiting for the upstream\'s answer at the deadline gets an error at once, not another key', async () => {
-    const s = await serverWithKeys([[fakeKey(1), { behavior: 'hang' }], [fakeKey(2), {}]], { SHUTDOWN_TIMEOUT_MS: '800' });
+  it("a request still waiting for the upstream's answer at the deadline gets an error at once, not another key", async () => {
+    const s = await serverWithKeys(
+      [
+        [fakeKey(1), { behavior: 'hang' }],
+        [fakeKey(2), {}],
+      ],
+      { SHUTDOWN_TIMEOUT_MS: '800' },
+    );
     const answer = s.call(chat());
-    await waitUntil(() => s.fake.requests.length === 1, 5000, () => 'the request did not reach the fake');
+    await waitUntil(
+      () => s.fake.requests.length === 1,
+      5000,
+      () => 'the request did not reach the fake',
+    );
     expect(s.fake.requests[0]!.key).toBe(fakeKey(1));
     const stoppedAt = Date.now();
     s.server.child.kill('SIGTERM');
@@ -118,7 +134,9 @@ describe('stopping the server', () => {
     const { code } = await exitWithin(s, stoppedAt, 800 + 1500);
     expect(code).toBe(0);
     expect(s.fake.requests).toHaveLength(1);
-    expect(s.rows('SELECT status, error_class, key_id, attempts FROM request_logs')).toEqual([{ status: 503, error_class: 'shutdown', key_id: 1, attempts: 1 }]);
+    expect(s.rows('SELECT status, error_class, key_id, attempts FROM request_logs')).toEqual([
+      { status: 503, error_class: 'shutdown', key_id: 1, attempts: 1 },
+    ]);
     expect(s.rows('SELECT failure_count, last_error FROM keys ORDER BY id')).toEqual([
       { failure_count: 0, last_error: null },
       { failure_count: 0, last_error: null },
@@ -130,16 +148,25 @@ describe('stopping the server', () => {
     // A keep-alive connection left idle, as a browser or an SDK leaves one (the slow call's becomes another).
     const idle = new Agent({ keepAlive: true });
     onTestFinished(() => idle.destroy());
-    const health = await new Promise<IncomingMessage>((resolve, reject) => get(`${s.base}/health`, { agent: idle }, resolve).on('error', reject));
+    const health = await new Promise<IncomingMessage>((resolve, reject) =>
+      get(`${s.base}/health`, { agent: idle }, resolve).on('error', reject),
+    );
     health.resume();
     expect(health.statusCode).toBe(200);
     const slow = s.call(chat());
-    await waitUntil(() => s.fake.requests.length === 1, 5000, () => 'the request did not reach the fake');
+    await waitUntil(
+      () => s.fake.requests.length === 1,
+      5000,
+      () => 'the request did not reach the fake',
+    );
     const stoppedAt = Date.now();
     s.server.child.kill('SIGTERM');
     await s.server.waitForOutput(shuttingDown, 5000);
     const refused = await new Promise<string>((resolve) =>
-      get(`${s.base}/health`, { agent: false }, (r: IncomingMessage) => resolve(`answered ${r.statusCode}`)).on('error', (e: NodeJS.ErrnoException) => resolve(e.code!)),
+      get(`${s.base}/health`, { agent: false }, (r: IncomingMessage) => resolve(`answered ${r.statusCode}`)).on(
+        'error',
+        (e: NodeJS.ErrnoException) => resolve(e.code!),
+      ),
     );
     expect(refused).toBe('ECONNREFUSED');
     const res = await slow;
@@ -154,7 +181,11 @@ describe('stopping the server', () => {
   it('a second Ctrl-C exits at once', async () => {
     const s = await serverWithKeys([[fakeKey(1), { behavior: 'hang' }]], { SHUTDOWN_TIMEOUT_MS: '30000' });
     void s.call(chat()).catch(() => undefined);
-    await waitUntil(() => s.fake.requests.length === 1, 5000, () => 'the request did not reach the fake');
+    await waitUntil(
+      () => s.fake.requests.length === 1,
+      5000,
+      () => 'the request did not reach the fake',
+    );
     s.server.child.kill('SIGINT');
     await s.server.waitForOutput(shuttingDown, 5000);
     const secondAt = Date.now();
@@ -165,7 +196,7 @@ describe('stopping the server', () => {
 });
 
 describe.skipIf(process.platform === 'win32')('npm start', () => {
-  it('stops the server when npm\'s own PID gets SIGTERM: no orphan left behind', async () => {
+  it("stops the server when npm's own PID gets SIGTERM: no orphan left behind", async () => {
     // The real chain — npm → sh -c "node <entry>" → node — with the entry run through tsx, so that
     // the test needs no build (npm start's prestart compiles the whole project).
     const dir = tempDir();

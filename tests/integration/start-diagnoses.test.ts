@@ -38,7 +38,12 @@ const me = () => (posix ? `"${userInfo().username}" (uid ${process.getuid!()})` 
  * A data folder the test can make unreadable or unwritable for the server: as root, the server runs
  * as nobody, who owns the folder (so it can tighten it) but not the files the test puts in it.
  */
-function foreignDataDir(ownedByServer: boolean): { dataDir: string; spawn: Omit<SpawnOptions, 'env'>; user: string; env: Record<string, string> } {
+function foreignDataDir(ownedByServer: boolean): {
+  dataDir: string;
+  spawn: Omit<SpawnOptions, 'env'>;
+  user: string;
+  env: Record<string, string>;
+} {
   const home = tempDir();
   chmodSync(home, 0o755);
   const dataDir = join(home, 'data');
@@ -84,7 +89,9 @@ describe('a start that cannot use its data folder', () => {
     writeFileSync(join(dir, 'a-file'), '');
     const dataDir = join(dir, 'a-file', 'data');
     const line = await failedStart(dataDir);
-    expect(line).toBe(`Cannot start: cannot create the data folder ${dataDir}: a part of the path is a file, not a folder (ENOTDIR); the server runs as ${me()}; ${SECTION}`);
+    expect(line).toBe(
+      `Cannot start: cannot create the data folder ${dataDir}: a part of the path is a file, not a folder (ENOTDIR); the server runs as ${me()}; ${SECTION}`,
+    );
   });
 
   it.skipIf(!posix)('a read-only data folder names the folder and the user', async () => {
@@ -100,7 +107,9 @@ describe('a start that cannot use its data folder', () => {
     const dataDir = tempDir();
     writeFileSync(join(dataDir, DATABASE_FILE), Buffer.alloc(8192, 'not a database '));
     const line = await failedStart(dataDir);
-    expect(line).toBe(`Cannot start: the database ${join(dataDir, DATABASE_FILE)} is damaged or is not a database (SQLITE_NOTADB): restore it from a backup; ${SECTION}`);
+    expect(line).toBe(
+      `Cannot start: the database ${join(dataDir, DATABASE_FILE)} is damaged or is not a database (SQLITE_NOTADB): restore it from a backup; ${SECTION}`,
+    );
   });
 
   it('a folder where the database file should be names the file', async () => {
@@ -121,7 +130,9 @@ describe('npm run backup and npm run reset-admin-password on a missing data fold
     const run = runScript(script, { DATA_DIR: dataDir });
     expect(await run.exited).toBe(1);
     const file = join(dataDir, DATABASE_FILE);
-    expect(run.output().stderr.trim()).toBe(`${prefix}: there is no database at ${file}: it does not exist (ENOENT); check DATA_DIR; ${SECTION}`);
+    expect(run.output().stderr.trim()).toBe(
+      `${prefix}: there is no database at ${file}: it does not exist (ENOENT); check DATA_DIR; ${SECTION}`,
+    );
     expect(existsSync(dataDir)).toBe(false);
   });
 });

@@ -35,7 +35,12 @@ describe('the user page at /', () => {
     expect(await balanceCard()).toEqual(['未知', '3 个密钥余额未知']);
     const admin = await signIn(t.app);
     expect((await admin.agent.get('/admin/api/stats')).body.balance).toEqual({
-      gift: null, charge: null, total: null, usable: null, knownBalanceKeys: 0, unknownBalanceKeys: 3,
+      gift: null,
+      charge: null,
+      total: null,
+      usable: null,
+      knownBalanceKeys: 0,
+      unknownBalanceKeys: 3,
     });
     await t.ctx.checks.checkOne(addedIds[0]!);
     expect(await balanceCard()).toEqual(['¥12.50', '赠送 ¥12.50 · 充值 ¥0.00 · 2 个密钥余额未知']);
@@ -56,12 +61,18 @@ describe('the user page at /', () => {
   it('shares full keys and the access key with guests only when the admin turns the switches on', async () => {
     await setup();
     const admin = await signIn(t.app);
-    await admin.agent.put('/admin/api/settings').set('X-CSRF-Token', admin.csrf).send({ shareKeysWithGuests: true, showAccessKeyToGuests: true });
+    await admin.agent
+      .put('/admin/api/settings')
+      .set('X-CSRF-Token', admin.csrf)
+      .send({ shareKeysWithGuests: true, showAccessKeyToGuests: true });
     const res = await request(t.app).get('/');
     for (const i of [1, 2, 3]) expect(res.text).toContain(fakeKey(i));
     expect(res.text).toContain('复制全部可用密钥（3 个）');
     expect(res.text).toContain(t.ctx.accessKey.current().key);
-    await admin.agent.put('/admin/api/settings').set('X-CSRF-Token', admin.csrf).send({ shareKeysWithGuests: false, showAccessKeyToGuests: false });
+    await admin.agent
+      .put('/admin/api/settings')
+      .set('X-CSRF-Token', admin.csrf)
+      .send({ shareKeysWithGuests: false, showAccessKeyToGuests: false });
     const off = await request(t.app).get('/');
     for (const i of [1, 2, 3]) expect(off.text).not.toContain(fakeKey(i).slice(3, 20));
     expect(off.text).not.toContain(t.ctx.accessKey.current().key);
@@ -135,7 +146,15 @@ describe('the user page at /', () => {
 
   it('restricted: 10 wrong guest passwords from one IP → 429', async () => {
     await setup({ ACCESS_CONTROL: 'restricted', GUEST_PASSWORD: 'open-sesame' });
-    for (let i = 0; i < 10; i++) expect((await request(t.app).post('/guest/login').type('form').send({ password: `x${i}` })).status).toBe(401);
+    for (let i = 0; i < 10; i++)
+      expect(
+        (
+          await request(t.app)
+            .post('/guest/login')
+            .type('form')
+            .send({ password: `x${i}` })
+        ).status,
+      ).toBe(401);
     const locked = await request(t.app).post('/guest/login').type('form').send({ password: 'open-sesame' });
     expect(locked.status).toBe(429);
   });
@@ -180,12 +199,28 @@ describe('the user page at /', () => {
 describe('the key checker on the user page', () => {
   it('checks pasted keys on the server and stores nothing', async () => {
     t = await startTestApp({ keys: { [fakeKey(7)]: { balance: '3.00', chargeBalance: '1.00' }, [fakeKey(8)]: { behavior: 'invalid' } } });
-    const res = await request(t.app).post('/api/check-keys').send({ keys: `mine: ${fakeKey(7)}, ${fakeKey(8)} and sk-short` });
+    const res = await request(t.app)
+      .post('/api/check-keys')
+      .send({ keys: `mine: ${fakeKey(7)}, ${fakeKey(8)} and sk-short` });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       results: [
-        { maskedKey: `sk-${fakeKey(7).slice(3, 7)}…${fakeKey(7).slice(-4)}`, status: 'active', giftBalance: 3, chargeBalance: 1, totalBalance: 4, error: null },
-        { maskedKey: `sk-${fakeKey(8).slice(3, 7)}…${fakeKey(8).slice(-4)}`, status: 'invalid', giftBalance: null, chargeBalance: null, totalBalance: null, error: expect.stringMatching(/HTTP 401/) },
+        {
+          maskedKey: `sk-${fakeKey(7).slice(3, 7)}…${fakeKey(7).slice(-4)}`,
+          status: 'active',
+          giftBalance: 3,
+          chargeBalance: 1,
+          totalBalance: 4,
+          error: null,
+        },
+        {
+          maskedKey: `sk-${fakeKey(8).slice(3, 7)}…${fakeKey(8).slice(-4)}`,
+          status: 'invalid',
+          giftBalance: null,
+          chargeBalance: null,
+          totalBalance: null,
+          error: expect.stringMatching(/HTTP 401/),
+        },
       ],
       invalid: 1,
     });
@@ -203,24 +238,40 @@ describe('the key checker on the user page', () => {
     expect(page.text).not.toContain('id="checker-form"');
     expect(page.text).not.toContain('/js/checker.js');
     t.fake.clearRequests();
-    const res = await request(t.app).post('/api/check-keys').send({ keys: fakeKey(7) });
+    const res = await request(t.app)
+      .post('/api/check-keys')
+      .send({ keys: fakeKey(7) });
     expect(res.status).toBe(403);
     expect(res.body.error.code).toBe('key-checker-off');
     expect(t.fake.requests).toEqual([]);
     const off = await startTestApp({ env: { KEY_CHECKER: 'false' } });
-    expect((await request(off.app).post('/api/check-keys').send({ keys: fakeKey(7) })).status).toBe(403);
+    expect(
+      (
+        await request(off.app)
+          .post('/api/check-keys')
+          .send({ keys: fakeKey(7) })
+      ).status,
+    ).toBe(403);
     await off.close();
   });
 
   it('refuses an empty paste, too many keys, and visitors the page is closed to; rate-limits per IP', async () => {
     t = await startTestApp({ env: { ACCESS_CONTROL: 'private' } });
-    expect((await request(t.app).post('/api/check-keys').send({ keys: fakeKey(1) })).status).toBe(401);
+    expect(
+      (
+        await request(t.app)
+          .post('/api/check-keys')
+          .send({ keys: fakeKey(1) })
+      ).status,
+    ).toBe(401);
     t.ctx.settings.update({ accessControl: 'open' });
     expect((await request(t.app).post('/api/check-keys').send({ keys: 'nothing here' })).body.error.code).toBe('no-keys-found');
     const many = Array.from({ length: 21 }, (_, i) => fakeKey(i)).join(' ');
     expect((await request(t.app).post('/api/check-keys').send({ keys: many })).body.error.code).toBe('too-many-keys');
     for (let i = 0; i < 18; i++) await request(t.app).post('/api/check-keys').send({ keys: 'x' });
-    const limited = await request(t.app).post('/api/check-keys').send({ keys: fakeKey(1) });
+    const limited = await request(t.app)
+      .post('/api/check-keys')
+      .send({ keys: fakeKey(1) });
     expect(limited.status).toBe(429);
     expect(limited.body.error.code).toBe('too-many-checks');
   });

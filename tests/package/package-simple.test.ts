@@ -49,7 +49,12 @@ const startDirect = (env: Record<string, string> = {}) => run(process.execPath, 
 function files(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
-    .map((e) => join(e.parentPath, e.name).slice(dir.length + 1).split('\\').join('/'))
+    .map((e) =>
+      join(e.parentPath, e.name)
+        .slice(dir.length + 1)
+        .split('\\')
+        .join('/'),
+    )
     .sort();
 }
 
@@ -92,7 +97,11 @@ describe('npm run package:simple', () => {
     const sources = files(join(projectRoot, 'src')).filter((f) => f.endsWith('.ts') && !f.startsWith('fake-siliconflow/'));
     for (const source of sources) expect(list).toContain(`build/src/${source.replace(/\.ts$/, '.js')}`);
 
-    expect(list.filter((f) => f === '.env' || f.startsWith('data/') || f.startsWith('tests/') || f.startsWith('src/') || f.startsWith('node_modules/'))).toEqual([]);
+    expect(
+      list.filter(
+        (f) => f === '.env' || f.startsWith('data/') || f.startsWith('tests/') || f.startsWith('src/') || f.startsWith('node_modules/'),
+      ),
+    ).toEqual([]);
     expect(list.filter((f) => f.endsWith('.ts') || f.endsWith('.map'))).toEqual([]);
     expect(list.filter((f) => f.includes('fake-siliconflow') || f.includes('bench'))).toEqual([]);
 
@@ -147,7 +156,10 @@ describe('the copied package', () => {
   });
 
   it('starts with start-direct.js: creates .env, prints the URLs and the access key, answers /health and serves every page and asset', async () => {
-    const child = spawn(process.execPath, ['scripts/start-direct.js'], { cwd: installed, env: cleanEnv({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' }) });
+    const child = spawn(process.execPath, ['scripts/start-direct.js'], {
+      cwd: installed,
+      env: cleanEnv({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' }),
+    });
     children.push(child);
     let stdout = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));

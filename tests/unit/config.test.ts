@@ -21,7 +21,13 @@ const TRUST_PROXY_MESSAGE = 'TRUST_PROXY must be false, true, a hop count, or pr
 describe('loadConfig', () => {
   it('starts with no variables at all, on the documented defaults', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ port: 3000, host: '0.0.0.0', adminUsername: 'admin', siliconflowBaseUrl: 'https://api.siliconflow.cn', shutdownTimeoutMs: 10_000 });
+    expect(c).toMatchObject({
+      port: 3000,
+      host: '0.0.0.0',
+      adminUsername: 'admin',
+      siliconflowBaseUrl: 'https://api.siliconflow.cn',
+      shutdownTimeoutMs: 10_000,
+    });
     expect(c.runtime).toEqual({
       accessControl: 'open',
       guestPassword: undefined,
@@ -57,7 +63,10 @@ describe('loadConfig', () => {
     [{ BALANCE_REFRESH_CRON: 'every hour' }, 'BALANCE_REFRESH_CRON must be a valid cron expression, e.g. "*/30 * * * *"'],
     [{ ACCESS_CONTROL: 'restricted' }, 'GUEST_PASSWORD must be set when ACCESS_CONTROL is restricted'],
     [{ AUTH_API_KEY: 'short' }, 'AUTH_API_KEY must be at least 16 characters'],
-    [{ KEY_STRATEGY: 'fastest' }, 'KEY_STRATEGY must be one of round-robin, random, balance-weighted, highest-balance, lowest-balance, least-used'],
+    [
+      { KEY_STRATEGY: 'fastest' },
+      'KEY_STRATEGY must be one of round-robin, random, balance-weighted, highest-balance, lowest-balance, least-used',
+    ],
     [{ MAX_KEY_TRIES: '0' }, 'MAX_KEY_TRIES must be a whole number from 1 to 1000'],
     [{ SHARE_KEYS_WITH_GUESTS: 'maybe' }, 'SHARE_KEYS_WITH_GUESTS must be true or false'],
     [{ TRUST_PROXY: 'banana' }, TRUST_PROXY_MESSAGE],

@@ -47,7 +47,8 @@ describe('Dockerfile', () => {
   const stages = dockerStages();
   const build = stages[0]!;
   const runtime = stages.at(-1)!;
-  const instruction = (stage: string[], name: string) => stage.filter((l) => l.toUpperCase().startsWith(name + ' ')).map((l) => l.slice(name.length + 1).trim());
+  const instruction = (stage: string[], name: string) =>
+    stage.filter((l) => l.toUpperCase().startsWith(name + ' ')).map((l) => l.slice(name.length + 1).trim());
 
   it('has a build stage and a slim runtime stage', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);

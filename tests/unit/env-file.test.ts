@@ -25,7 +25,7 @@ describe('loadEnvFile, the one place that reads .env', () => {
     expect(env).toMatchObject({ AUTH_API_KEY: 'from-the-project-env', ADMIN_PASSWORD: 'from-the-shell' });
   });
 
-  it('ENV_FILE=off reads no file at all: how the tests keep a developer\'s .env out', () => {
+  it("ENV_FILE=off reads no file at all: how the tests keep a developer's .env out", () => {
     const env: NodeJS.ProcessEnv = { ENV_FILE: 'off' };
     expect(loadEnvFile(env, project())).toBeUndefined();
     expect(env).toEqual({ ENV_FILE: 'off' });
@@ -43,7 +43,9 @@ describe('loadEnvFile, the one place that reads .env', () => {
     const root = mkdtempSync(join(tmpdir(), 'sfm-env-file-'));
     dirs.push(root);
     expect(loadEnvFile({}, root)).toBeUndefined();
-    expect(() => loadEnvFile({ ENV_FILE: 'nope.env' }, root)).toThrow(`ENV_FILE names ${join(root, 'nope.env')}, which cannot be read: it does not exist (ENOENT)`);
+    expect(() => loadEnvFile({ ENV_FILE: 'nope.env' }, root)).toThrow(
+      `ENV_FILE names ${join(root, 'nope.env')}, which cannot be read: it does not exist (ENOENT)`,
+    );
   });
 
   it('a .env that cannot be read is an error naming it, not silently skipped', () => {
@@ -56,7 +58,7 @@ describe('loadEnvFile, the one place that reads .env', () => {
 });
 
 describe('the test suite', () => {
-  it('starts processes only through tests/helpers/processes.ts, which switches the developer\'s .env off', () => {
+  it("starts processes only through tests/helpers/processes.ts, which switches the developer's .env off", () => {
     const helper = join('tests', 'helpers', 'processes.ts');
     const offenders = (readdirSync(join(projectRoot, 'tests'), { recursive: true }) as string[])
       .filter((f) => f.endsWith('.ts') && f !== relative('tests', helper) && !f.startsWith('package'))

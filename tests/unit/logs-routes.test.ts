@@ -33,9 +33,7 @@ describe('GET /admin/api/logs', () => {
     const res = await request(logsApp({ admin: true })).get('/admin/api/logs');
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ total: 3, page: 1, pageSize: 50 });
-    expect(res.body.items.map((i: { time: string }) => i.time)).toEqual(
-      [3000, 2000, 1000].map((t) => new Date(t).toISOString()),
-    );
+    expect(res.body.items.map((i: { time: string }) => i.time)).toEqual([3000, 2000, 1000].map((t) => new Date(t).toISOString()));
   });
 
   it('applies the query filters and paging', async () => {

@@ -12,7 +12,13 @@ const ACCESS_KEY = 'sfm-test-access-key';
 function metricsApp(metrics: ProxyMetrics, options: { admin?: boolean } = {}) {
   const app = express();
   if (options.admin) app.use(signedInAsAdmin);
-  app.use(metricsRoutes(metrics, (token) => token === ACCESS_KEY, () => false));
+  app.use(
+    metricsRoutes(
+      metrics,
+      (token) => token === ACCESS_KEY,
+      () => false,
+    ),
+  );
   app.use(errorHandler(silentLogger));
   return app;
 }

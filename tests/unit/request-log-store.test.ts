@@ -18,15 +18,38 @@ const statuses = (items: { status: number }[]) => items.map((i) => i.status);
 describe('RequestLogStore.insertMany and list', () => {
   it('stores every field and shows it back as a view with an ISO time and a boolean stream', () => {
     store.insertMany([
-      logEntry({ stream: true, model: null, keyId: null, firstByteMs: null, promptTokens: null, completionTokens: null, totalTokens: null, status: 503, errorClass: 'no-usable-key', attempts: 0 }),
+      logEntry({
+        stream: true,
+        model: null,
+        keyId: null,
+        firstByteMs: null,
+        promptTokens: null,
+        completionTokens: null,
+        totalTokens: null,
+        status: 503,
+        errorClass: 'no-usable-key',
+        attempts: 0,
+      }),
     ]);
     const page = store.list({ page: 1, pageSize: 10 });
     expect(page).toEqual({
       items: [
         {
-          id: 1, time: new Date(T0).toISOString(), method: 'POST', path: '/v1/chat/completions', model: null,
-          stream: true, status: 503, keyId: null, attempts: 0, firstByteMs: null, totalMs: 450,
-          promptTokens: null, completionTokens: null, totalTokens: null, errorClass: 'no-usable-key',
+          id: 1,
+          time: new Date(T0).toISOString(),
+          method: 'POST',
+          path: '/v1/chat/completions',
+          model: null,
+          stream: true,
+          status: 503,
+          keyId: null,
+          attempts: 0,
+          firstByteMs: null,
+          totalMs: 450,
+          promptTokens: null,
+          completionTokens: null,
+          totalTokens: null,
+          errorClass: 'no-usable-key',
         },
       ],
       total: 1,
@@ -66,8 +89,7 @@ describe('RequestLogStore.insertMany and list', () => {
 
   it('filters by exact status and by class; error means any status from 400 up', () => {
     store.insertMany([200, 201, 299, 301, 400, 429, 499, 500, 503].map((status, i) => logEntry({ status, time: T0 + i })));
-    const by = (status: Parameters<RequestLogStore['list']>[0]['status']) =>
-      statuses(store.list({ page: 1, pageSize: 50, status }).items);
+    const by = (status: Parameters<RequestLogStore['list']>[0]['status']) => statuses(store.list({ page: 1, pageSize: 50, status }).items);
     expect(by(429)).toEqual([429]);
     expect(by(404)).toEqual([]);
     expect(by('2xx')).toEqual([299, 201, 200]);
@@ -98,7 +120,12 @@ describe('RequestLogStore.summary', () => {
   it('gives a null rate and zero sums when there were no requests', () => {
     store.insertMany([logEntry({ time: T0 })]);
     expect(store.summary(T0 + 1)).toEqual({
-      requests: 0, succeeded: 0, successRate: null, promptTokens: 0, completionTokens: 0, totalTokens: 0,
+      requests: 0,
+      succeeded: 0,
+      successRate: null,
+      promptTokens: 0,
+      completionTokens: 0,
+      totalTokens: 0,
     });
   });
 });
@@ -107,9 +134,7 @@ describe('RequestLogStore.deleteOlderThan', () => {
   it('deletes only rows older than the cut-off and says how many', () => {
     store.insertMany([logEntry({ time: T0 - 2 }), logEntry({ time: T0 - 1 }), logEntry({ time: T0 }), logEntry({ time: T0 + 1 })]);
     expect(store.deleteOlderThan(T0)).toBe(2);
-    expect(store.list({ page: 1, pageSize: 10 }).items.map((i) => i.time)).toEqual(
-      [T0 + 1, T0].map((t) => new Date(t).toISOString()),
-    );
+    expect(store.list({ page: 1, pageSize: 10 }).items.map((i) => i.time)).toEqual([T0 + 1, T0].map((t) => new Date(t).toISOString()));
     expect(store.deleteOlderThan(T0)).toBe(0);
   });
 });

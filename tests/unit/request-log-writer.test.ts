@@ -7,8 +7,20 @@ import { RequestLogWriter } from '../../src/logs/request-log-writer.js';
 import { silentLogger } from '../../src/logger.js';
 
 const entry = (time: number): RequestLogEntry => ({
-  time, method: 'POST', path: '/v1/chat/completions', model: 'm', stream: false, status: 200, keyId: 1, attempts: 1,
-  firstByteMs: 5, totalMs: 10, promptTokens: 1, completionTokens: 1, totalTokens: 2, errorClass: null,
+  time,
+  method: 'POST',
+  path: '/v1/chat/completions',
+  model: 'm',
+  stream: false,
+  status: 200,
+  keyId: 1,
+  attempts: 1,
+  firstByteMs: 5,
+  totalMs: 10,
+  promptTokens: 1,
+  completionTokens: 1,
+  totalTokens: 2,
+  errorClass: null,
 });
 
 async function until(check: () => boolean, timeoutMs = 2000): Promise<void> {

@@ -33,16 +33,28 @@ function row(key) {
   const select = el('input', { type: 'checkbox', 'aria-label': key.maskedKey, onchange: (e) => toggle(key.id, e.target.checked) });
   const note = el('input', { class: 'note', value: key.note, 'aria-label': t('note') });
   note.addEventListener('change', () => api('PATCH', `/keys/${key.id}`, { note: note.value }));
-  const check = el('button', { type: 'button', text: t('check'), onclick: async () => {
-    check.disabled = true;
-    await api('POST', `/keys/${key.id}/check`);
-    await Promise.all([loadKeys(), loadStats()]);
-  } });
+  const check = el('button', {
+    type: 'button',
+    text: t('check'),
+    onclick: async () => {
+      check.disabled = true;
+      await api('POST', `/keys/${key.id}/check`);
+      await Promise.all([loadKeys(), loadStats()]);
+    },
+  });
   const status = el('span', { class: `status status-${key.status}`, text: t(`status.${key.status}`) });
   if (key.lastError) status.title = key.lastError;
-  return el('tr', { 'data-id': String(key.id) },
-    el('td', {}, select), el('td', {}, el('code', { text: key.maskedKey })), el('td', {}, status),
-    el('td', { text: money(key.totalBalance) }), el('td', {}, note), el('td', { text: when(key.lastCheckedAt) }), el('td', {}, check));
+  return el(
+    'tr',
+    { 'data-id': String(key.id) },
+    el('td', {}, select),
+    el('td', {}, el('code', { text: key.maskedKey })),
+    el('td', {}, status),
+    el('td', { text: money(key.totalBalance) }),
+    el('td', {}, note),
+    el('td', { text: when(key.lastCheckedAt) }),
+    el('td', {}, check),
+  );
 }
 
 function toggle(id, on) {
@@ -100,7 +112,9 @@ export function initKeys() {
   });
   $('#import-form').addEventListener('submit', async (event) => {
     event.preventDefault();
-    const result = await api('POST', '/keys', { keys: $('#import-text').value, check: $('#import-check').checked }).catch((err) => ({ error: err.message }));
+    const result = await api('POST', '/keys', { keys: $('#import-text').value, check: $('#import-check').checked }).catch((err) => ({
+      error: err.message,
+    }));
     $('#import-result').textContent = result.error ?? t('importResult', result);
     if (result.error) return;
     $('#import-text').value = '';

@@ -11,7 +11,9 @@ export async function loadLogs() {
   const data = await api('GET', `/logs?${params}`);
   $('#logs-body').replaceChildren(
     ...data.items.map((l) =>
-      el('tr', {},
+      el(
+        'tr',
+        {},
         el('td', { text: when(l.time) }),
         el('td', { text: (l.model ?? '—') + (l.stream ? ' · SSE' : '') }),
         el('td', { class: l.status >= 400 ? 'bad' : '', text: String(l.status) }),

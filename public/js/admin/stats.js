@@ -15,8 +15,14 @@ export async function loadStats() {
   paintCards(stats);
   paintChart(series.buckets);
   const lowKeys = low.items.filter((k) => k.totalBalance !== null && k.totalBalance < LOW_BALANCE);
-  fillList('#running-out', lowKeys.map((k) => `${k.maskedKey} · ${money(k.totalBalance)}${k.note ? ` · ${k.note}` : ''}`));
-  fillList('#recent-errors', errors.items.map((l) => `${when(l.time)} · ${l.status} · ${l.model ?? '—'} · ${l.errorClass ?? ''}`));
+  fillList(
+    '#running-out',
+    lowKeys.map((k) => `${k.maskedKey} · ${money(k.totalBalance)}${k.note ? ` · ${k.note}` : ''}`),
+  );
+  fillList(
+    '#recent-errors',
+    errors.items.map((l) => `${when(l.time)} · ${l.status} · ${l.model ?? '—'} · ${l.errorClass ?? ''}`),
+  );
 }
 
 function paintCards(stats) {
@@ -33,7 +39,9 @@ function paintCards(stats) {
     [t('requests24h'), String(r.requests), `${t('successRate')} ${r.successRate === null ? '—' : (r.successRate * 100).toFixed(1) + '%'}`],
   ];
   $('#stats').replaceChildren(
-    ...cards.map(([label, value, detail]) => el('div', {}, el('span', { class: 'label', text: label }), el('strong', { text: value }), el('small', { text: detail }))),
+    ...cards.map(([label, value, detail]) =>
+      el('div', {}, el('span', { class: 'label', text: label }), el('strong', { text: value }), el('small', { text: detail })),
+    ),
   );
 }
 
@@ -42,8 +50,22 @@ function paintChart(buckets) {
   if (!window.Chart) return;
   const labels = buckets.map((b) => new Date(b.time).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }));
   const datasets = [
-    { label: t('requests24h'), data: buckets.map((b) => b.requests), borderColor: '#4f46e5', backgroundColor: 'rgba(79,70,229,.15)', fill: true, tension: 0.3 },
-    { label: t('errors'), data: buckets.map((b) => b.errors), borderColor: '#b91c1c', backgroundColor: 'rgba(185,28,28,.1)', fill: true, tension: 0.3 },
+    {
+      label: t('requests24h'),
+      data: buckets.map((b) => b.requests),
+      borderColor: '#4f46e5',
+      backgroundColor: 'rgba(79,70,229,.15)',
+      fill: true,
+      tension: 0.3,
+    },
+    {
+      label: t('errors'),
+      data: buckets.map((b) => b.errors),
+      borderColor: '#b91c1c',
+      backgroundColor: 'rgba(185,28,28,.1)',
+      fill: true,
+      tension: 0.3,
+    },
     { label: t('tokens'), data: buckets.map((b) => b.tokens), borderColor: '#15803d', borderDash: [4, 3], tension: 0.3, yAxisID: 'tokens' },
   ];
   if (chart) {

@@ -46,7 +46,12 @@ export class KeyPool {
 
   /** Rebuilds the selectors for another strategy (a runtime setting). */
   useStrategy(strategy: KeyStrategy): void {
-    this.selectors = { usable: createSelector(strategy), paid: createSelector(strategy), paidUnknown: createSelector(strategy), exhausted: createSelector(strategy) };
+    this.selectors = {
+      usable: createSelector(strategy),
+      paid: createSelector(strategy),
+      paidUnknown: createSelector(strategy),
+      exhausted: createSelector(strategy),
+    };
     for (const k of this.keys.values()) {
       k.groups = 0;
       this.place(k);

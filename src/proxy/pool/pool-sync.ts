@@ -64,7 +64,15 @@ export class PoolSync {
       this.pending.delete(id);
       this.urgent.delete(id);
       const k = this.pool.get(id);
-      if (p && k) updates.push({ id, status: k.status, coolingUntil: k.coolingUntil, lacksPaid: k.lacksPaid, lastUsedAt: k.lastUsedAt || null, ...p });
+      if (p && k)
+        updates.push({
+          id,
+          status: k.status,
+          coolingUntil: k.coolingUntil,
+          lacksPaid: k.lacksPaid,
+          lastUsedAt: k.lastUsedAt || null,
+          ...p,
+        });
     };
     for (const id of this.urgent) {
       if (updates.length >= limit) break;

@@ -14,7 +14,13 @@ export function sendExport(res: Response, format: 'txt' | 'csv' | 'json', export
     const rows = exported.map(({ key, view }) => CSV_COLUMNS.map((c) => csvField(c === 'key' ? key : view[c])).join(','));
     res.type('text/csv; charset=utf-8').send([CSV_COLUMNS.join(','), ...rows].join('\r\n') + '\r\n');
   } else {
-    res.type('application/json').send(JSON.stringify(exported.map(({ key, view }) => ({ ...view, key })), null, 2));
+    res.type('application/json').send(
+      JSON.stringify(
+        exported.map(({ key, view }) => ({ ...view, key })),
+        null,
+        2,
+      ),
+    );
   }
 }
 

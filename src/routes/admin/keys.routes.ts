@@ -52,7 +52,13 @@ export function keysRoutes(ctx: AppContext): Router {
       throw new HttpError(400, 'no-keys-found', 'No sk-… key was found in the pasted text.');
     }
     logger.info({ ...result }, 'keys imported');
-    const job = body.check && addedIds.length ? checks.startJob('check-new', addedIds.map((id) => keys.row(id))) : null;
+    const job =
+      body.check && addedIds.length
+        ? checks.startJob(
+            'check-new',
+            addedIds.map((id) => keys.row(id)),
+          )
+        : null;
     res.status(result.added ? 201 : 200).json({ ...result, jobId: job?.id ?? null });
   });
 

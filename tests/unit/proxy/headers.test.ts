@@ -42,15 +42,19 @@ describe('upstreamRequestHeaders', () => {
 describe('clientResponseHeaders', () => {
   it('drops Set-Cookie and hop-by-hop headers, keeps the rest, and marks SSE unbuffered', () => {
     expect(
-      clientResponseHeaders({
-        'content-type': 'text/event-stream; charset=utf-8',
-        'set-cookie': ['a=b'],
-        connection: 'keep-alive, x-hop',
-        'x-hop': '1',
-        'transfer-encoding': 'chunked',
-        'x-siliconcloud-trace-id': 'trace-1',
-        'content-length': undefined,
-      }, 'sk-pool', {}),
+      clientResponseHeaders(
+        {
+          'content-type': 'text/event-stream; charset=utf-8',
+          'set-cookie': ['a=b'],
+          connection: 'keep-alive, x-hop',
+          'x-hop': '1',
+          'transfer-encoding': 'chunked',
+          'x-siliconcloud-trace-id': 'trace-1',
+          'content-length': undefined,
+        },
+        'sk-pool',
+        {},
+      ),
     ).toEqual({ 'content-type': 'text/event-stream; charset=utf-8', 'x-siliconcloud-trace-id': 'trace-1', 'x-accel-buffering': 'no' });
   });
 });

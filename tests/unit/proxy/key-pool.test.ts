@@ -5,9 +5,25 @@ import { KeyPool } from '../../../src/proxy/pool/key-pool.js';
 
 function row(id: number, over: Partial<KeyRow> = {}): KeyRow {
   return {
-    id, key_cipher: Buffer.alloc(0), key_hash: `h${id}`, masked: 'sk-…', note: '', enabled: 1, status: 'active',
-    gift_balance: null, charge_balance: null, total_balance: null, last_checked_at: null, last_error: null,
-    created_at: 0, usage_count: 0, failure_count: 0, last_used_at: null, cooling_until: null, lacks_paid: 0, ...over,
+    id,
+    key_cipher: Buffer.alloc(0),
+    key_hash: `h${id}`,
+    masked: 'sk-…',
+    note: '',
+    enabled: 1,
+    status: 'active',
+    gift_balance: null,
+    charge_balance: null,
+    total_balance: null,
+    last_checked_at: null,
+    last_error: null,
+    created_at: 0,
+    usage_count: 0,
+    failure_count: 0,
+    last_used_at: null,
+    cooling_until: null,
+    lacks_paid: 0,
+    ...over,
   };
 }
 
@@ -23,19 +39,25 @@ const pickIds = (pool: KeyPool, n: number, req = plain) => Array.from({ length: 
 
 describe('KeyPool', () => {
   it.each(KEY_STRATEGIES)('%s skips disabled, invalid, exhausted and cooling keys', (strategy) => {
-    const { pool } = poolOf([
-      row(1),
-      row(2, { enabled: 0 }),
-      row(3, { status: 'invalid' }),
-      row(4, { status: 'exhausted' }),
-      row(5, { status: 'cooling', cooling_until: Date.now() + 60_000 }),
-      row(6, { status: 'error' }),
-    ], strategy);
+    const { pool } = poolOf(
+      [
+        row(1),
+        row(2, { enabled: 0 }),
+        row(3, { status: 'invalid' }),
+        row(4, { status: 'exhausted' }),
+        row(5, { status: 'cooling', cooling_until: Date.now() + 60_000 }),
+        row(6, { status: 'error' }),
+      ],
+      strategy,
+    );
     expect(new Set(pickIds(pool, 40))).toEqual(new Set([1, 6]));
   });
 
   it.each(KEY_STRATEGIES)('%s never returns a key already tried in the request', (strategy) => {
-    const { pool } = poolOf([1, 2, 3, 4, 5].map((id) => row(id, { total_balance: id })), strategy);
+    const { pool } = poolOf(
+      [1, 2, 3, 4, 5].map((id) => row(id, { total_balance: id })),
+      strategy,
+    );
     const tried = new Set<number>();
     for (let i = 0; i < 5; i++) {
       const k = pool.pick({ ...plain, tried })!;
@@ -74,12 +96,7 @@ describe('KeyPool', () => {
   });
 
   it('Pro/ requests try keys with known paid credit first, then unknown, never those known to lack it', () => {
-    const { pool } = poolOf([
-      row(1, { charge_balance: 0 }),
-      row(2, { charge_balance: 3 }),
-      row(3),
-      row(4, { lacks_paid: 1 }),
-    ]);
+    const { pool } = poolOf([row(1, { charge_balance: 0 }), row(2, { charge_balance: 3 }), row(3), row(4, { lacks_paid: 1 })]);
     const tried = new Set<number>();
     const order: number[] = [];
     for (let k = pool.pick({ needsPaid: true, free: false, tried }); k; k = pool.pick({ needsPaid: true, free: false, tried })) {

@@ -5,7 +5,8 @@ import { UsageTap } from '../../../src/proxy/usage-tap.js';
 describe('UsageTap', () => {
   it('takes the last SSE chunk that carried usage, across chunk boundaries', () => {
     const tap = new UsageTap('text/event-stream');
-    const frame = (n: number) => `data: ${JSON.stringify({ choices: [], usage: { prompt_tokens: 5, completion_tokens: n, total_tokens: 5 + n } })}\n\n`;
+    const frame = (n: number) =>
+      `data: ${JSON.stringify({ choices: [], usage: { prompt_tokens: 5, completion_tokens: n, total_tokens: 5 + n } })}\n\n`;
     const text = frame(1) + frame(2) + frame(3) + 'data: [DONE]\n\n';
     for (let i = 0; i < text.length; i += 7) tap.push(Buffer.from(text.slice(i, i + 7)));
     expect(tap.usage()).toEqual({ promptTokens: 5, completionTokens: 3, totalTokens: 8 });
@@ -45,7 +46,8 @@ describe('requestFacts', () => {
   });
 
   it('reads the model field of a multipart upload', () => {
-    const body = '--b\r\nContent-Disposition: form-data; name="file"; filename="a.wav"\r\n\r\nRIFF\r\n--b\r\nContent-Disposition: form-data; name="model"\r\n\r\nFunAudioLLM/SenseVoiceSmall\r\n--b--\r\n';
+    const body =
+      '--b\r\nContent-Disposition: form-data; name="file"; filename="a.wav"\r\n\r\nRIFF\r\n--b\r\nContent-Disposition: form-data; name="model"\r\n\r\nFunAudioLLM/SenseVoiceSmall\r\n--b--\r\n';
     expect(requestFacts(Buffer.from(body), 'multipart/form-data; boundary=b').model).toBe('FunAudioLLM/SenseVoiceSmall');
   });
 });
