@@ -21,6 +21,7 @@ export const COPIED = [
   'docs',
   'deploy',
   'README.md',
+  'README.en.md',
   '.env.example',
   'package-lock.json',
   'start.bat',

@@ -79,6 +79,7 @@ describe('npm run package:simple', () => {
       '.npmrc',
       '.env.example',
       'README.md',
+      'README.en.md',
       'start.bat',
       'scripts/start-direct.js',
       'build/src/server.js',
