@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * The package test (npm run test:package, part of npm test): builds the simple package, installs it
+ * The package test (npm run test:package; .ci/run runs it after npm test): builds the simple package, installs it
  * with --omit=dev — which compiles better-sqlite3 from source here, about two minutes — and starts it.
  */
 export default defineConfig({
