@@ -1,7 +1,7 @@
 import type { KeyStrategy } from '../../config/env.js';
-import type { KeyRow, PublicStatus } from '../../keys/key-types.js';
+import type { KeyRow, KeyStatus, PublicStatus } from '../../keys/key-types.js';
 import { IndexedHeap } from './indexed-heap.js';
-import { GROUP, groupsOf, type PoolKey } from './pool-key.js';
+import { GROUP, groupsOf, type HeldKey, type PoolKey } from './pool-key.js';
 import { createSelector, type Selector } from './selectors.js';
 
 export type PickRequest = {
@@ -19,21 +19,23 @@ export type PickRequest = {
  */
 export type PoolListener = (k: PoolKey, change: { used?: boolean; failed?: boolean; error?: string | null; state?: boolean }) => void;
 
+type Selectors = Record<keyof typeof GROUP, Selector<HeldKey>>;
+
 /**
  * The keys the proxy chooses from, in memory. Picking never touches the database and costs the same
  * with 10 keys as with 100,000: each group of keys has its own selector, and a key moves between
  * groups only when its state changes.
  */
 export class KeyPool {
-  private readonly keys = new Map<number, PoolKey>();
-  private readonly cooling = new IndexedHeap<PoolKey>((a, b) => a.coolingUntil! < b.coolingUntil!);
-  private selectors!: Record<keyof typeof GROUP, Selector>;
+  private readonly keys = new Map<number, HeldKey>();
+  private readonly cooling = new IndexedHeap<HeldKey>((a, b) => a.coolingUntil! < b.coolingUntil!);
+  private selectors: Selectors;
 
   constructor(
     strategy: KeyStrategy,
     private readonly listener: PoolListener = () => {},
   ) {
-    this.useStrategy(strategy);
+    this.selectors = selectorsFor(strategy);
   }
 
   get size(): number {
@@ -46,12 +48,7 @@ export class KeyPool {
 
   /** Rebuilds the selectors for another strategy (a runtime setting). */
   useStrategy(strategy: KeyStrategy): void {
-    this.selectors = {
-      usable: createSelector(strategy),
-      paid: createSelector(strategy),
-      paidUnknown: createSelector(strategy),
-      exhausted: createSelector(strategy),
-    };
+    this.selectors = selectorsFor(strategy);
     for (const k of this.keys.values()) {
       k.groups = 0;
       this.place(k);
@@ -64,20 +61,14 @@ export class KeyPool {
    * written yet) stays; a check's fresh verdict replaces it.
    */
   upsert(row: KeyRow, secret: () => string, options: { pendingUsage?: number; keepState?: boolean } = {}): void {
-    const existing = this.keys.get(row.id);
-    const k: PoolKey = existing ?? ({ id: row.id, secret: secret(), groups: 0, consecutiveFailures: 0 } as PoolKey);
-    k.enabled = row.enabled === 1;
-    k.chargeBalance = row.charge_balance;
-    k.totalBalance = row.total_balance;
-    if (!existing || !options.keepState) {
-      k.status = row.status;
-      k.coolingUntil = row.status === 'cooling' ? (row.cooling_until ?? 0) : null;
-      k.lacksPaid = row.lacks_paid === 1;
+    const stored = storedFacts(row, options.pendingUsage ?? 0);
+    let k = this.keys.get(row.id);
+    if (k) {
+      Object.assign(k, stored, options.keepState ? {} : storedState(row));
+    } else {
+      k = { id: row.id, secret: secret(), ...storedState(row), ...stored, consecutiveFailures: 0, groups: 0 };
+      this.keys.set(k.id, k);
     }
-    k.usageCount = row.usage_count + (options.pendingUsage ?? 0);
-    k.failureCount = row.failure_count;
-    k.lastUsedAt = row.last_used_at ?? 0;
-    this.keys.set(k.id, k);
     this.trackCooling(k);
     this.place(k);
     this.updateOrder(k);
@@ -124,32 +115,42 @@ export class KeyPool {
     return counts;
   }
 
-  // --- what the upstream said about a key ---
+  // --- what the upstream said about a key (one the pool handed out; ignored once it has left) ---
 
-  succeeded(k: PoolKey): void {
+  succeeded(key: PoolKey): void {
+    const k = this.held(key);
+    if (!k) return;
     k.consecutiveFailures = 0;
     const recovered = k.status === 'error';
     if (recovered) this.setStatus(k, 'active');
     this.listener(k, recovered ? { used: true, error: null, state: true } : { used: true });
   }
 
-  markInvalid(k: PoolKey, reason: string): void {
+  markInvalid(key: PoolKey, reason: string): void {
+    const k = this.held(key);
+    if (!k) return;
     this.setStatus(k, 'invalid');
     this.listener(k, { used: true, failed: true, error: reason, state: true });
   }
 
-  markExhausted(k: PoolKey, reason: string): void {
+  markExhausted(key: PoolKey, reason: string): void {
+    const k = this.held(key);
+    if (!k) return;
     this.setStatus(k, 'exhausted');
     this.listener(k, { used: true, failed: true, error: reason, state: true });
   }
 
-  markLacksPaid(k: PoolKey, reason: string): void {
+  markLacksPaid(key: PoolKey, reason: string): void {
+    const k = this.held(key);
+    if (!k) return;
     k.lacksPaid = true;
     this.place(k);
     this.listener(k, { used: true, failed: true, error: reason, state: true });
   }
 
-  coolDown(k: PoolKey, until: number, reason: string): void {
+  coolDown(key: PoolKey, until: number, reason: string): void {
+    const k = this.held(key);
+    if (!k) return;
     k.coolingUntil = until;
     this.setStatus(k, 'cooling');
     this.trackCooling(k);
@@ -157,14 +158,25 @@ export class KeyPool {
   }
 
   /** Upstream trouble: not the key's fault, but after `errorAfter` in a row the key is shown as `error`. */
-  troubled(k: PoolKey, reason: string, errorAfter: number): void {
+  troubled(key: PoolKey, reason: string, errorAfter: number): void {
+    const k = this.held(key);
+    if (!k) return;
     k.consecutiveFailures++;
     k.failureCount++;
     if (k.consecutiveFailures >= errorAfter && k.status === 'active') this.setStatus(k, 'error');
     this.listener(k, { used: true, failed: true, error: reason, state: true });
   }
 
-  private setStatus(k: PoolKey, status: PoolKey['status']): void {
+  /**
+   * The pool's writable handle on a key it handed out. A request may still hold a key deleted since
+   * (or whose id a new key took): what it learns then is about no key in the pool.
+   */
+  private held(key: PoolKey): HeldKey | undefined {
+    const k = this.keys.get(key.id);
+    return k === key ? k : undefined;
+  }
+
+  private setStatus(k: HeldKey, status: KeyStatus): void {
     k.status = status;
     if (status !== 'cooling') {
       k.coolingUntil = null;
@@ -186,13 +198,13 @@ export class KeyPool {
    * cooling, or whose 429 arrived after that, would otherwise make the proxy answer "retry in N s"
    * for a key that never serves again. Re-enabled while its cooling time lasts, it counts again.
    */
-  private trackCooling(k: PoolKey): void {
+  private trackCooling(k: HeldKey): void {
     if (k.enabled && k.coolingUntil !== null) this.cooling.push(k);
     else this.cooling.remove(k);
   }
 
   /** Moves a key into exactly the groups its state puts it in. */
-  private place(k: PoolKey): void {
+  private place(k: HeldKey): void {
     const want = groupsOf(k);
     if (want === k.groups) return;
     for (const [name, bit] of Object.entries(GROUP) as [keyof typeof GROUP, number][]) {
@@ -202,10 +214,40 @@ export class KeyPool {
     k.groups = want;
   }
 
-  private updateOrder(k: PoolKey): void {
+  private updateOrder(k: HeldKey): void {
     if (k.groups & GROUP.usable) this.selectors.usable.update(k);
     if (k.groups & GROUP.paid) this.selectors.paid.update(k);
     if (k.groups & GROUP.paidUnknown) this.selectors.paidUnknown.update(k);
     if (k.groups & GROUP.exhausted) this.selectors.exhausted.update(k);
   }
+}
+
+function selectorsFor(strategy: KeyStrategy): Selectors {
+  return {
+    usable: createSelector(strategy),
+    paid: createSelector(strategy),
+    paidUnknown: createSelector(strategy),
+    exhausted: createSelector(strategy),
+  };
+}
+
+/** What every reload takes from the stored row: the admin's and the checks' fields, and the counters. */
+function storedFacts(row: KeyRow, pendingUsage: number) {
+  return {
+    enabled: row.enabled === 1,
+    chargeBalance: row.charge_balance,
+    totalBalance: row.total_balance,
+    usageCount: row.usage_count + pendingUsage,
+    failureCount: row.failure_count,
+    lastUsedAt: row.last_used_at ?? 0,
+  };
+}
+
+/** The key's state as stored. The proxy learns it too, and may not have written what it learned yet. */
+function storedState(row: KeyRow) {
+  return {
+    status: row.status,
+    coolingUntil: row.status === 'cooling' ? (row.cooling_until ?? 0) : null,
+    lacksPaid: row.lacks_paid === 1,
+  };
 }

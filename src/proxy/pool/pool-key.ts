@@ -1,25 +1,36 @@
 import type { KeyStatus } from '../../keys/key-types.js';
 
-/** A pool key as the proxy holds it in memory: the decrypted secret plus what decides whether to use it. */
-export type PoolKey = {
+/**
+ * A pool key as the proxy holds it in memory: the decrypted secret plus what decides whether to use it.
+ * Read-only for everyone but KeyPool, which alone changes it (see HeldKey) and so keeps each key in the
+ * right selector groups.
+ */
+export interface PoolKey {
   readonly id: number;
   readonly secret: string;
-  enabled: boolean;
-  status: KeyStatus;
-  chargeBalance: number | null;
-  totalBalance: number | null;
+  readonly enabled: boolean;
+  readonly status: KeyStatus;
+  readonly chargeBalance: number | null;
+  readonly totalBalance: number | null;
   /** ms since epoch while status is 'cooling'. */
-  coolingUntil: number | null;
+  readonly coolingUntil: number | null;
   /** Answered 30011: gift credit only, so no Pro/ models. */
-  lacksPaid: boolean;
-  usageCount: number;
-  failureCount: number;
+  readonly lacksPaid: boolean;
+  readonly usageCount: number;
+  readonly failureCount: number;
   /** Upstream trouble in a row; reset by a success. */
-  consecutiveFailures: number;
-  lastUsedAt: number;
-  /** Which selector groups the key is in now (bit flags of GROUP). Owned by KeyPool. */
-  groups: number;
-};
+  readonly consecutiveFailures: number;
+  readonly lastUsedAt: number;
+}
+
+type Writable<T> = { -readonly [F in keyof T]: T[F] };
+
+/** KeyPool's own handle on a key: the same object, writable but for its identity, and where it sits. */
+export type HeldKey = Writable<Omit<PoolKey, 'id' | 'secret'>> &
+  Pick<PoolKey, 'id' | 'secret'> & {
+    /** Which selector groups the key is in now (bit flags of GROUP). */
+    groups: number;
+  };
 
 /** The sets the pool picks from. A key is in each set whose condition it meets. */
 export const GROUP = {

@@ -6,17 +6,18 @@ import { WeightedSampler } from './weighted-sampler.js';
 /**
  * One set of keys and the strategy's way of choosing among them. Every operation costs O(1) or
  * O(log n) in the set's size, and `pick` skips the (few) keys already tried in this request.
+ * Selectors only read keys; `K` is whatever handle on them the caller holds (KeyPool's writable one).
  */
-export interface Selector {
+export interface Selector<K extends PoolKey> {
   readonly size: number;
-  add(k: PoolKey): void;
-  remove(k: PoolKey): void;
+  add(k: K): void;
+  remove(k: K): void;
   /** The key's balance, usage or last use changed. */
-  update(k: PoolKey): void;
-  pick(tried: ReadonlySet<number>): PoolKey | undefined;
+  update(k: K): void;
+  pick(tried: ReadonlySet<number>): K | undefined;
 }
 
-export function createSelector(strategy: KeyStrategy): Selector {
+export function createSelector<K extends PoolKey>(strategy: KeyStrategy): Selector<K> {
   switch (strategy) {
     case 'round-robin':
       return new RoundRobinSelector();
@@ -43,21 +44,21 @@ function byBalance(a: PoolKey, b: PoolKey, direction: 1 | -1): number {
 }
 
 /** Keys in an array with O(1) add and remove (swap with the last). */
-class KeyArray {
-  readonly items: PoolKey[] = [];
+class KeyArray<K extends PoolKey> {
+  readonly items: K[] = [];
   private readonly index = new Map<number, number>();
 
   get size(): number {
     return this.items.length;
   }
 
-  add(k: PoolKey): void {
+  add(k: K): void {
     if (this.index.has(k.id)) return;
     this.index.set(k.id, this.items.length);
     this.items.push(k);
   }
 
-  remove(k: PoolKey): void {
+  remove(k: K): void {
     const i = this.index.get(k.id);
     if (i === undefined) return;
     const last = this.items.pop()!;
@@ -69,12 +70,12 @@ class KeyArray {
   }
 }
 
-class RoundRobinSelector extends KeyArray implements Selector {
+class RoundRobinSelector<K extends PoolKey> extends KeyArray<K> implements Selector<K> {
   private cursor = 0;
 
   update(): void {}
 
-  pick(tried: ReadonlySet<number>): PoolKey | undefined {
+  pick(tried: ReadonlySet<number>): K | undefined {
     const n = this.items.length;
     for (let step = 0; step < n; step++) {
       if (this.cursor >= n) this.cursor = 0;
@@ -85,10 +86,10 @@ class RoundRobinSelector extends KeyArray implements Selector {
   }
 }
 
-class RandomSelector extends KeyArray implements Selector {
+class RandomSelector<K extends PoolKey> extends KeyArray<K> implements Selector<K> {
   update(): void {}
 
-  pick(tried: ReadonlySet<number>): PoolKey | undefined {
+  pick(tried: ReadonlySet<number>): K | undefined {
     const n = this.items.length;
     for (let probe = 0; probe < 8 && n > 0; probe++) {
       const k = this.items[Math.floor(Math.random() * n)]!;
@@ -98,10 +99,10 @@ class RandomSelector extends KeyArray implements Selector {
   }
 }
 
-class HeapSelector implements Selector {
-  private readonly heap: IndexedHeap<PoolKey>;
+class HeapSelector<K extends PoolKey> implements Selector<K> {
+  private readonly heap: IndexedHeap<K>;
 
-  constructor(compare: (a: PoolKey, b: PoolKey) => number) {
+  constructor(compare: (a: K, b: K) => number) {
     this.heap = new IndexedHeap((a, b) => compare(a, b) < 0);
   }
 
@@ -109,27 +110,27 @@ class HeapSelector implements Selector {
     return this.heap.size;
   }
 
-  add(k: PoolKey): void {
+  add(k: K): void {
     this.heap.push(k);
   }
 
-  remove(k: PoolKey): void {
+  remove(k: K): void {
     this.heap.remove(k);
   }
 
-  update(k: PoolKey): void {
+  update(k: K): void {
     this.heap.update(k);
   }
 
-  pick(tried: ReadonlySet<number>): PoolKey | undefined {
+  pick(tried: ReadonlySet<number>): K | undefined {
     return this.heap.bestExcept(tried);
   }
 }
 
 /** Chance proportional to the total balance; a key whose balance is unknown weighs as much as 1 yuan. */
-class WeightedSelector implements Selector {
+class WeightedSelector<K extends PoolKey> implements Selector<K> {
   private readonly sampler = new WeightedSampler();
-  private readonly slots: (PoolKey | undefined)[] = [];
+  private readonly slots: (K | undefined)[] = [];
   private readonly slotOf = new Map<number, number>();
   private readonly free: number[] = [];
 
@@ -137,7 +138,7 @@ class WeightedSelector implements Selector {
     return this.slotOf.size;
   }
 
-  add(k: PoolKey): void {
+  add(k: K): void {
     if (this.slotOf.has(k.id)) return this.update(k);
     const slot = this.free.pop() ?? this.slots.length;
     this.slots[slot] = k;
@@ -145,7 +146,7 @@ class WeightedSelector implements Selector {
     this.sampler.set(slot, weightOf(k));
   }
 
-  remove(k: PoolKey): void {
+  remove(k: K): void {
     const slot = this.slotOf.get(k.id);
     if (slot === undefined) return;
     this.sampler.set(slot, 0);
@@ -154,12 +155,12 @@ class WeightedSelector implements Selector {
     this.free.push(slot);
   }
 
-  update(k: PoolKey): void {
+  update(k: K): void {
     const slot = this.slotOf.get(k.id);
     if (slot !== undefined) this.sampler.set(slot, weightOf(k));
   }
 
-  pick(tried: ReadonlySet<number>): PoolKey | undefined {
+  pick(tried: ReadonlySet<number>): K | undefined {
     for (let probe = 0; probe < 8; probe++) {
       const k = this.slots[this.sampler.draw()];
       if (k && !tried.has(k.id)) return k;
@@ -171,7 +172,7 @@ class WeightedSelector implements Selector {
 const weightOf = (k: PoolKey) => (k.totalBalance === null ? 1 : Math.max(k.totalBalance, 0.01));
 
 /** The fallback when random probes keep hitting tried keys: the first untried key from a position. */
-function scanFrom(items: readonly (PoolKey | undefined)[], start: number, tried: ReadonlySet<number>): PoolKey | undefined {
+function scanFrom<K extends PoolKey>(items: readonly (K | undefined)[], start: number, tried: ReadonlySet<number>): K | undefined {
   for (let step = 0; step < items.length; step++) {
     const k = items[(start + step) % items.length];
     if (k && !tried.has(k.id)) return k;
