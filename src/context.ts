@@ -122,9 +122,9 @@ function createProxyStack(
   requestLogs: RequestLogStore,
   logger: Logger,
 ) {
-  const sync = new PoolSync(keyStore, keys, logger);
-  const pool = new KeyPool(settings.get().keyStrategy, sync.listener);
-  sync.start(pool);
+  const pool = new KeyPool(settings.get().keyStrategy);
+  const sync = new PoolSync(keyStore, keys, pool, logger);
+  sync.start();
   const upstream = new UpstreamClient(config.siliconflowBaseUrl, settings.get().connectTimeoutMs);
   settings.on('change', (s, changed) => {
     if (changed.includes('keyStrategy')) pool.useStrategy(s.keyStrategy);

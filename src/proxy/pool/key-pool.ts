@@ -1,5 +1,6 @@
 import type { KeyStrategy } from '../../config/env.js';
 import type { KeyRow, KeyStatus, PublicStatus } from '../../keys/key-types.js';
+import { DirtyKeys, type UnsavedChange } from './dirty-keys.js';
 import { IndexedHeap } from './indexed-heap.js';
 import { GROUP, groupsOf, type HeldKey, type PoolKey } from './pool-key.js';
 import { createSelector, type Selector } from './selectors.js';
@@ -13,28 +14,21 @@ export type PickRequest = {
   tried: ReadonlySet<number>;
 };
 
-/**
- * Told about every change of a key's proxy-owned state, to persist it (write-behind). `state`: the
- * status (or last error) changed, which is saved first; counters alone can wait.
- */
-export type PoolListener = (k: PoolKey, change: { used?: boolean; failed?: boolean; error?: string | null; state?: boolean }) => void;
-
 type Selectors = Record<keyof typeof GROUP, Selector<HeldKey>>;
 
 /**
  * The keys the proxy chooses from, in memory. Picking never touches the database and costs the same
  * with 10 keys as with 100,000: each group of keys has its own selector, and a key moves between
- * groups only when its state changes.
+ * groups only when its state changes. What the proxy learns about a key is noted in a dirty set that
+ * PoolSync drains (takeChanges) to write it behind, off the hot path.
  */
 export class KeyPool {
   private readonly keys = new Map<number, HeldKey>();
   private readonly cooling = new IndexedHeap<HeldKey>((a, b) => a.coolingUntil! < b.coolingUntil!);
+  private readonly dirty = new DirtyKeys();
   private selectors: Selectors;
 
-  constructor(
-    strategy: KeyStrategy,
-    private readonly listener: PoolListener = () => {},
-  ) {
+  constructor(strategy: KeyStrategy) {
     this.selectors = selectorsFor(strategy);
   }
 
@@ -56,12 +50,13 @@ export class KeyPool {
   }
 
   /**
-   * Adds or refreshes a key from its database row (the secret is decrypted by the caller, once).
-   * `keepState`: the row comes from an admin edit, so the status the proxy learned (and may not have
-   * written yet) stays; a check's fresh verdict replaces it.
+   * Adds or refreshes a key from its database row (the secret is decrypted by the caller, once). The
+   * uses the proxy counted but has not written yet are added to the stored count. `keepState`: the
+   * row comes from an admin edit, so the status the proxy learned (and may not have written yet)
+   * stays; a check's fresh verdict replaces it.
    */
-  upsert(row: KeyRow, secret: () => string, options: { pendingUsage?: number; keepState?: boolean } = {}): void {
-    const stored = storedFacts(row, options.pendingUsage ?? 0);
+  upsert(row: KeyRow, secret: () => string, options: { keepState?: boolean } = {}): void {
+    const stored = storedFacts(row, this.dirty.unsavedUsage(row.id));
     let k = this.keys.get(row.id);
     if (k) {
       Object.assign(k, stored, options.keepState ? {} : storedState(row));
@@ -74,13 +69,23 @@ export class KeyPool {
     this.updateOrder(k);
   }
 
+  /** Takes a deleted key out, with what the proxy learned about it and had not written yet. */
   remove(id: number): void {
+    this.dirty.forget(id);
     const k = this.keys.get(id);
     if (!k) return;
     k.enabled = false;
     this.place(k);
     this.cooling.remove(k);
     this.keys.delete(id);
+  }
+
+  /**
+   * Removes and returns up to `limit` keys' unsaved changes, keys whose state changed first; each
+   * key comes out once, however often it changed. What is taken is the caller's to write.
+   */
+  takeChanges(limit = Infinity): UnsavedChange[] {
+    return this.dirty.take(limit);
   }
 
   pick(request: PickRequest, now = Date.now()): PoolKey | undefined {
@@ -121,23 +126,25 @@ export class KeyPool {
     const k = this.held(key);
     if (!k) return;
     k.consecutiveFailures = 0;
-    const recovered = k.status === 'error';
-    if (recovered) this.setStatus(k, 'active');
-    this.listener(k, recovered ? { used: true, error: null, state: true } : { used: true });
+    this.dirty.used(k);
+    if (k.status !== 'error') return;
+    // Recovered: the trouble is over, and so is its last error.
+    this.setStatus(k, 'active');
+    this.dirty.changedState(k, null);
   }
 
   markInvalid(key: PoolKey, reason: string): void {
     const k = this.held(key);
     if (!k) return;
     this.setStatus(k, 'invalid');
-    this.listener(k, { used: true, failed: true, error: reason, state: true });
+    this.dirty.failed(k, reason);
   }
 
   markExhausted(key: PoolKey, reason: string): void {
     const k = this.held(key);
     if (!k) return;
     this.setStatus(k, 'exhausted');
-    this.listener(k, { used: true, failed: true, error: reason, state: true });
+    this.dirty.failed(k, reason);
   }
 
   markLacksPaid(key: PoolKey, reason: string): void {
@@ -145,7 +152,7 @@ export class KeyPool {
     if (!k) return;
     k.lacksPaid = true;
     this.place(k);
-    this.listener(k, { used: true, failed: true, error: reason, state: true });
+    this.dirty.failed(k, reason);
   }
 
   coolDown(key: PoolKey, until: number, reason: string): void {
@@ -154,7 +161,7 @@ export class KeyPool {
     k.coolingUntil = until;
     this.setStatus(k, 'cooling');
     this.trackCooling(k);
-    this.listener(k, { used: true, failed: true, error: reason, state: true });
+    this.dirty.failed(k, reason);
   }
 
   /** Upstream trouble: not the key's fault, but after `errorAfter` in a row the key is shown as `error`. */
@@ -164,7 +171,7 @@ export class KeyPool {
     k.consecutiveFailures++;
     k.failureCount++;
     if (k.consecutiveFailures >= errorAfter && k.status === 'active') this.setStatus(k, 'error');
-    this.listener(k, { used: true, failed: true, error: reason, state: true });
+    this.dirty.failed(k, reason);
   }
 
   /**
@@ -185,11 +192,11 @@ export class KeyPool {
     this.place(k);
   }
 
-  /** Brings back keys whose cooling time is over (also run every second by PoolSync, so the admin sees it). */
+  /** Brings back keys whose cooling time is over (also on every PoolSync tick, so the admin sees it). */
   releaseCooled(now = Date.now()): void {
     for (let top = this.cooling.peek(); top && top.coolingUntil! <= now; top = this.cooling.peek()) {
       this.setStatus(top, 'active');
-      this.listener(top, { state: true });
+      this.dirty.changedState(top);
     }
   }
 
@@ -232,12 +239,12 @@ function selectorsFor(strategy: KeyStrategy): Selectors {
 }
 
 /** What every reload takes from the stored row: the admin's and the checks' fields, and the counters. */
-function storedFacts(row: KeyRow, pendingUsage: number) {
+function storedFacts(row: KeyRow, unsavedUsage: number) {
   return {
     enabled: row.enabled === 1,
     chargeBalance: row.charge_balance,
     totalBalance: row.total_balance,
-    usageCount: row.usage_count + pendingUsage,
+    usageCount: row.usage_count + unsavedUsage,
     failureCount: row.failure_count,
     lastUsedAt: row.last_used_at ?? 0,
   };

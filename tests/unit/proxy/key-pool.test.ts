@@ -28,10 +28,9 @@ function row(id: number, over: Partial<KeyRow> = {}): KeyRow {
 }
 
 function poolOf(rows: KeyRow[], strategy: KeyStrategy = 'round-robin') {
-  const events: { id: number; change: object }[] = [];
-  const pool = new KeyPool(strategy, (k, change) => events.push({ id: k.id, change }));
+  const pool = new KeyPool(strategy);
   for (const r of rows) pool.upsert(r, () => `sk-secret-${r.id}`);
-  return { pool, events };
+  return { pool };
 }
 
 const plain = { needsPaid: false, free: false, tried: new Set<number>() };
@@ -116,16 +115,17 @@ describe('KeyPool', () => {
   });
 
   it('a cooling key comes back by itself when its time is up', () => {
-    const { pool, events } = poolOf([row(1)]);
+    const { pool } = poolOf([row(1)]);
     const k = pool.pick(plain)!;
     const now = Date.now();
     pool.coolDown(k, now + 1000, 'HTTP 429');
+    pool.takeChanges(); // saved: what follows is the release alone
     expect(pool.pick(plain, now + 500)).toBeUndefined();
     expect(pool.availability()).toEqual({ usable: 0, exhausted: 0, cooling: 1 });
     expect(pool.nextCoolingEnd()).toBe(now + 1000);
     expect(pool.pick(plain, now + 1001)?.id).toBe(1);
     expect(k.status).toBe('active');
-    expect(events.at(-1)).toEqual({ id: 1, change: { state: true } });
+    expect(pool.takeChanges()).toEqual([{ key: k, usageDelta: 0, failureDelta: 0, lastError: undefined }]);
   });
 
   it('upstream trouble marks a key error only after several in a row, and a success resets it', () => {
@@ -183,5 +183,82 @@ describe('KeyPool', () => {
     pool.remove(1);
     expect(new Set(pickIds(pool, 4))).toEqual(new Set([2]));
     expect(pool.size).toBe(1);
+  });
+});
+
+describe('KeyPool changes to save', () => {
+  const ids = (changes: { key: { id: number } }[]) => changes.map((c) => c.key.id);
+
+  it('a key changed several times before a save comes out once, with its counts added up', () => {
+    const { pool } = poolOf([row(1)]);
+    const k = pool.get(1)!;
+    pool.succeeded(k);
+    pool.succeeded(k);
+    pool.troubled(k, '503', 3);
+    expect(pool.takeChanges()).toEqual([{ key: k, usageDelta: 3, failureDelta: 1, lastError: '503' }]);
+    expect(pool.takeChanges()).toEqual([]);
+  });
+
+  it('keys whose state changed come out before keys that only counted a use, each oldest first', () => {
+    const { pool } = poolOf([row(1), row(2), row(3), row(4)]);
+    const now = Date.now();
+    pool.succeeded(pool.get(1)!);
+    pool.coolDown(pool.get(4)!, now + 1000, 'HTTP 429');
+    pool.succeeded(pool.get(2)!);
+    pool.markInvalid(pool.get(3)!, 'HTTP 401');
+    pool.succeeded(pool.get(4)!);
+    expect(ids(pool.takeChanges(1))).toEqual([4]);
+    expect(ids(pool.takeChanges(2))).toEqual([3, 1]);
+    expect(ids(pool.takeChanges())).toEqual([2]);
+  });
+
+  it('a counted key whose state changes later moves ahead of the counters', () => {
+    const { pool } = poolOf([row(1), row(2)]);
+    pool.succeeded(pool.get(1)!);
+    pool.succeeded(pool.get(2)!);
+    pool.markExhausted(pool.get(2)!, '30001');
+    expect(ids(pool.takeChanges())).toEqual([2, 1]);
+  });
+
+  it('a key back from cooling, or recovered from error, is a state change; a recovery clears the last error', () => {
+    const { pool } = poolOf([row(1), row(2), row(3, { status: 'error' })]);
+    const now = Date.now();
+    pool.coolDown(pool.get(1)!, now + 1000, 'HTTP 429');
+    pool.takeChanges();
+    pool.succeeded(pool.get(2)!);
+    pool.releaseCooled(now + 1001);
+    pool.succeeded(pool.get(3)!);
+    const changes = pool.takeChanges();
+    expect(ids(changes)).toEqual([1, 3, 2]);
+    expect(changes[1]).toMatchObject({ usageDelta: 1, failureDelta: 0, lastError: null });
+  });
+
+  it("a deleted key's unsaved changes are dropped", () => {
+    const { pool } = poolOf([row(1), row(2)]);
+    pool.markInvalid(pool.get(1)!, 'HTTP 401');
+    pool.succeeded(pool.get(2)!);
+    pool.remove(1);
+    expect(ids(pool.takeChanges())).toEqual([2]);
+  });
+
+  it('what a request learns about a key deleted meanwhile changes nothing, even when a new key took its id', () => {
+    const { pool } = poolOf([row(1)]);
+    const old = pool.pick(plain)!;
+    pool.remove(1);
+    pool.upsert(row(1), () => 'sk-new');
+    pool.markInvalid(old, 'HTTP 401');
+    pool.troubled(old, '503', 1);
+    expect(pool.get(1)!.status).toBe('active');
+    expect(pool.takeChanges()).toEqual([]);
+  });
+
+  it('uses not saved yet survive a reload of the stored row', () => {
+    const { pool } = poolOf([row(1, { usage_count: 5 })]);
+    pool.succeeded(pool.pick(plain)!);
+    pool.upsert(row(1, { usage_count: 5, note: 'edited' }), () => 'x', { keepState: true });
+    expect(pool.get(1)!.usageCount).toBe(6);
+    pool.takeChanges();
+    pool.upsert(row(1, { usage_count: 6 }), () => 'x');
+    expect(pool.get(1)!.usageCount).toBe(6);
   });
 });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { KeyCipher } from '../../../src/crypto/key-cipher.js';
 import { openDatabase, type Db } from '../../../src/db/database.js';
 import { KeyService } from '../../../src/keys/key-service.js';
@@ -21,11 +21,11 @@ function setup() {
   const store = new KeyStore(db);
   const keys = new KeyService(store, new KeyCipher(randomBytes(32)));
   const ids = keys.import([key('a'), key('b'), key('c')].join('\n')).addedIds;
-  sync = new PoolSync(store, keys, silentLogger);
-  const pool = new KeyPool('round-robin', sync.listener);
-  sync.start(pool);
+  const pool = new KeyPool('round-robin');
+  sync = new PoolSync(store, keys, pool, silentLogger);
+  sync.start();
   const row = (id: number) => db.prepare('SELECT status, usage_count, failure_count, last_error FROM keys WHERE id = ?').get(id);
-  return { pool, keys, ids, row };
+  return { pool, keys, ids, row, store };
 }
 
 const plain = { needsPaid: false, free: false, tried: new Set<number>() };
@@ -63,5 +63,57 @@ describe('PoolSync', () => {
     expect(pool.get(ids[0]!)!.status).toBe('invalid');
     sync.flush();
     expect(row(ids[0]!)).toMatchObject({ status: 'invalid' });
+  });
+
+  it('a key used many times between two flushes is one row update, its counts added to the stored ones', () => {
+    const { pool, ids, row, store } = setup();
+    const written = vi.spyOn(store, 'applyProxyUpdates');
+    const a = pool.get(ids[0]!)!;
+    pool.succeeded(a);
+    pool.succeeded(a);
+    pool.troubled(a, 'HTTP 503', 10);
+    sync.flush();
+    expect(written).toHaveBeenCalledTimes(1);
+    expect(written.mock.calls[0]![0]).toHaveLength(1);
+    expect(row(ids[0]!)).toMatchObject({ usage_count: 3, failure_count: 1, last_error: 'HTTP 503' });
+    pool.succeeded(a);
+    sync.flush();
+    expect(row(ids[0]!)).toMatchObject({ usage_count: 4, failure_count: 1, last_error: 'HTTP 503' });
+    sync.flush();
+    expect(written).toHaveBeenCalledTimes(2);
+  });
+
+  it('uses counted before an admin edit are neither lost nor counted twice', () => {
+    const { pool, keys, ids, row } = setup();
+    pool.succeeded(pool.pick(plain)!);
+    keys.update(ids[0]!, { note: 'renamed' });
+    expect(pool.get(ids[0]!)!.usageCount).toBe(1);
+    sync.flush();
+    expect(row(ids[0]!)).toMatchObject({ usage_count: 1 });
+    keys.update(ids[0]!, { note: 'again' });
+    expect(pool.get(ids[0]!)!.usageCount).toBe(1);
+  });
+
+  it("a deleted key's unsaved changes are not written", () => {
+    const { pool, keys, ids, store } = setup();
+    const written = vi.spyOn(store, 'applyProxyUpdates');
+    pool.markInvalid(pool.get(ids[0]!)!, '401');
+    keys.delete(ids[0]!);
+    sync.flush();
+    expect(written).not.toHaveBeenCalled();
+  });
+
+  it('a last error is stored with any key in it redacted', () => {
+    const { pool, ids, row } = setup();
+    pool.markInvalid(pool.get(ids[0]!)!, `HTTP 401: key ${key('z')} is invalid`);
+    sync.flush();
+    expect(row(ids[0]!)).toMatchObject({ last_error: 'HTTP 401: key sk-zzzz…[redacted] is invalid' });
+  });
+
+  it('stop writes everything still unsaved', () => {
+    const { pool, ids, row } = setup();
+    for (const id of ids) pool.succeeded(pool.get(id)!);
+    sync.stop();
+    for (const id of ids) expect(row(id)).toMatchObject({ usage_count: 1 });
   });
 });
