@@ -45,7 +45,7 @@ function byBalance(a: PoolKey, b: PoolKey, direction: 1 | -1): number {
 
 /** Keys in an array with O(1) add and remove (swap with the last). */
 class KeyArray<K extends PoolKey> {
-  readonly items: K[] = [];
+  protected readonly items: K[] = [];
   private readonly index = new Map<number, number>();
 
   get size(): number {
