@@ -1,7 +1,7 @@
 /**
  * One gate for every check the server makes — jobs, single checks, imports — so that
  * CHECK_CONCURRENCY and CHECK_INTERVAL_MS bound the whole process, not each job on its own
- * (SILICONFLOW.md: one IP driving many accounts at once can get the IP blocked).
+ * (one IP driving many accounts at once can get the IP blocked: docs/siliconflow.md, "The IP-level block").
  * The limits are read at every acquisition, so a changed setting applies to running jobs too.
  */
 export class CheckLimiter {

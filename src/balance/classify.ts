@@ -1,5 +1,6 @@
-import type { Balances, CheckResult } from '../keys/key-types.js';
-import { describeAnswer, isInvalidKey, isOutOfBalance, type UpstreamAnswer } from '../upstream/siliconflow-errors.js';
+import type { CheckResult } from '../keys/key-types.js';
+import { describeAnswer, isInvalidKey, isOutOfBalance, type UpstreamAnswer } from '../siliconflow/errors.js';
+import { isRetiredUserInfo, readBalances } from '../siliconflow/user-info.js';
 
 /** What a call to SiliconFlow produced: an HTTP answer, or no answer at all. */
 export type CallOutcome = ({ kind: 'answer' } & UpstreamAnswer) | { kind: 'no-answer'; reason: string };
@@ -9,7 +10,7 @@ export type CallOutcome = ({ kind: 'answer' } & UpstreamAnswer) | { kind: 'no-an
  * so the caller asks GET /v1/models instead.
  */
 export function classifyUserInfo(outcome: CallOutcome): CheckResult | 'fallback' {
-  if (outcome.kind === 'answer' && (outcome.status === 410 || outcome.status === 404)) return 'fallback';
+  if (outcome.kind === 'answer' && isRetiredUserInfo(outcome.status)) return 'fallback';
   if (outcome.kind === 'answer' && outcome.status === 200) {
     const balances = readBalances(outcome.body);
     if (!balances) return { status: 'error', balances: undefined, error: 'user/info answered 200 without balances' };
@@ -32,22 +33,4 @@ function classifyFailure(outcome: CallOutcome): CheckResult {
     return { status: 'exhausted', balances: undefined, error: describeAnswer(outcome) };
   }
   return { status: 'error', balances: undefined, error: describeAnswer(outcome) };
-}
-
-/** `data.balance` (gift), `data.chargeBalance` (paid), `data.totalBalance`: strings with two decimals. */
-function readBalances(body: unknown): Balances | null {
-  const data = (body as { data?: Record<string, unknown> } | null)?.data;
-  if (!data || typeof data !== 'object') return null;
-  const gift = toNumber(data.balance);
-  const charge = toNumber(data.chargeBalance);
-  const total = toNumber(data.totalBalance) ?? (gift !== null && charge !== null ? gift + charge : null);
-  if (total === null) return null;
-  return { gift: gift ?? 0, charge: charge ?? 0, total };
-}
-
-function toNumber(value: unknown): number | null {
-  if (typeof value !== 'string' && typeof value !== 'number') return null;
-  if (typeof value === 'string' && value.trim() === '') return null;
-  const n = Number(value);
-  return Number.isFinite(n) ? n : null;
 }

@@ -1,4 +1,6 @@
 import axios, { type AxiosInstance } from 'axios';
+import { parseUpstreamBody } from '../siliconflow/body.js';
+import { MODELS_PATH, USER_INFO_PATH } from '../siliconflow/endpoints.js';
 import type { CallOutcome } from './classify.js';
 
 /** The admin side's calls to SiliconFlow (the proxy has its own hot path). Every call goes to the configured origin. */
@@ -11,7 +13,7 @@ export class SiliconFlowClient {
       timeout: timeoutMs,
       // Every status is an answer to classify, not an exception.
       validateStatus: () => true,
-      // Bodies can be JSON objects, bare JSON strings or plain text: parse them ourselves.
+      // Bodies can be JSON objects, bare JSON strings or plain text: parseUpstreamBody reads all three.
       responseType: 'text',
       transformResponse: [(data: unknown) => data],
       maxRedirects: 0,
@@ -20,28 +22,20 @@ export class SiliconFlowClient {
   }
 
   userInfo(key: string): Promise<CallOutcome> {
-    return this.get('/v1/user/info', key);
+    return this.get(USER_INFO_PATH, key);
   }
 
   models(key: string): Promise<CallOutcome> {
-    return this.get('/v1/models', key);
+    return this.get(MODELS_PATH, key);
   }
 
   private async get(path: string, key: string): Promise<CallOutcome> {
     try {
       const res = await this.http.get<string>(path, { headers: { Authorization: `Bearer ${key}` } });
-      return { kind: 'answer', status: res.status, body: parseBody(res.data) };
+      return { kind: 'answer', status: res.status, body: parseUpstreamBody(res.data) };
     } catch (err) {
       return { kind: 'no-answer', reason: networkReason(err) };
     }
-  }
-}
-
-function parseBody(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
   }
 }
 

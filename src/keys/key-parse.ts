@@ -1,9 +1,4 @@
-/** Anything that starts like a key: `sk-` not glued to a preceding word, then key characters. */
-const CANDIDATE = /(?<![A-Za-z0-9_-])sk-[A-Za-z0-9]+/g;
-/** What SiliconFlow accepts (SILICONFLOW.md): any `sk-` + 20 or more letters and digits. */
-const VALID = /^sk-[A-Za-z0-9]{20,}$/;
-/** The shape every observed key has: `sk-` + 48 lowercase letters. Others are kept but reported. */
-const USUAL = /^sk-[a-z]{48}$/;
+import { isAcceptedKey, isUsualKey, keyCandidates } from '../siliconflow/keys.js';
 
 export type ParsedKeys = {
   /** Valid keys in paste order, each once. */
@@ -20,19 +15,19 @@ export type ParsedKeys = {
 export function extractKeys(text: string): ParsedKeys {
   const seen = new Set<string>();
   const result: ParsedKeys = { keys: [], repeated: 0, invalid: 0, unusual: 0 };
-  for (const [token] of text.matchAll(CANDIDATE)) {
-    if (!VALID.test(token)) {
+  for (const token of keyCandidates(text)) {
+    if (!isAcceptedKey(token)) {
       result.invalid++;
     } else if (seen.has(token)) {
       result.repeated++;
     } else {
       seen.add(token);
       result.keys.push(token);
-      if (!USUAL.test(token)) result.unusual++;
+      if (!isUsualKey(token)) result.unusual++;
     }
   }
   return result;
 }
 
 /** True when a search text is itself a full key, so it can be looked up by hash. */
-export const isFullKey = (text: string): boolean => VALID.test(text.trim());
+export const isFullKey = (text: string): boolean => isAcceptedKey(text.trim());

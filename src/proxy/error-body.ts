@@ -1,6 +1,7 @@
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { redactSecrets } from '../redact.js';
-import { CODE_MODEL_NOT_FOUND, errorCode } from '../upstream/siliconflow-errors.js';
+import { parseUpstreamBody } from '../siliconflow/body.js';
+import { CODE_MODEL_NOT_FOUND, errorCode } from '../siliconflow/errors.js';
 import { errorType } from './proxy-errors.js';
 
 /** Error bodies are collected up to 1 MiB (collectBody); decoded ones are held to the same. */
@@ -46,7 +47,7 @@ type ErrorObject = { message: string; type: string; code: number | null };
  * an empty body becomes `{message, error}`. A body that already has an error object stays as it is.
  */
 export function clientErrorBody(text: string, ctx: ErrorContext): string {
-  const parsed = parseJson(text);
+  const parsed = parseUpstreamBody(text);
   if (isRecord(parsed)) {
     if (isRecord(parsed.error) && typeof parsed.error.message === 'string') return text;
     return JSON.stringify({ ...parsed, error: errorObject(messageOf(parsed), errorCode(parsed) ?? null, ctx) });
@@ -74,14 +75,6 @@ function messageOf(body: Record<string, unknown>): string {
   if (typeof body.message === 'string') return body.message;
   if (typeof body.error === 'string') return body.error;
   return '';
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

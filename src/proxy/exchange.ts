@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestLogEntry } from '../logs/request-log-types.js';
-import { describeAnswer } from '../upstream/siliconflow-errors.js';
+import { parseUpstreamBody } from '../siliconflow/body.js';
+import { describeAnswer } from '../siliconflow/errors.js';
+import { isPaidOnlyModel } from '../siliconflow/models.js';
 import type { CorsHeaders } from './cors.js';
 import { clientErrorBody, decodedBody, redactKeys } from './error-body.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './headers.js';
@@ -74,7 +76,7 @@ export class Exchange {
     this.log.model = facts.model;
     this.log.stream = facts.stream;
     const settings = this.deps.settings();
-    this.needsPaid = !!facts.model?.startsWith('Pro/');
+    this.needsPaid = facts.model !== null && isPaidOnlyModel(facts.model);
     this.free = facts.model !== null && settings.freeModels.includes(facts.model);
     for (;;) {
       if (this.aborted) return this.finish(499, 'client-aborted');
@@ -130,7 +132,7 @@ export class Exchange {
       return this.trouble(key, collected.errorClass, collected.message);
     }
     const bytes = decodedBody(collected, answer.headers['content-encoding']) ?? Buffer.alloc(0);
-    const upstream = { status: answer.status, body: parseBody(bytes) };
+    const upstream = { status: answer.status, body: parseUpstreamBody(bytes.toString('utf8')) };
     const outcome = classifyAnswer(upstream);
     this.deps.metrics.attempt(outcome, latency);
     const reason = describeAnswer(upstream);
@@ -288,15 +290,6 @@ export class Exchange {
 }
 
 const NO_RETRY = { 'x-should-retry': 'false' };
-
-function parseBody(bytes: Buffer): unknown {
-  const text = bytes.toString('utf8');
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
 
 /** Retry-After in seconds or as an HTTP date; SiliconFlow has not been seen sending it, but honour one. */
 function retryAfterMs(value: string | string[] | undefined): number | null {

@@ -1,13 +1,11 @@
 import {
+  CODE_IP_BUSY,
   CODE_PAID_BALANCE_REQUIRED,
   errorCode,
   isInvalidKey,
   isOutOfBalance,
   type UpstreamAnswer,
-} from '../upstream/siliconflow-errors.js';
-
-/** SiliconFlow's "system busy" when one IP drives many keys: an IP-level block (SILICONFLOW.md). */
-export const CODE_IP_BUSY = 50603;
+} from '../siliconflow/errors.js';
 
 /**
  * What an upstream answer means for the key and for the request — the outcome table of the proxy

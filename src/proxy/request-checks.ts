@@ -2,6 +2,7 @@
  * What a /v1 request may ask for before anything goes to SiliconFlow (issue 9, "Hardening"). Every
  * check here runs on each request: they are a switch or a scan of the few characters of the path.
  */
+import { USER_INFO_PATH } from '../siliconflow/endpoints.js';
 
 /** The methods SiliconFlow's API uses, plus OPTIONS, which the proxy answers itself (CORS). */
 export const ALLOW = 'GET, POST, PUT, PATCH, DELETE, OPTIONS';
@@ -57,8 +58,11 @@ function hasEscape(path: string): boolean {
   return false;
 }
 
-/** Also `/v1/user/info/`, `/v1//user/info?x`, `/v1/User/INFO`; compiled once, and it fails at the fifth character for every other path. */
-const USER_INFO = /^\/v1\/+user\/+info\/*(?:\?|$)/i;
+/**
+ * USER_INFO_PATH, also as `/v1/user/info/`, `/v1//user/info?x`, `/v1/User/INFO`: `^/v1/+user/+info/*(?:\?|$)`
+ * in any case. Compiled once, and it fails at the fifth character for every other path.
+ */
+const USER_INFO = new RegExp(`^/${USER_INFO_PATH.slice(1).split('/').join('/+')}/*(?:\\?|$)`, 'i');
 
 /**
  * /v1/user/info answers with the pool account's e-mail, name and balances: not for access-key holders

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import dotenv from 'dotenv';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_FREE_MODELS, ENV_VARIABLES, loadConfig } from '../../src/config/env.js';
+import { ENV_VARIABLES, loadConfig } from '../../src/config/env.js';
+import { DEFAULT_FREE_MODELS } from '../../src/siliconflow/models.js';
 import { projectRoot } from '../../src/paths.js';
 
 const CORS_MESSAGE = 'CORS_ORIGINS must be * or a comma-separated list of origins such as https://chat.example, http://localhost:3210';
