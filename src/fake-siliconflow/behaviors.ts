@@ -1,7 +1,7 @@
 /** How each key behavior answers before (or instead of) the endpoint itself. */
+import { isPaidOnlyModel } from '../siliconflow/models.js';
 import { parseJsonObject, type FakeContext, type Route } from './context.js';
 import { ERRORS, INVALID_TOKEN_STRING, sendBareStringError, sendUpstreamError } from './errors.js';
-import { isPaidOnlyModel } from './models.js';
 import { multipartBoundary, parseMultipart } from './multipart.js';
 
 /**

@@ -3,6 +3,7 @@
  * for the upstream: GET /_fake/state, POST /_fake/keys, POST /_fake/user-info-mode.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CODE_INVALID_PARAMETER } from '../siliconflow/errors.js';
 import { parseJsonObject, type JsonObject } from './context.js';
 import { sendNotFound } from './errors.js';
 import { sendJson } from './http-util.js';
@@ -82,5 +83,5 @@ export function parseKeyState(fields: JsonObject): Partial<FakeKeyState> | strin
 const KEY_STATE_FIELDS = ['behavior', 'balance', 'chargeBalance', 'exhaustedStatus', 'retryAfterSeconds', 'delayMs', 'failMidStream'];
 
 function badRequest(res: ServerResponse, message: string): void {
-  sendJson(res, 400, { code: 20015, message, data: null });
+  sendJson(res, 400, { code: CODE_INVALID_PARAMETER, message, data: null });
 }

@@ -1,8 +1,22 @@
 /**
- * The upstream's error answers, byte for byte where known.
- * Bodies are top-level {code, message, data}, not OpenAI's {error:{…}} (shared/SILICONFLOW.md, "Errors").
+ * The upstream's error answers, byte for byte where known: the codes are the project's own
+ * (src/siliconflow/), the messages what SiliconFlow has been seen to send. Bodies are top-level
+ * {code, message, data}, not OpenAI's {error:{…}} (docs/siliconflow.md, "Errors").
  */
 import type { ServerResponse } from 'node:http';
+import {
+  CODE_INSUFFICIENT_BALANCE,
+  CODE_INVALID_PARAMETER,
+  CODE_INVALID_TOKEN,
+  CODE_IP_BUSY,
+  CODE_MODEL_NOT_FOUND,
+  CODE_MODEL_OVERLOADED,
+  CODE_PAID_BALANCE_REQUIRED,
+  CODE_RATE_LIMITED,
+  CODE_UNKNOWN_ERROR,
+  INVALID_KEY_STRINGS,
+} from '../siliconflow/errors.js';
+import { CODE_ENDPOINT_DEPRECATED } from '../siliconflow/user-info.js';
 
 export interface UpstreamError {
   status: number;
@@ -11,28 +25,28 @@ export interface UpstreamError {
 }
 
 export const ERRORS = {
-  invalidToken: { status: 401, code: 30014, message: 'Token is invalid.' },
-  insufficientBalance: { status: 402, code: 30001, message: 'Sorry, your account balance is insufficient' },
+  invalidToken: { status: 401, code: CODE_INVALID_TOKEN, message: 'Token is invalid.' },
+  insufficientBalance: { status: 402, code: CODE_INSUFFICIENT_BALANCE, message: 'Sorry, your account balance is insufficient' },
   paidBalanceRequired: {
     status: 403,
-    code: 30011,
+    code: CODE_PAID_BALANCE_REQUIRED,
     message: 'The selected model requires paid balance. Your paid balance is insufficient. Please top up and try again.',
   },
   rateLimited: {
     status: 429,
-    code: 50602,
+    code: CODE_RATE_LIMITED,
     message: 'Request was rejected due to rate limiting. Details: TPM limit reached.',
   },
-  overloaded: { status: 503, code: 50505, message: 'Model service overloaded. Please try again later.' },
-  serverError: { status: 500, code: 50507, message: 'Request failed: Unknown error.' },
-  ipBlocked: { status: 503, code: 50603, message: 'System is too busy now. Please try again later.' },
-  modelNotFound: { status: 400, code: 20012, message: 'Model does not exist. Please check it carefully.' },
-  invalidParameter: { status: 400, code: 20015, message: 'The parameter is invalid. Please check again.' },
-  endpointDeprecated: { status: 410, code: 20092, message: 'endpoint is deprecated' },
+  overloaded: { status: 503, code: CODE_MODEL_OVERLOADED, message: 'Model service overloaded. Please try again later.' },
+  serverError: { status: 500, code: CODE_UNKNOWN_ERROR, message: 'Request failed: Unknown error.' },
+  ipBlocked: { status: 503, code: CODE_IP_BUSY, message: 'System is too busy now. Please try again later.' },
+  modelNotFound: { status: 400, code: CODE_MODEL_NOT_FOUND, message: 'Model does not exist. Please check it carefully.' },
+  invalidParameter: { status: 400, code: CODE_INVALID_PARAMETER, message: 'The parameter is invalid. Please check again.' },
+  endpointDeprecated: { status: 410, code: CODE_ENDPOINT_DEPRECATED, message: 'endpoint is deprecated' },
 } as const satisfies Record<string, UpstreamError>;
 
 /** Older deployments answered an invalid key with a bare JSON string instead of an object. */
-export const INVALID_TOKEN_STRING = 'Invalid token';
+export const INVALID_TOKEN_STRING = INVALID_KEY_STRINGS[0];
 
 export function sendUpstreamError(res: ServerResponse, error: UpstreamError, extraHeaders: Record<string, string> = {}): void {
   const body = JSON.stringify({ code: error.code, message: error.message, data: null });

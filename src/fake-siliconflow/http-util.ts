@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setImmediate as tick, setTimeout as sleep } from 'node:timers/promises';
 
-/** Successful upstream answers carry this header (shared/SILICONFLOW.md, "Base URLs and auth"). */
+/** Successful upstream answers carry this header (docs/siliconflow.md, "Keys and authentication"). */
 export function traceHeader(): Record<string, string> {
   return { 'x-siliconcloud-trace-id': randomUUID().replaceAll('-', '') };
 }

@@ -1,5 +1,5 @@
 /**
- * A local fake of the SiliconFlow API (shared/SILICONFLOW.md) for tests, the benchmark and the demo:
+ * A local fake of the SiliconFlow API (docs/siliconflow.md) for tests, the benchmark and the demo:
  * a real node:http server whose keys can be told to answer like valid, invalid, exhausted,
  * gift-only, rate-limited, overloaded, failing, resetting or hanging upstream accounts.
  */

@@ -36,11 +36,6 @@ export function isReasoningModel(id: string): boolean {
   return id.includes('R1');
 }
 
-/** Paid-only models need chargeBalance > 0; gift-only keys get 30011 for them. */
-export function isPaidOnlyModel(id: string): boolean {
-  return id.startsWith('Pro/');
-}
-
 /** Filters loosely like the upstream: `type` and `sub_type` each narrow the list when given. */
 export function listModels(ctx: FakeContext): void {
   const type = ctx.query.get('type');

@@ -1,5 +1,6 @@
 /** The fake's request pipeline: read and record the body, then route, gate by key behavior, answer. */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { USER_INFO_PATH } from '../siliconflow/endpoints.js';
 import { answerByBehavior } from './behaviors.js';
 import type { FakeContext } from './context.js';
 import { CONTROL_PREFIX, handleControl } from './control.js';
@@ -7,7 +8,7 @@ import { ERRORS, sendNotFound, sendUpstreamError } from './errors.js';
 import { isAbortError, pause, readBody } from './http-util.js';
 import { findRoute } from './routes.js';
 import type { FakeRuntime } from './runtime.js';
-import { answerRetiredUserInfo, USER_INFO_PATH } from './user-info.js';
+import { answerRetiredUserInfo } from './user-info.js';
 
 export async function handleRequest(rt: FakeRuntime, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const receivedAt = Date.now();

@@ -1,4 +1,5 @@
 /** Every /v1 endpoint the fake serves; anything else is the upstream's plain-text 404. */
+import { MODELS_PATH, USER_INFO_PATH } from '../siliconflow/endpoints.js';
 import { audioSpeech, audioTranscriptions } from './audio.js';
 import { chatCompletions } from './chat.js';
 import { completions } from './completions.js';
@@ -7,11 +8,11 @@ import { imageGenerations } from './images.js';
 import { anthropicMessages } from './messages.js';
 import { listModels } from './models.js';
 import { embeddings, rerank } from './retrieval.js';
-import { userInfo, USER_INFO_PATH } from './user-info.js';
+import { userInfo } from './user-info.js';
 
 const ROUTES: ReadonlyMap<string, Route> = new Map<string, Route>([
   [`GET ${USER_INFO_PATH}`, { billable: false, handle: userInfo }],
-  ['GET /v1/models', { billable: false, handle: listModels }],
+  [`GET ${MODELS_PATH}`, { billable: false, handle: listModels }],
   ['POST /v1/chat/completions', { billable: true, handle: chatCompletions }],
   ['POST /v1/completions', { billable: true, handle: completions }],
   ['POST /v1/messages', { billable: true, handle: anthropicMessages }],

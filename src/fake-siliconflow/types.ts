@@ -44,7 +44,7 @@ export interface FakeKeyState {
 
 /**
  * ok: legacy 200 body; gone: HTTP 410 {"code":20092,...}; not-found: HTTP 404 plain text.
- * user/info was retired upstream in 2026 (see shared/SILICONFLOW.md, "Balance").
+ * user/info was retired upstream in 2026 (see docs/siliconflow.md, "Balances and the retired user/info").
  */
 export type UserInfoMode = 'ok' | 'gone' | 'not-found';
 

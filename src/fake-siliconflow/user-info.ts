@@ -1,5 +1,6 @@
-/** GET /v1/user/info: the legacy balance answer, and its 2026 retirement (shared/SILICONFLOW.md, "Balance"). */
+/** GET /v1/user/info: the legacy balance answer, and its 2026 retirement (docs/siliconflow.md, "Balances and the retired user/info"). */
 import type { ServerResponse } from 'node:http';
+import { CODE_OK, type UserInfoBody } from '../siliconflow/user-info.js';
 import type { FakeContext } from './context.js';
 import { ERRORS, sendNotFound, sendUpstreamError } from './errors.js';
 import { sha256 } from './fake-text.js';
@@ -7,15 +8,12 @@ import { sendJson } from './http-util.js';
 import { addMoney } from './keys.js';
 import type { UserInfoMode } from './types.js';
 
-export const USER_INFO_PATH = '/v1/user/info';
-
-/** Legacy shape: `status` a boolean, `code` an integer, all three balances 2-decimal strings. */
 export function userInfo(ctx: FakeContext): void {
   const { state, key } = ctx;
   if (!state || key === null) return sendUpstreamError(ctx.res, ERRORS.invalidToken);
   const account = sha256(key).toString('hex');
-  sendJson(ctx.res, 200, {
-    code: 20000,
+  const body: UserInfoBody = {
+    code: CODE_OK,
     message: 'OK',
     status: true,
     data: {
@@ -31,7 +29,8 @@ export function userInfo(ctx: FakeContext): void {
       chargeBalance: state.chargeBalance,
       totalBalance: addMoney(state.balance, state.chargeBalance),
     },
-  });
+  };
+  sendJson(ctx.res, 200, body);
 }
 
 /**
