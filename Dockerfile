@@ -16,7 +16,7 @@ RUN npm install -g npm@11 --no-audit --no-fund
 COPY package.json package-lock.json ./
 # Only tsc and tsx are needed to build the package; native modules are built for the package below.
 RUN npm ci --ignore-scripts --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json README.md README.en.md .env.example start.bat ./
+COPY tsconfig.json tsconfig.package.json README.md README.en.md .env.example start.bat ./
 COPY src ./src
 COPY scripts ./scripts
 COPY views ./views

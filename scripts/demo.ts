@@ -11,8 +11,8 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config/env.js';
 import { createContext } from '../src/context.js';
-import { demoKeys } from '../src/fake-siliconflow/demo-keys.js';
-import { startFakeSiliconFlow } from '../src/fake-siliconflow/index.js';
+import { demoKeys } from '../tests/support/fake-siliconflow/demo-keys.js';
+import { startFakeSiliconFlow } from '../tests/support/fake-siliconflow/index.js';
 import { projectRoot } from '../src/paths.js';
 import { runServer } from '../src/server-runtime.js';
 

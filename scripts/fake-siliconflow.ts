@@ -5,9 +5,9 @@
  *   FAKE_ACCEPT_ANY_KEY=1  serve unknown keys like an 'ok' key instead of answering 401
  * Stops on SIGINT/SIGTERM.
  */
-import { demoKeys } from '../src/fake-siliconflow/demo-keys.js';
-import { maskKey, startFakeSiliconFlow, type FakeKeyState } from '../src/fake-siliconflow/index.js';
-import { addMoney } from '../src/fake-siliconflow/keys.js';
+import { demoKeys } from '../tests/support/fake-siliconflow/demo-keys.js';
+import { maskKey, startFakeSiliconFlow, type FakeKeyState } from '../tests/support/fake-siliconflow/index.js';
+import { addMoney } from '../tests/support/fake-siliconflow/keys.js';
 
 function readPort(value: string | undefined): number {
   if (value === undefined || value === '') return 8787;
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   if (process.env.FAKE_RECORD === '0') console.log('FAKE_RECORD=0: requests are not recorded');
   if (process.env.FAKE_ACCEPT_ANY_KEY === '1') console.log("FAKE_ACCEPT_ANY_KEY=1: unknown keys are served like 'ok' keys");
   console.log(`Control: GET ${fake.url}/_fake/state · POST ${fake.url}/_fake/keys · POST ${fake.url}/_fake/user-info-mode`);
-  console.log(`${Object.keys(keys).length} demo keys (full values: demoKeys() in src/fake-siliconflow/demo-keys.ts):`);
+  console.log(`${Object.keys(keys).length} demo keys (full values: demoKeys() in tests/support/fake-siliconflow/demo-keys.ts):`);
   for (const [key, state] of Object.entries(keys)) console.log(describe(key, state));
 
   const stop = (signal: NodeJS.Signals): void => {

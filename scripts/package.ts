@@ -27,10 +27,12 @@ export const COPIED = [
   'start.bat',
   'scripts/start-direct.js',
 ];
-/** Compiled scripts the package runs (through its own npm scripts below). */
+/**
+ * Compiled scripts the package runs (through its own npm scripts below). tsconfig.package.json
+ * compiles exactly these and src/, so nothing of the tests (the fake SiliconFlow) or the dev scripts
+ * is built, and the Docker build, which has no tests/, compiles too.
+ */
 const COMPILED_SCRIPTS = ['backup.js', 'reset-admin-password.js'];
-/** Compiled sources that only tests and the demo use. */
-const DEV_ONLY_SOURCES = ['fake-siliconflow'];
 
 /** The package's own npm scripts: nothing that needs the dev dependencies (tsc, tsx). */
 const PACKAGE_SCRIPTS = {
@@ -40,7 +42,7 @@ const PACKAGE_SCRIPTS = {
 };
 
 /** Every file or folder of the project the build reads (the Dockerfile must copy them all). */
-export const PACKAGE_INPUTS = [...COPIED, 'package.json', 'tsconfig.json', 'tsconfig.build.json', 'src', 'scripts'];
+export const PACKAGE_INPUTS = [...COPIED, 'package.json', 'tsconfig.json', 'tsconfig.package.json', 'src', 'scripts'];
 
 export const DEFAULT_PACKAGE_DIR = join(projectRoot, 'dist', PACKAGE_NAME);
 
@@ -53,10 +55,7 @@ export function buildPackage(target: string): number {
   const compiled = mkdtempSync(join(tmpdir(), 'sfm-package-'));
   try {
     compile(compiled);
-    cpSync(join(compiled, 'src'), join(target, 'build', 'src'), {
-      recursive: true,
-      filter: (from) => !from.endsWith('.map') && !DEV_ONLY_SOURCES.some((dir) => from === join(compiled, 'src', dir)),
-    });
+    cpSync(join(compiled, 'src'), join(target, 'build', 'src'), { recursive: true, filter: (from) => !from.endsWith('.map') });
     for (const script of COMPILED_SCRIPTS) cpSync(join(compiled, 'scripts', script), join(target, 'build', 'scripts', script));
   } finally {
     rmSync(compiled, { recursive: true, force: true });
@@ -87,7 +86,7 @@ function assertSafeTarget(target: string) {
 /** A clean compile (build/ may hold output of deleted sources), with the project's own TypeScript. */
 function compile(outDir: string) {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  execFileSync(process.execPath, [tsc, '-p', join(projectRoot, 'tsconfig.build.json'), '--outDir', outDir, '--sourceMap', 'false'], {
+  execFileSync(process.execPath, [tsc, '-p', join(projectRoot, 'tsconfig.package.json'), '--outDir', outDir, '--sourceMap', 'false'], {
     stdio: 'inherit',
   });
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { demoKeys } from '../src/fake-siliconflow/demo-keys.js';
-import { maskKey, startFakeSiliconFlow, type FakeKeyState, type FakeSiliconFlow } from '../src/fake-siliconflow/index.js';
+import { demoKeys } from './support/fake-siliconflow/demo-keys.js';
+import { maskKey, startFakeSiliconFlow, type FakeKeyState, type FakeSiliconFlow } from './support/fake-siliconflow/index.js';
 
 let fake: FakeSiliconFlow;
 let keyCounter = 0;

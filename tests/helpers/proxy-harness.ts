@@ -1,4 +1,4 @@
-import type { FakeKeyState } from '../../src/fake-siliconflow/index.js';
+import type { FakeKeyState } from '../support/fake-siliconflow/index.js';
 import type { Logger } from '../../src/logger.js';
 import { fakeKey, startTestApp, TEST_ADMIN_PASSWORD, type TestApp } from './test-app.js';
 

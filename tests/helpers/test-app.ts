@@ -7,7 +7,7 @@ import { expect } from 'vitest';
 import { createApp, createHttpServer } from '../../src/app.js';
 import { loadConfig } from '../../src/config/env.js';
 import { createContext, type AppContext } from '../../src/context.js';
-import { startFakeSiliconFlow, type FakeKeyState, type FakeSiliconFlow } from '../../src/fake-siliconflow/index.js';
+import { startFakeSiliconFlow, type FakeKeyState, type FakeSiliconFlow } from '../support/fake-siliconflow/index.js';
 import { silentLogger, type Logger } from '../../src/logger.js';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

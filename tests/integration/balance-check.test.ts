@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeKey, signIn, startTestApp, waitForJob, type Admin, type TestApp } from '../helpers/test-app.js';
-import type { FakeKeyState } from '../../src/fake-siliconflow/index.js';
+import type { FakeKeyState } from '../support/fake-siliconflow/index.js';
 
 let t: TestApp;
 let admin: Admin;

@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FakeKeyState } from '../../src/fake-siliconflow/index.js';
+import type { FakeKeyState } from '../support/fake-siliconflow/index.js';
 import { useHandMadeUpstreams } from '../helpers/hand-made-upstream.js';
 import { chat, fakeKey, startProxy, type Proxy } from '../helpers/proxy-harness.js';
 

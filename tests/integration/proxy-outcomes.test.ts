@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FakeKeyState } from '../../src/fake-siliconflow/index.js';
+import type { FakeKeyState } from '../support/fake-siliconflow/index.js';
 import { chat, fakeKey, startProxy, type Proxy } from '../helpers/proxy-harness.js';
 
 let p: Proxy;

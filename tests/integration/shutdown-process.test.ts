@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { loadConfig } from '../../src/config/env.js';
 import { createContext, DATABASE_FILE } from '../../src/context.js';
-import { startFakeSiliconFlow, type FakeKeyState } from '../../src/fake-siliconflow/index.js';
+import { startFakeSiliconFlow, type FakeKeyState } from '../support/fake-siliconflow/index.js';
 import { silentLogger } from '../../src/logger.js';
 import { projectRoot } from '../../src/paths.js';
 import { chat, fakeKey } from '../helpers/proxy-harness.js';

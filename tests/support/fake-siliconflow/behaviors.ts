@@ -1,5 +1,5 @@
 /** How each key behavior answers before (or instead of) the endpoint itself. */
-import { isPaidOnlyModel } from '../siliconflow/models.js';
+import { isPaidOnlyModel } from '../../../src/siliconflow/models.js';
 import { parseJsonObject, type FakeContext, type Route } from './context.js';
 import { ERRORS, INVALID_TOKEN_STRING, sendBareStringError, sendUpstreamError } from './errors.js';
 import { multipartBoundary, parseMultipart } from './multipart.js';

@@ -3,7 +3,7 @@
  * for the upstream: GET /_fake/state, POST /_fake/keys, POST /_fake/user-info-mode.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CODE_INVALID_PARAMETER } from '../siliconflow/errors.js';
+import { CODE_INVALID_PARAMETER } from '../../../src/siliconflow/errors.js';
 import { parseJsonObject, type JsonObject } from './context.js';
 import { sendNotFound } from './errors.js';
 import { sendJson } from './http-util.js';

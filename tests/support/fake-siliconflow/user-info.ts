@@ -1,6 +1,6 @@
 /** GET /v1/user/info: the legacy balance answer, and its 2026 retirement (docs/siliconflow.md, "Balances and the retired user/info"). */
 import type { ServerResponse } from 'node:http';
-import { CODE_OK, type UserInfoBody } from '../siliconflow/user-info.js';
+import { CODE_OK, type UserInfoBody } from '../../../src/siliconflow/user-info.js';
 import type { FakeContext } from './context.js';
 import { ERRORS, sendNotFound, sendUpstreamError } from './errors.js';
 import { sha256 } from './fake-text.js';

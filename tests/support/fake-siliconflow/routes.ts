@@ -1,5 +1,5 @@
 /** Every /v1 endpoint the fake serves; anything else is the upstream's plain-text 404. */
-import { MODELS_PATH, USER_INFO_PATH } from '../siliconflow/endpoints.js';
+import { MODELS_PATH, USER_INFO_PATH } from '../../../src/siliconflow/endpoints.js';
 import { audioSpeech, audioTranscriptions } from './audio.js';
 import { chatCompletions } from './chat.js';
 import { completions } from './completions.js';

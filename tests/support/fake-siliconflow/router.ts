@@ -1,6 +1,6 @@
 /** The fake's request pipeline: read and record the body, then route, gate by key behavior, answer. */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { USER_INFO_PATH } from '../siliconflow/endpoints.js';
+import { USER_INFO_PATH } from '../../../src/siliconflow/endpoints.js';
 import { answerByBehavior } from './behaviors.js';
 import type { FakeContext } from './context.js';
 import { CONTROL_PREFIX, handleControl } from './control.js';

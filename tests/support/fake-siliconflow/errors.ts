@@ -15,8 +15,8 @@ import {
   CODE_RATE_LIMITED,
   CODE_UNKNOWN_ERROR,
   INVALID_KEY_STRINGS,
-} from '../siliconflow/errors.js';
-import { CODE_ENDPOINT_DEPRECATED } from '../siliconflow/user-info.js';
+} from '../../../src/siliconflow/errors.js';
+import { CODE_ENDPOINT_DEPRECATED } from '../../../src/siliconflow/user-info.js';
 
 export interface UpstreamError {
   status: number;
