@@ -25,9 +25,45 @@ export default defineConfig(
     },
   },
   {
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/tests/**'],
+              message:
+                'src/ is what the package ships and it compiles without tests/ (tsconfig.package.json): test support such as the fake SiliconFlow stays out of it.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/siliconflow/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../*'],
+              message:
+                'src/siliconflow/ says what the upstream does and depends on nothing of the app, so the checks, the proxy and the fake can all import it.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Tests read JSON answers (supertest's body, fetch's json()) as `any` on purpose: asserting on them
-    // is the point. Promises, switches and unused code are held to the same rules as src/.
+    // is the point. Promises, switches and unused code are held to the same rules as src/. Test
+    // support (the fake SiliconFlow) is code like src/ and keeps the full rules.
     files: ['tests/**/*.ts'],
+    ignores: ['tests/support/**'],
     rules: {
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',
