@@ -82,4 +82,11 @@ export default defineConfig(
     files: ['public/js/**/*.js'],
     languageOptions: { globals: globals.browser, sourceType: 'module' },
   },
+  {
+    // Declarations for the browser code (the Chart.js global), part of tsconfig.browser.json's project.
+    files: ['types/browser/**/*.ts'],
+    languageOptions: {
+      parserOptions: { projectService: false, project: ['./tsconfig.browser.json'], tsconfigRootDir: import.meta.dirname },
+    },
+  },
 );

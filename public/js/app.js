@@ -1,19 +1,20 @@
+// @ts-check
 // Copy buttons: <button class="copy" data-copy="#element-id" data-done="Copied">. No inline scripts (CSP).
 document.addEventListener('click', async (event) => {
-  const button = event.target.closest('button.copy');
-  if (!button) return;
-  const source = document.querySelector(button.dataset.copy);
+  const button = event.target instanceof Element ? event.target.closest('button.copy') : null;
+  if (!(button instanceof HTMLButtonElement)) return;
+  const source = document.querySelector(button.dataset.copy ?? '');
   if (!source) return;
   const label = button.textContent;
   try {
-    await navigator.clipboard.writeText(source.textContent.trim());
+    await navigator.clipboard.writeText((source.textContent ?? '').trim());
     button.textContent = button.dataset.done || label;
   } catch {
     const range = document.createRange();
     range.selectNodeContents(source);
     const selection = window.getSelection();
-    selection.removeAllRanges();
-    selection.addRange(range);
+    selection?.removeAllRanges();
+    selection?.addRange(range);
   }
   setTimeout(() => (button.textContent = label), 1500);
 });

@@ -1,24 +1,44 @@
+// @ts-check
 // The user page's key checker: POST /api/check-keys, results shown with textContent only.
-const texts = JSON.parse(document.getElementById('checker-texts').textContent);
-const form = document.getElementById('checker-form');
-const table = document.getElementById('checker-results');
-const errorBox = document.getElementById('checker-error');
+
+/**
+ * @typedef {{ unknown: string; statuses: Record<string, string> }} CheckerTexts
+ * @typedef {{ maskedKey: string; status: string; totalBalance: number | null; error: string | null }} CheckedKey
+ */
+
+/**
+ * @template {Element} E
+ * @param {string} id
+ * @param {{ new (): E; prototype: E }} type
+ * @returns {E}
+ */
+function byId(id, type) {
+  const node = document.getElementById(id);
+  if (!(node instanceof type)) throw new Error(`the page has no ${type.name} #${id}`);
+  return node;
+}
+
+const texts = /** @type {CheckerTexts} */ (JSON.parse(byId('checker-texts', HTMLScriptElement).textContent ?? '{}'));
+const form = byId('checker-form', HTMLFormElement);
+const table = byId('checker-results', HTMLTableElement);
+const errorBox = byId('checker-error', HTMLElement);
+/** @param {number | null} n */
 const money = (n) => (n === null ? texts.unknown : `¥${n.toFixed(2)}`);
 
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
-  const button = form.querySelector('button');
+  const button = /** @type {HTMLButtonElement} */ (form.querySelector('button'));
   button.disabled = true;
   errorBox.hidden = true;
   try {
     const res = await fetch('/api/check-keys', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ keys: document.getElementById('checker-text').value }),
+      body: JSON.stringify({ keys: byId('checker-text', HTMLTextAreaElement).value }),
     });
-    const data = await res.json();
+    const data = /** @type {{ results: CheckedKey[]; error?: { message?: string } }} */ (await res.json());
     if (!res.ok) throw new Error(data.error?.message ?? res.statusText);
-    table.tBodies[0].replaceChildren(
+    table.tBodies[0]?.replaceChildren(
       ...data.results.map((r) => {
         const row = document.createElement('tr');
         for (const [text, cls] of [
@@ -28,7 +48,7 @@ form.addEventListener('submit', async (event) => {
         ]) {
           const cell = document.createElement('td');
           const span = document.createElement('span');
-          span.textContent = text;
+          span.textContent = text ?? '';
           if (cls) span.className = cls;
           if (r.error && cls) span.title = r.error;
           cell.append(span);
@@ -39,7 +59,7 @@ form.addEventListener('submit', async (event) => {
     );
     table.hidden = false;
   } catch (err) {
-    errorBox.textContent = err.message;
+    errorBox.textContent = /** @type {Error} */ (err).message;
     errorBox.hidden = false;
   } finally {
     button.disabled = false;

@@ -1,11 +1,18 @@
+// @ts-check
 // Every admin action goes through /admin/api with the session cookie and, for changes, the CSRF token.
 let csrfToken = '';
 
+/** @param {string} token */
 export function setCsrf(token) {
   csrfToken = token;
 }
 
 export class ApiError extends Error {
+  /**
+   * @param {number} status
+   * @param {string} code
+   * @param {string} message
+   */
   constructor(status, code, message) {
     super(message);
     this.status = status;
@@ -13,13 +20,24 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * The JSON answer (null for 204), as `unknown`: each caller states the shape it reads.
+ * @param {'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'} method
+ * @param {string} path
+ * @param {unknown} [body]
+ * @returns {Promise<unknown>}
+ */
 export async function api(method, path, body) {
+  /** @type {Record<string, string>} */
   const headers = {};
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET') headers['x-csrf-token'] = csrfToken;
   const res = await fetch(`/admin/api${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   if (res.status === 204) return null;
-  const data = await res.json().catch(() => ({}));
-  if (!res.ok) throw new ApiError(res.status, data.error?.code ?? 'error', data.error?.message ?? res.statusText);
+  const data = /** @type {unknown} */ (await res.json().catch(() => ({})));
+  if (!res.ok) {
+    const error = /** @type {{ error?: { code?: string; message?: string } }} */ (data).error;
+    throw new ApiError(res.status, error?.code ?? 'error', error?.message ?? res.statusText);
+  }
   return data;
 }

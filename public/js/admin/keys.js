@@ -1,36 +1,48 @@
+// @ts-check
 import { api } from './api.js';
-import { $, el, money, t, when } from './dom.js';
+import { $, $$, el, money, t, when } from './dom.js';
 import { loadStats } from './stats.js';
 
-const state = { page: 1, pageSize: 50, total: 0, selected: new Set() };
+/** @typedef {import('./types.js').KeyList} KeyList @typedef {import('./types.js').KeyView} KeyView */
+/** @typedef {import('./types.js').ImportResult} ImportResult @typedef {import('./types.js').JobProgress} JobProgress */
+
+const state = { page: 1, pageSize: 50, total: 0, selected: /** @type {Set<number>} */ (new Set()) };
 
 function query() {
-  const params = new URLSearchParams({ page: String(state.page), pageSize: String(state.pageSize), sort: $('#sort').value });
-  if ($('#filter-status').value) params.set('status', $('#filter-status').value);
-  if ($('#filter-q').value.trim()) params.set('q', $('#filter-q').value.trim());
+  const status = $('#filter-status', HTMLSelectElement).value;
+  const q = $('#filter-q', HTMLInputElement).value.trim();
+  const params = new URLSearchParams({
+    page: String(state.page),
+    pageSize: String(state.pageSize),
+    sort: $('#sort', HTMLSelectElement).value,
+  });
+  if (status) params.set('status', status);
+  if (q) params.set('q', q);
   return params;
 }
 
 export async function loadKeys() {
   const params = query();
-  const data = await api('GET', `/keys?${params}`);
+  const data = /** @type {KeyList} */ (await api('GET', `/keys?${params.toString()}`));
   state.total = data.total;
   state.selected.clear();
   $('#keys-body').replaceChildren(...data.items.map(row));
   const pages = Math.max(1, Math.ceil(data.total / state.pageSize));
   $('#page-label').textContent = t('page', { page: state.page, pages });
-  $('#prev').disabled = state.page <= 1;
-  $('#next').disabled = state.page >= pages;
+  $('#prev', HTMLButtonElement).disabled = state.page <= 1;
+  $('#next', HTMLButtonElement).disabled = state.page >= pages;
   // Export honours the filter.
   params.delete('page');
   params.delete('pageSize');
   params.delete('sort');
-  for (const format of ['txt', 'csv', 'json']) $(`#export-${format}`).href = `/admin/api/keys/export?format=${format}&${params}`;
+  for (const format of ['txt', 'csv', 'json'])
+    $(`#export-${format}`, HTMLAnchorElement).href = `/admin/api/keys/export?format=${format}&${params.toString()}`;
   updateSelected();
 }
 
+/** @param {KeyView} key */
 function row(key) {
-  const select = el('input', { type: 'checkbox', 'aria-label': key.maskedKey, onchange: (e) => toggle(key.id, e.target.checked) });
+  const select = el('input', { type: 'checkbox', 'aria-label': key.maskedKey, onchange: () => toggle(key.id, select.checked) });
   const note = el('input', { class: 'note', value: key.note, 'aria-label': t('note') });
   note.addEventListener('change', () => api('PATCH', `/keys/${key.id}`, { note: note.value }));
   const check = el('button', {
@@ -57,6 +69,10 @@ function row(key) {
   );
 }
 
+/**
+ * @param {number} id
+ * @param {boolean} on
+ */
 function toggle(id, on) {
   if (on) state.selected.add(id);
   else state.selected.delete(id);
@@ -65,32 +81,40 @@ function toggle(id, on) {
 
 function updateSelected() {
   $('#selected-count').textContent = String(state.selected.size);
-  for (const b of document.querySelectorAll('[data-bulk]')) b.disabled = state.selected.size === 0;
+  for (const b of $$('[data-bulk]', HTMLButtonElement)) b.disabled = state.selected.size === 0;
 }
 
+/** @param {string} action */
 async function bulk(action) {
   const ids = [...state.selected];
   if (action === 'delete' && !confirm(t('confirmDelete', { count: ids.length }))) return;
-  const result = await api('POST', '/keys/bulk', { action, ids });
+  const result = /** @type {{ jobId?: string }} */ (await api('POST', '/keys/bulk', { action, ids }));
   if (result.jobId) await followJob(result.jobId);
   await Promise.all([loadKeys(), loadStats()]);
 }
 
 /** The job's progress as Server-Sent Events, shown as a progress bar until it is done. */
+/**
+ * @param {string} jobId
+ * @returns {Promise<void>}
+ */
 function followJob(jobId) {
   const box = $('#progress');
   box.hidden = false;
   return new Promise((resolve) => {
     const events = new EventSource(`/admin/api/jobs/${jobId}/events`);
+    /** @param {JobProgress} p */
     const paint = (p) => {
       const percent = p.total ? Math.round((p.done / p.total) * 100) : 100;
-      $('.bar', box).style.width = `${percent}%`;
+      $('.bar', HTMLElement, box).style.width = `${percent}%`;
       box.setAttribute('aria-valuenow', String(percent));
-      $('.label', box).textContent = p.state === 'running' ? t('checking', p) : t('checkDone', p);
+      $('.label', HTMLElement, box).textContent = p.state === 'running' ? t('checking', p) : t('checkDone', p);
     };
-    events.addEventListener('progress', (e) => paint(JSON.parse(e.data)));
+    /** @param {MessageEvent<string>} e */
+    const progressOf = (e) => /** @type {JobProgress} */ (JSON.parse(e.data));
+    events.addEventListener('progress', (e) => paint(progressOf(e)));
     events.addEventListener('done', (e) => {
-      paint(JSON.parse(e.data));
+      paint(progressOf(e));
       events.close();
       resolve();
     });
@@ -103,38 +127,42 @@ function followJob(jobId) {
 
 export function initKeys() {
   // A .txt file is read in the browser and goes the same way as pasted text.
-  $('#import-file').addEventListener('change', async (e) => {
-    const file = e.target.files[0];
-    if (file) $('#import-text').value = await file.text();
+  const fileInput = $('#import-file', HTMLInputElement);
+  fileInput.addEventListener('change', async () => {
+    const file = fileInput.files?.[0];
+    if (file) $('#import-text', HTMLTextAreaElement).value = await file.text();
   });
   $('#open-import').addEventListener('click', () => {
     $('#import-form').hidden = !$('#import-form').hidden;
   });
   $('#import-form').addEventListener('submit', async (event) => {
     event.preventDefault();
-    const result = await api('POST', '/keys', { keys: $('#import-text').value, check: $('#import-check').checked }).catch((err) => ({
-      error: err.message,
-    }));
+    const body = { keys: $('#import-text', HTMLTextAreaElement).value, check: $('#import-check', HTMLInputElement).checked };
+    const result = /** @type {ImportResult & { error?: string }} */ (
+      await api('POST', '/keys', body).catch((/** @type {Error} */ err) => ({ error: err.message }))
+    );
     $('#import-result').textContent = result.error ?? t('importResult', result);
     if (result.error) return;
-    $('#import-text').value = '';
+    $('#import-text', HTMLTextAreaElement).value = '';
     await loadKeys();
     if (result.jobId) await followJob(result.jobId);
     await Promise.all([loadKeys(), loadStats()]);
   });
   $('#check-all').addEventListener('click', async () => {
-    const { jobId } = await api('POST', '/keys/check', {});
+    const { jobId } = /** @type {{ jobId: string }} */ (await api('POST', '/keys/check', {}));
     await followJob(jobId);
     await Promise.all([loadKeys(), loadStats()]);
   });
-  $('#select-all').addEventListener('change', (e) => {
-    for (const box of document.querySelectorAll('#keys-body input[type=checkbox]')) {
-      box.checked = e.target.checked;
-      toggle(Number(box.closest('tr').dataset.id), e.target.checked);
+  const selectAll = $('#select-all', HTMLInputElement);
+  selectAll.addEventListener('change', () => {
+    for (const box of $$('#keys-body input[type=checkbox]', HTMLInputElement)) {
+      box.checked = selectAll.checked;
+      toggle(Number(box.closest('tr')?.dataset.id), selectAll.checked);
     }
   });
-  for (const b of document.querySelectorAll('[data-bulk]')) b.addEventListener('click', () => bulk(b.dataset.bulk));
+  for (const b of $$('[data-bulk]')) b.addEventListener('click', () => bulk(b.dataset.bulk ?? ''));
   for (const id of ['#filter-status', '#sort']) $(id).addEventListener('change', () => ((state.page = 1), loadKeys()));
+  /** @type {number | undefined} */
   let typing;
   $('#filter-q').addEventListener('input', () => {
     clearTimeout(typing);

@@ -1,14 +1,20 @@
+// @ts-check
 import { api } from './api.js';
 import { $, el, t, when } from './dom.js';
+
+/** @typedef {import('./types.js').LogList} LogList */
 
 const state = { page: 1, pageSize: 50 };
 
 export async function loadLogs() {
   const params = new URLSearchParams({ page: String(state.page), pageSize: String(state.pageSize) });
-  if ($('#logs-model').value.trim()) params.set('model', $('#logs-model').value.trim());
-  if ($('#logs-status').value) params.set('status', $('#logs-status').value);
-  if ($('#logs-key').value) params.set('keyId', $('#logs-key').value);
-  const data = await api('GET', `/logs?${params}`);
+  const model = $('#logs-model', HTMLInputElement).value.trim();
+  const status = $('#logs-status', HTMLSelectElement).value;
+  const keyId = $('#logs-key', HTMLInputElement).value;
+  if (model) params.set('model', model);
+  if (status) params.set('status', status);
+  if (keyId) params.set('keyId', keyId);
+  const data = /** @type {LogList} */ (await api('GET', `/logs?${params.toString()}`));
   $('#logs-body').replaceChildren(
     ...data.items.map((l) =>
       el(
@@ -27,11 +33,12 @@ export async function loadLogs() {
   );
   const pages = Math.max(1, Math.ceil(data.total / state.pageSize));
   $('#logs-page').textContent = t('page', { page: state.page, pages });
-  $('#logs-prev').disabled = state.page <= 1;
-  $('#logs-next').disabled = state.page >= pages;
+  $('#logs-prev', HTMLButtonElement).disabled = state.page <= 1;
+  $('#logs-next', HTMLButtonElement).disabled = state.page >= pages;
 }
 
 export function initLogs() {
+  /** @type {number | undefined} */
   let typing;
   $('#logs-model').addEventListener('input', () => {
     clearTimeout(typing);

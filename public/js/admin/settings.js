@@ -1,27 +1,38 @@
+// @ts-check
 import { api } from './api.js';
 import { $, showError, t } from './dom.js';
 
-const form = () => $('#settings-form');
+/** @typedef {import('./types.js').SettingsView} SettingsView @typedef {import('./types.js').AccessKey} AccessKey */
+
+const form = () => $('#settings-form', HTMLFormElement);
+
+/** The form's inputs that carry a setting (each named after it). */
+function fields() {
+  return [...form().elements].filter(
+    /** @returns {f is HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement} */
+    (f) => (f instanceof HTMLInputElement || f instanceof HTMLSelectElement || f instanceof HTMLTextAreaElement) && f.name !== '',
+  );
+}
 
 export async function loadSettings() {
-  const { values } = await api('GET', '/settings');
-  for (const input of form().elements) {
-    if (!input.name || input.name === 'guestPassword') continue;
+  const { values } = /** @type {SettingsView} */ (await api('GET', '/settings'));
+  for (const input of fields()) {
+    if (input.name === 'guestPassword') continue;
     const value = values[input.name];
-    if (input.dataset.flag !== undefined) input.checked = value === true;
+    if (input instanceof HTMLInputElement && input.dataset.flag !== undefined) input.checked = value === true;
     else input.value = Array.isArray(value) ? value.join('\n') : String(value);
   }
-  $('#access-key').textContent = (await api('GET', '/access-key')).key;
+  $('#access-key').textContent = /** @type {AccessKey} */ (await api('GET', '/access-key')).key;
 }
 
 /** Sends the fields as their types: numbers, lists, and the guest password only when one was typed. */
 function collect() {
+  /** @type {Record<string, unknown>} */
   const body = {};
-  for (const input of form().elements) {
-    if (!input.name) continue;
+  for (const input of fields()) {
     if (input.name === 'guestPassword') {
       if (input.value) body.guestPassword = input.value;
-    } else if (input.dataset.flag !== undefined) body[input.name] = input.checked;
+    } else if (input instanceof HTMLInputElement && input.dataset.flag !== undefined) body[input.name] = input.checked;
     else if (input.dataset.number !== undefined) body[input.name] = Number(input.value);
     else if (input.dataset.list !== undefined) body[input.name] = input.value.split(/[\s,]+/).filter(Boolean);
     else body[input.name] = input.value;
@@ -38,24 +49,28 @@ export function initSettings() {
       await api('PUT', '/settings', collect());
       showError(section, '');
       $('#settings-result').textContent = t('saved');
-      $('#set-guestPassword').value = '';
+      $('#set-guestPassword', HTMLInputElement).value = '';
       await loadSettings();
     } catch (err) {
-      showError(section, err.message);
+      showError(section, /** @type {Error} */ (err).message);
     }
   });
-  $('#password-change-form').addEventListener('submit', async (event) => {
+  const passwordForm = $('#password-change-form', HTMLFormElement);
+  passwordForm.addEventListener('submit', async (event) => {
     event.preventDefault();
     try {
-      await api('PUT', '/password', { current: $('#change-current').value, next: $('#change-next').value });
+      await api('PUT', '/password', {
+        current: $('#change-current', HTMLInputElement).value,
+        next: $('#change-next', HTMLInputElement).value,
+      });
       $('#password-change-result').textContent = t('saved');
-      event.target.reset();
+      passwordForm.reset();
     } catch (err) {
-      $('#password-change-result').textContent = err.message;
+      $('#password-change-result').textContent = /** @type {Error} */ (err).message;
     }
   });
   $('#rotate-key').addEventListener('click', async () => {
     if (!confirm(t('confirmRotate'))) return;
-    $('#access-key').textContent = (await api('POST', '/access-key/rotate')).key;
+    $('#access-key').textContent = /** @type {AccessKey} */ (await api('POST', '/access-key/rotate')).key;
   });
 }

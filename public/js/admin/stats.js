@@ -1,17 +1,24 @@
+// @ts-check
 import { api } from './api.js';
 import { $, el, money, t, when } from './dom.js';
 
+/** @typedef {import('./types.js').PoolStats} PoolStats @typedef {import('./types.js').SeriesBucket} SeriesBucket */
+/** @typedef {import('./types.js').KeyList} KeyList @typedef {import('./types.js').LogList} LogList */
+
 /** Below this total balance (yuan) an active key is listed as about to run out. */
 const LOW_BALANCE = 1;
+/** @type {ChartInstance | undefined} */
 let chart;
 
 export async function loadStats() {
-  const [stats, series, low, errors] = await Promise.all([
-    api('GET', '/stats'),
-    api('GET', '/stats/series?hours=24'),
-    api('GET', '/keys?status=active&sort=totalBalance&pageSize=5'),
-    api('GET', '/logs?status=error&pageSize=5'),
-  ]);
+  const [stats, series, low, errors] = /** @type {[PoolStats, { buckets: SeriesBucket[] }, KeyList, LogList]} */ (
+    await Promise.all([
+      api('GET', '/stats'),
+      api('GET', '/stats/series?hours=24'),
+      api('GET', '/keys?status=active&sort=totalBalance&pageSize=5'),
+      api('GET', '/logs?status=error&pageSize=5'),
+    ])
+  );
   paintCards(stats);
   paintChart(series.buckets);
   const lowKeys = low.items.filter((k) => k.totalBalance !== null && k.totalBalance < LOW_BALANCE);
@@ -25,6 +32,7 @@ export async function loadStats() {
   );
 }
 
+/** @param {PoolStats} stats */
 function paintCards(stats) {
   const r = stats.requests.last24h;
   const b = stats.balance;
@@ -33,6 +41,7 @@ function paintCards(stats) {
     ...(b.total === null ? [] : [`${t('gift')} ${money(b.gift)}`, `${t('paid')} ${money(b.charge)}`]),
     ...(b.unknownBalanceKeys ? [`${b.unknownBalanceKeys} ${t('unknownBalances')}`] : []),
   ].join(' · ');
+  /** @type {[string, string, string][]} */
   const cards = [
     [t('keysTotal'), String(stats.keys.total), `${t('usable')} ${stats.keys.byStatus.active}`],
     [t('balance'), money(b.total), balanceDetail],
@@ -46,6 +55,7 @@ function paintCards(stats) {
 }
 
 /** Requests, errors and tokens per hour (the success rate is the gap between the first two); without Chart.js (not loaded) the cards still work. */
+/** @param {SeriesBucket[]} buckets */
 function paintChart(buckets) {
   if (!window.Chart) return;
   const labels = buckets.map((b) => new Date(b.time).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }));
@@ -74,7 +84,7 @@ function paintChart(buckets) {
     chart.update();
     return;
   }
-  chart = new window.Chart($('#chart-requests'), {
+  chart = new window.Chart($('#chart-requests', HTMLCanvasElement), {
     type: 'line',
     data: { labels, datasets },
     options: {
@@ -89,6 +99,10 @@ function paintChart(buckets) {
   });
 }
 
+/**
+ * @param {string} selector
+ * @param {string[]} lines
+ */
 function fillList(selector, lines) {
   $(selector).replaceChildren(...(lines.length ? lines : [t('nothing')]).map((line) => el('li', { text: line })));
 }

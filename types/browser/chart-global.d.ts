@@ -1,0 +1,35 @@
+/**
+ * The little of Chart.js the admin page uses. It is loaded as a global from /vendor/chart.umd.min.js
+ * (served from node_modules, no CDN: installs may run offline), so there is no module to import
+ * types from; `window.Chart` is missing when the script failed to load, and the charts are skipped.
+ */
+interface ChartDataset {
+  label: string;
+  data: number[];
+  borderColor?: string;
+  backgroundColor?: string;
+  borderDash?: number[];
+  fill?: boolean;
+  tension?: number;
+  yAxisID?: string;
+}
+
+interface ChartData {
+  labels: string[];
+  datasets: ChartDataset[];
+}
+
+interface ChartConfiguration {
+  type: 'line';
+  data: ChartData;
+  options?: Record<string, unknown>;
+}
+
+interface ChartInstance {
+  data: ChartData;
+  update(): void;
+}
+
+interface Window {
+  Chart?: new (canvas: HTMLCanvasElement, config: ChartConfiguration) => ChartInstance;
+}
