@@ -1,5 +1,6 @@
 // @ts-check
 // The user page's key checker: POST /api/check-keys, results shown with textContent only.
+import { formatMoney } from './format.js';
 
 /**
  * @typedef {{ unknown: string; statuses: Record<string, string> }} CheckerTexts
@@ -22,8 +23,6 @@ const texts = /** @type {CheckerTexts} */ (JSON.parse(byId('checker-texts', HTML
 const form = byId('checker-form', HTMLFormElement);
 const table = byId('checker-results', HTMLTableElement);
 const errorBox = byId('checker-error', HTMLElement);
-/** @param {number | null} n */
-const money = (n) => (n === null ? texts.unknown : `¥${n.toFixed(2)}`);
 
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
@@ -44,7 +43,7 @@ form.addEventListener('submit', async (event) => {
         for (const [text, cls] of [
           [r.maskedKey, ''],
           [texts.statuses[r.status] ?? r.status, `status status-${r.status}`],
-          [money(r.totalBalance), ''],
+          [formatMoney(r.totalBalance, texts.unknown), ''],
         ]) {
           const cell = document.createElement('td');
           const span = document.createElement('span');

@@ -2,7 +2,8 @@ import express, { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { guestLimiter, renderGuestForm, userPageGate } from '../pages/guest-access.js';
-import { languageOf, messagesOf, translator } from '../pages/i18n.js';
+import { languageOf, messagesOf } from '../pages/i18n.js';
+import { pageLocals } from '../pages/page-locals.js';
 import { userPageModel } from '../pages/user-page.js';
 
 const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(1_000_000).catch(1).default(1) });
@@ -11,15 +12,7 @@ const ONE_YEAR_MS = 365 * 24 * 60 * 60 * 1000;
 /** The user page at / (behind ACCESS_CONTROL), the guest password form, the language switch, and /admin. */
 export function pageRoutes(ctx: AppContext): Router {
   const router = Router();
-  router.use((req, res, next) => {
-    const lang = languageOf(req.headers.cookie);
-    const t = translator(lang);
-    res.locals.lang = lang;
-    res.locals.t = t;
-    res.locals.money = (n: number | null) => (n === null ? t('unknown') : `¥${n.toFixed(2)}`);
-    res.locals.when = (iso: string | null) => (iso === null ? t('never') : `${iso.slice(0, 16).replace('T', ' ')} UTC`);
-    next();
-  });
+  router.use(pageLocals());
 
   router.get('/', userPageGate(ctx.settings, ctx.guestPass), (req, res) => {
     const { page } = pageQuery.parse(req.query);

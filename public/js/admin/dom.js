@@ -1,5 +1,6 @@
 // @ts-check
 // Small DOM helpers. User-controlled text only ever goes in through textContent.
+import { formatters } from '../format.js';
 
 /** @typedef {Readonly<Record<string, string | number | boolean | null | undefined>>} TextParams */
 
@@ -78,10 +79,5 @@ export function showError(section, message) {
   box.hidden = !message;
 }
 
-/** @param {number | null} n */
-export const money = (n) => (n === null ? t('unknown') : `¥${n.toFixed(2)}`);
-/**
- * In the browser's own time zone.
- * @param {string | null} iso
- */
-export const when = (iso) => (iso === null ? t('never') : new Date(iso).toLocaleString([], { dateStyle: 'short', timeStyle: 'short' }));
+/** Money and times as everywhere else (public/js/format.js); times in the browser's own zone. */
+export const { money, when } = formatters({ unknown: t('unknown'), never: t('never') }, 'local');

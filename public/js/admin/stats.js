@@ -1,5 +1,6 @@
 // @ts-check
 import { api } from './api.js';
+import { formatHour, formatPercent } from '../format.js';
 import { $, el, money, t, when } from './dom.js';
 
 /** @typedef {import('./types.js').PoolStats} PoolStats @typedef {import('./types.js').SeriesBucket} SeriesBucket */
@@ -45,7 +46,7 @@ function paintCards(stats) {
   const cards = [
     [t('keysTotal'), String(stats.keys.total), `${t('usable')} ${stats.keys.byStatus.active}`],
     [t('balance'), money(b.total), balanceDetail],
-    [t('requests24h'), String(r.requests), `${t('successRate')} ${r.successRate === null ? '—' : (r.successRate * 100).toFixed(1) + '%'}`],
+    [t('requests24h'), String(r.requests), `${t('successRate')} ${formatPercent(r.successRate)}`],
   ];
   $('#stats').replaceChildren(
     ...cards.map(([label, value, detail]) =>
@@ -58,7 +59,7 @@ function paintCards(stats) {
 /** @param {SeriesBucket[]} buckets */
 function paintChart(buckets) {
   if (!window.Chart) return;
-  const labels = buckets.map((b) => new Date(b.time).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }));
+  const labels = buckets.map((b) => formatHour(b.time));
   const datasets = [
     {
       label: t('requests24h'),
