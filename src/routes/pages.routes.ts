@@ -1,5 +1,6 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
+import { requireAdmin, requirePasswordChanged } from '../auth/admin-guard.js';
 import type { AppContext } from '../context.js';
 import { guestLimiter, renderGuestForm, userPageGate } from '../pages/guest-access.js';
 import { languageOf, messagesOf } from '../pages/i18n.js';
@@ -9,9 +10,10 @@ import { userPageModel } from '../pages/user-page.js';
 const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(1_000_000).catch(1).default(1) });
 const ONE_YEAR_MS = 365 * 24 * 60 * 60 * 1000;
 
-/** The user page at / (behind ACCESS_CONTROL), the guest password form, the language switch, and /admin. */
+/** The user page at / (behind ACCESS_CONTROL), the guest password form, the language switch, and /admin with its server-rendered cards. */
 export function pageRoutes(ctx: AppContext): Router {
   const router = Router();
+  const mustChangePassword = () => ctx.adminAuth.mustChangePassword();
   router.use(pageLocals());
 
   router.get('/', userPageGate(ctx.settings, ctx.guestPass), (req, res) => {
@@ -42,6 +44,11 @@ export function pageRoutes(ctx: AppContext): Router {
   router.get('/admin', (req, res) => {
     const texts = JSON.stringify(messagesOf(languageOf(req.headers.cookie))).replace(/</g, '\\u003c');
     res.render('admin', { adminTexts: texts, back: 'admin' });
+  });
+
+  // The admin overview's cards: the user page's partial, rendered here and fetched by the admin's scripts.
+  router.get('/admin/stats-cards', requireAdmin, requirePasswordChanged(mustChangePassword), (_req, res) => {
+    res.set('Cache-Control', 'no-store').render('partials/stats-cards', { stats: ctx.stats.pool() });
   });
   return router;
 }

@@ -35,9 +35,25 @@ export async function api(method, path, body) {
   const res = await fetch(`/admin/api${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   if (res.status === 204) return null;
   const data = /** @type {unknown} */ (await res.json().catch(() => ({})));
-  if (!res.ok) {
-    const error = /** @type {{ error?: { code?: string; message?: string } }} */ (data).error;
-    throw new ApiError(res.status, error?.code ?? 'error', error?.message ?? res.statusText);
-  }
+  if (!res.ok) throw failure(res, data);
   return data;
+}
+
+/**
+ * A piece of the page the server renders (e.g. /admin/stats-cards), as HTML; failures as for api().
+ * @param {string} path
+ */
+export async function fragment(path) {
+  const res = await fetch(path);
+  if (!res.ok) throw failure(res, await res.json().catch(() => ({})));
+  return res.text();
+}
+
+/**
+ * @param {Response} res
+ * @param {unknown} data
+ */
+function failure(res, data) {
+  const error = /** @type {{ error?: { code?: string; message?: string } }} */ (data).error;
+  return new ApiError(res.status, error?.code ?? 'error', error?.message ?? res.statusText);
 }

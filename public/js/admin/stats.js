@@ -1,9 +1,9 @@
 // @ts-check
-import { api } from './api.js';
-import { formatHour, formatPercent } from '../format.js';
+import { formatHour } from '../format.js';
+import { api, fragment } from './api.js';
 import { $, el, money, t, when } from './dom.js';
 
-/** @typedef {import('./types.js').PoolStats} PoolStats @typedef {import('./types.js').SeriesBucket} SeriesBucket */
+/** @typedef {import('./types.js').SeriesBucket} SeriesBucket */
 /** @typedef {import('./types.js').KeyList} KeyList @typedef {import('./types.js').LogList} LogList */
 
 /** Below this total balance (yuan) an active key is listed as about to run out. */
@@ -12,15 +12,16 @@ const LOW_BALANCE = 1;
 let chart;
 
 export async function loadStats() {
-  const [stats, series, low, errors] = /** @type {[PoolStats, { buckets: SeriesBucket[] }, KeyList, LogList]} */ (
+  const [cards, series, low, errors] = /** @type {[string, { buckets: SeriesBucket[] }, KeyList, LogList]} */ (
     await Promise.all([
-      api('GET', '/stats'),
+      fragment('/admin/stats-cards'),
       api('GET', '/stats/series?hours=24'),
       api('GET', '/keys?status=active&sort=totalBalance&pageSize=5'),
       api('GET', '/logs?status=error&pageSize=5'),
     ])
   );
-  paintCards(stats);
+  // The cards are the user page's, rendered by the server (views/partials/stats-cards.ejs), where every value is escaped.
+  $('#stats').innerHTML = cards;
   paintChart(series.buckets);
   const lowKeys = low.items.filter((k) => k.totalBalance !== null && k.totalBalance < LOW_BALANCE);
   fillList(
@@ -30,28 +31,6 @@ export async function loadStats() {
   fillList(
     '#recent-errors',
     errors.items.map((l) => `${when(l.time)} · ${l.status} · ${l.model ?? '—'} · ${l.errorClass ?? ''}`),
-  );
-}
-
-/** @param {PoolStats} stats */
-function paintCards(stats) {
-  const r = stats.requests.last24h;
-  const b = stats.balance;
-  // Only known balances are summed; with none known the total is null ("unknown"), never ¥0.00.
-  const balanceDetail = [
-    ...(b.total === null ? [] : [`${t('gift')} ${money(b.gift)}`, `${t('paid')} ${money(b.charge)}`]),
-    ...(b.unknownBalanceKeys ? [`${b.unknownBalanceKeys} ${t('unknownBalances')}`] : []),
-  ].join(' · ');
-  /** @type {[string, string, string][]} */
-  const cards = [
-    [t('keysTotal'), String(stats.keys.total), `${t('usable')} ${stats.keys.byStatus.active}`],
-    [t('balance'), money(b.total), balanceDetail],
-    [t('requests24h'), String(r.requests), `${t('successRate')} ${formatPercent(r.successRate)}`],
-  ];
-  $('#stats').replaceChildren(
-    ...cards.map(([label, value, detail]) =>
-      el('div', {}, el('span', { class: 'label', text: label }), el('strong', { text: value }), el('small', { text: detail })),
-    ),
   );
 }
 

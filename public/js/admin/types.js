@@ -19,11 +19,6 @@
  * @typedef {{ username: string; csrfToken: string; mustChangePassword: boolean }} Session
  * @typedef {{ values: Record<string, unknown> }} SettingsView
  * @typedef {{ key: string }} AccessKey
- * @typedef {{
- *   keys: { total: number; byStatus: Record<KeyStatus, number> };
- *   balance: { gift: number | null; charge: number | null; total: number | null; unknownBalanceKeys: number };
- *   requests: { last24h: { requests: number; successRate: number | null } };
- * }} PoolStats
  */
 
 export {};
