@@ -1,5 +1,87 @@
+/**
+ * What the pages show for an error the server answers as `{error: {code, message}}`, keyed by that
+ * code: every code the admin API and /api/check-keys can answer (tests/unit/error-texts.test.ts finds
+ * them in src/ and fails on one without a text), a few the pages' scripts make themselves (no answer,
+ * an answer without a code, a broken progress stream, selected keys deleted meanwhile, a bug), and
+ * the error page's own words. A code without a text here shows the server's (English) message.
+ * `{field}` is the input the server named, `{detail}` its explanation (English), `{status}` the HTTP
+ * status; the `.field` variant is used when the server named an input (public/js/request-error.js).
+ */
+const zhErrors = {
+  'error.not-signed-in': '请先以管理员身份登录（登录可能已过期，请刷新页面）。',
+  'error.csrf-token-invalid': '页面已过期，请刷新后重试。',
+  'error.password-change-required': '请先修改默认密码 admin。',
+  'error.too-many-attempts': '登录失败次数过多，请 15 分钟后再试。',
+  'error.wrong-credentials': '用户名或密码错误。',
+  'error.wrong-password': '当前密码不正确。',
+  'error.weak-password': '新密码不能与当前密码相同，也不能是 admin。',
+  'error.invalid-request': '提交的内容无效。',
+  'error.invalid-request.field': '{field}：取值无效。',
+  'error.invalid-setting': '设置的值无效。',
+  'error.invalid-setting.field': '{field}：取值无效。',
+  'error.unknown-setting': '没有这个设置项。',
+  'error.key-not-found': '找不到这个密钥（可能已被删除），请刷新列表。',
+  'error.job-not-found': '找不到这个检测任务（服务器可能已重启）。',
+  'error.no-keys-found': '文本中没有找到 sk-… 格式的密钥。',
+  'error.too-many-keys': '每次最多检测 20 个密钥。',
+  'error.too-many-checks': '检测次数过多，请几分钟后再试。',
+  'error.key-checker-off': '本服务器已关闭密钥检测。',
+  'error.not-allowed': '此页面未向你开放，请刷新页面。',
+  'error.not-authorized': '读取监控指标需要访问密钥或管理员登录。',
+  'error.not-found': '找不到这个地址。',
+  'error.internal-error': '服务器出错了，详情见服务器日志。',
+  'error.invalid-json': '提交的内容不是有效的 JSON。',
+  'error.payload-too-large': '提交的内容太大。',
+  'error.unsupported-encoding': '不支持提交内容的编码。',
+  'error.unsupported-charset': '不支持提交内容的字符集。',
+  'error.network-error': '无法连接服务器，请检查网络后重试。',
+  'error.http-error': '请求失败（HTTP {status}）。',
+  'error.progress-lost': '检测进度的连接中断了；刷新列表即可查看结果。',
+  'error.keys-gone': '选中的密钥中有 {count} 个已不存在（可能已被删除），其余已处理。',
+  'error.unexpected': '页面出错了，请刷新后重试。',
+  'error.pageTitle': '出错了',
+  'error.backHome': '返回首页',
+};
+
+const enErrors: Record<keyof typeof zhErrors, string> = {
+  'error.not-signed-in': 'Sign in as the admin first (the session may have expired: reload the page).',
+  'error.csrf-token-invalid': 'This page is out of date: reload it and try again.',
+  'error.password-change-required': 'Change the default password "admin" first.',
+  'error.too-many-attempts': 'Too many failed sign-in attempts; try again in 15 minutes.',
+  'error.wrong-credentials': 'Wrong username or password.',
+  'error.wrong-password': 'The current password is wrong.',
+  'error.weak-password': 'Choose a new password different from the current one and from "admin".',
+  'error.invalid-request': 'Invalid input: {detail}',
+  'error.invalid-request.field': '{field}: {detail}',
+  'error.invalid-setting': 'Invalid setting: {detail}',
+  'error.invalid-setting.field': '{field}: {detail}',
+  'error.unknown-setting': 'No such setting.',
+  'error.key-not-found': 'That key no longer exists (it may have been deleted): reload the list.',
+  'error.job-not-found': 'That check job no longer exists (the server may have restarted).',
+  'error.no-keys-found': 'No sk-… key was found in the text.',
+  'error.too-many-keys': 'At most 20 keys per check.',
+  'error.too-many-checks': 'Too many checks from this address; try again in a few minutes.',
+  'error.key-checker-off': 'The key checker is switched off on this server.',
+  'error.not-allowed': 'This page is not open to you: reload it.',
+  'error.not-authorized': 'Reading the metrics takes the access key or the admin signed in.',
+  'error.not-found': 'Nothing here: no such page or endpoint.',
+  'error.internal-error': 'Something went wrong on the server; the details are in its log.',
+  'error.invalid-json': 'The request body is not valid JSON.',
+  'error.payload-too-large': 'The request body is too large.',
+  'error.unsupported-encoding': 'The request body encoding is not supported.',
+  'error.unsupported-charset': 'The request body charset is not supported.',
+  'error.network-error': 'The server could not be reached; check the connection and try again.',
+  'error.http-error': 'The request failed (HTTP {status}).',
+  'error.progress-lost': "The connection to the check's progress broke off; reload the list for the results.",
+  'error.keys-gone': '{count} of the selected keys no longer exist (they may have been deleted); the rest were done.',
+  'error.unexpected': 'Something went wrong on this page; reload it and try again.',
+  'error.pageTitle': 'Something went wrong',
+  'error.backHome': 'Back to the home page',
+};
+
 /** Page texts: Chinese by default, English on request (remembered in the `lang` cookie). */
 const zh = {
+  ...zhErrors,
   title: 'SiliconFlow API 管理',
   switchLanguage: 'English',
   poolStatus: '密钥池状态',
@@ -75,7 +157,6 @@ const zh = {
   signOut: '退出登录',
   username: '用户名',
   password: '密码',
-  wrongCredentials: '用户名或密码错误。',
   changePassword: '修改密码',
   mustChangePassword: '当前仍是默认密码 admin，请先设置新密码（至少 8 个字符）。',
   currentPassword: '当前密码',
@@ -113,6 +194,7 @@ const zh = {
 export type MessageKey = keyof typeof zh;
 
 const en: Record<MessageKey, string> = {
+  ...enErrors,
   title: 'SiliconFlow API Management',
   switchLanguage: '中文',
   poolStatus: 'Pool status',
@@ -188,7 +270,6 @@ const en: Record<MessageKey, string> = {
   signOut: 'Sign out',
   username: 'Username',
   password: 'Password',
-  wrongCredentials: 'Wrong username or password.',
   changePassword: 'Change password',
   mustChangePassword: 'The password is still the default "admin": set a new one first (at least 8 characters).',
   currentPassword: 'Current password',
@@ -239,4 +320,14 @@ export function messagesOf(lang: Language): Readonly<Record<MessageKey, string>>
 export function translator(lang: Language) {
   return (key: MessageKey, params: Record<string, string | number> = {}) =>
     MESSAGES[lang][key].replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? ''));
+}
+
+/** A text of the tables (own keys only: `constructor` or `__proto__` are not texts). */
+export function isMessageKey(key: string): key is MessageKey {
+  return Object.hasOwn(zh, key);
+}
+
+/** The error texts of a language (`error.<code>`, see zhErrors), for a page whose scripts show failures. */
+export function errorTextsOf(lang: Language): Record<string, string> {
+  return Object.fromEntries(Object.entries(MESSAGES[lang]).filter(([key]) => key.startsWith('error.')));
 }

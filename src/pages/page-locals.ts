@@ -19,6 +19,14 @@ export function pageLocalsOf(cookieHeader: string | undefined) {
   return { lang, t, ...format.formatters({ unknown: t('unknown'), never: t('never') }, 'utc') };
 }
 
+/**
+ * Data for a page's scripts, to embed in <script type="application/json"> (inert: the CSP allows no
+ * inline script). `<` is escaped so that no text in it can close the element.
+ */
+export function inertJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c');
+}
+
 /** The one middleware that puts the template globals into res.locals. */
 export function pageLocals(): RequestHandler {
   return (req, res, next) => {

@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { requireAdmin, requirePasswordChanged } from '../auth/admin-guard.js';
 import type { AppContext } from '../context.js';
 import { guestLimiter, renderGuestForm, userPageGate } from '../pages/guest-access.js';
-import { languageOf, messagesOf } from '../pages/i18n.js';
-import { pageLocals } from '../pages/page-locals.js';
+import { errorTextsOf, languageOf, messagesOf, translator, type Language } from '../pages/i18n.js';
+import { inertJson, pageLocals } from '../pages/page-locals.js';
 import { userPageModel } from '../pages/user-page.js';
 
 const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(1_000_000).catch(1).default(1) });
@@ -19,7 +19,8 @@ export function pageRoutes(ctx: AppContext): Router {
   router.get('/', userPageGate(ctx.settings, ctx.guestPass), (req, res) => {
     const { page } = pageQuery.parse(req.query);
     const baseUrl = `${req.protocol}://${req.get('host')}/v1`;
-    res.render('index', userPageModel(ctx, { page, baseUrl, isAdmin: !!req.session.admin }));
+    const checkerTexts = inertJson(checkerTextsOf(languageOf(req.headers.cookie)));
+    res.render('index', { ...userPageModel(ctx, { page, baseUrl, isAdmin: !!req.session.admin }), checkerTexts });
   });
 
   router.post('/guest/login', express.urlencoded({ extended: false, limit: '4kb' }), guestLimiter(), (req, res, next) => {
@@ -42,8 +43,7 @@ export function pageRoutes(ctx: AppContext): Router {
 
   // The admin is one page whose scripts work over /admin/api; its texts travel as inert JSON.
   router.get('/admin', (req, res) => {
-    const texts = JSON.stringify(messagesOf(languageOf(req.headers.cookie))).replace(/</g, '\\u003c');
-    res.render('admin', { adminTexts: texts, back: 'admin' });
+    res.render('admin', { adminTexts: inertJson(messagesOf(languageOf(req.headers.cookie))), back: 'admin' });
   });
 
   // The admin overview's cards: the user page's partial, rendered here and fetched by the admin's scripts.
@@ -51,4 +51,11 @@ export function pageRoutes(ctx: AppContext): Router {
     res.set('Cache-Control', 'no-store').render('partials/stats-cards', { stats: ctx.stats.pool() });
   });
   return router;
+}
+
+/** What the user page's key checker (public/js/checker.js) shows: statuses, unknown balances, failures. */
+function checkerTextsOf(lang: Language) {
+  const t = translator(lang);
+  const statuses = Object.fromEntries((['active', 'exhausted', 'invalid', 'error'] as const).map((s) => [s, t(`status.${s}`)]));
+  return { unknown: t('unknown'), statuses, errors: errorTextsOf(lang) };
 }

@@ -1,20 +1,27 @@
 // @ts-check
 // Small DOM helpers. User-controlled text only ever goes in through textContent.
 import { formatters } from '../format.js';
+import { errorText } from '../request-error.js';
+import { readEmbedded } from '../embedded.js';
+import { fill } from '../texts.js';
 
-/** @typedef {Readonly<Record<string, string | number | boolean | null | undefined>>} TextParams */
-
-/** The page's texts, embedded by the server as inert JSON (views/admin.ejs). */
-const texts = /** @type {Record<string, string>} */ (JSON.parse($('#i18n').textContent ?? '{}'));
+/** Every text of the page's language (views/admin.ejs embeds them). */
+const texts = /** @type {Record<string, string>} */ (readEmbedded('i18n'));
 
 /**
  * `t('page', {page: 1, pages: 3})`: the text in the page's language, `{name}` filled in; the key itself when it has none.
  * @param {string} key
- * @param {TextParams} [params]
+ * @param {import('../texts.js').TextParams} [params]
  */
-export function t(key, params = {}) {
-  return (texts[key] ?? key).replace(/\{(\w+)\}/g, (_, /** @type {string} */ name) => String(params[name] ?? ''));
+export function t(key, params) {
+  return fill(texts[key] ?? key, params);
 }
+
+/**
+ * A failure in the page's language (public/js/request-error.js).
+ * @param {unknown} err
+ */
+export const failureText = (err) => errorText(err, (key) => texts[key]);
 
 /**
  * The element `selector` finds, of the given type (HTMLElement unless said). A missing or different
@@ -70,6 +77,8 @@ export function show(view) {
 }
 
 /**
+ * Shows `message` in the section's error box (none: hides it), brought into view: the box sits at the
+ * top of its area, the button that failed may be far below.
  * @param {ParentNode} section
  * @param {string} message
  */
@@ -77,6 +86,7 @@ export function showError(section, message) {
   const box = $('.error', HTMLElement, section);
   box.textContent = message;
   box.hidden = !message;
+  if (message) box.scrollIntoView({ block: 'nearest' });
 }
 
 /** Money and times as everywhere else (public/js/format.js); times in the browser's own zone. */

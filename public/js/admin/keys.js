@@ -1,12 +1,17 @@
 // @ts-check
-import { api } from './api.js';
+// The keys tab: the list with its filters and pages, import, checks, bulk actions, notes and export.
+import { RequestError } from '../request-error.js';
+import { api, download } from './api.js';
+import { attempt, handle } from './areas.js';
 import { $, $$, el, money, t, when } from './dom.js';
-import { loadStats } from './stats.js';
+import { followJob } from './job-progress.js';
+import { refreshStats } from './stats.js';
 
 /** @typedef {import('./types.js').KeyList} KeyList @typedef {import('./types.js').KeyView} KeyView */
-/** @typedef {import('./types.js').ImportResult} ImportResult @typedef {import('./types.js').JobProgress} JobProgress */
+/** @typedef {import('./types.js').ImportResult} ImportResult */
 
 const state = { page: 1, pageSize: 50, total: 0, selected: /** @type {Set<number>} */ (new Set()) };
+const area = () => $('#tab-keys');
 
 function query() {
   const status = $('#filter-status', HTMLSelectElement).value;
@@ -40,20 +45,30 @@ export async function loadKeys() {
   updateSelected();
 }
 
+/** The list (its failure shows in this tab) and the overview's cards (theirs in the overview), after a change. */
+const reload = () => Promise.all([loadKeys(), refreshStats()]);
+
 /** @param {KeyView} key */
 function row(key) {
   const select = el('input', { type: 'checkbox', 'aria-label': key.maskedKey, onchange: () => toggle(key.id, select.checked) });
   const note = el('input', { class: 'note', value: key.note, 'aria-label': t('note') });
-  note.addEventListener('change', () => api('PATCH', `/keys/${key.id}`, { note: note.value }));
-  const check = el('button', {
-    type: 'button',
-    text: t('check'),
-    onclick: async () => {
+  note.addEventListener(
+    'change',
+    handle(area(), () => api('PATCH', `/keys/${key.id}`, { note: note.value })),
+  );
+  const check = el('button', { type: 'button', text: t('check') });
+  check.addEventListener(
+    'click',
+    handle(area(), async () => {
       check.disabled = true;
-      await api('POST', `/keys/${key.id}/check`);
-      await Promise.all([loadKeys(), loadStats()]);
-    },
-  });
+      try {
+        await api('POST', `/keys/${key.id}/check`);
+      } finally {
+        check.disabled = false;
+      }
+      await reload();
+    }),
+  );
   const status = el('span', { class: `status status-${key.status}`, text: t(`status.${key.status}`) });
   if (key.lastError) status.title = key.lastError;
   return el(
@@ -88,71 +103,67 @@ function updateSelected() {
 async function bulk(action) {
   const ids = [...state.selected];
   if (action === 'delete' && !confirm(t('confirmDelete', { count: ids.length }))) return;
-  const result = /** @type {{ jobId?: string }} */ (await api('POST', '/keys/bulk', { action, ids }));
+  const result = /** @type {{ jobId?: string; notFound?: number[] }} */ (await api('POST', '/keys/bulk', { action, ids }));
   if (result.jobId) await followJob(result.jobId);
-  await Promise.all([loadKeys(), loadStats()]);
+  await reload();
+  // The rest was done; these were deleted meanwhile (another tab, another admin).
+  const gone = result.notFound?.length ?? 0;
+  if (gone) throw new RequestError(200, 'keys-gone', `${gone} of the selected keys no longer exist.`, { count: gone });
 }
 
-/** The job's progress as Server-Sent Events, shown as a progress bar until it is done. */
-/**
- * @param {string} jobId
- * @returns {Promise<void>}
- */
-function followJob(jobId) {
-  const box = $('#progress');
-  box.hidden = false;
-  return new Promise((resolve) => {
-    const events = new EventSource(`/admin/api/jobs/${jobId}/events`);
-    /** @param {JobProgress} p */
-    const paint = (p) => {
-      const percent = p.total ? Math.round((p.done / p.total) * 100) : 100;
-      $('.bar', HTMLElement, box).style.width = `${percent}%`;
-      box.setAttribute('aria-valuenow', String(percent));
-      $('.label', HTMLElement, box).textContent = p.state === 'running' ? t('checking', p) : t('checkDone', p);
-    };
-    /** @param {MessageEvent<string>} e */
-    const progressOf = (e) => /** @type {JobProgress} */ (JSON.parse(e.data));
-    events.addEventListener('progress', (e) => paint(progressOf(e)));
-    events.addEventListener('done', (e) => {
-      paint(progressOf(e));
-      events.close();
-      resolve();
-    });
-    events.onerror = () => {
-      events.close();
-      resolve();
-    };
+/** @param {SubmitEvent} event */
+async function importKeys(event) {
+  event.preventDefault();
+  $('#import-result').textContent = '';
+  const body = { keys: $('#import-text', HTMLTextAreaElement).value, check: $('#import-check', HTMLInputElement).checked };
+  const result = /** @type {ImportResult} */ (await api('POST', '/keys', body));
+  $('#import-result').textContent = t('importResult', result);
+  $('#import-text', HTMLTextAreaElement).value = '';
+  await loadKeys();
+  if (result.jobId) await followJob(result.jobId);
+  await reload();
+}
+
+/** The filters and pages reload the list from its first page (or the next/previous one). */
+function initPaging() {
+  /** @param {number} page */
+  const goTo = (page) => {
+    state.page = page;
+    void attempt(area(), loadKeys);
+  };
+  for (const id of ['#filter-status', '#sort']) $(id).addEventListener('change', () => goTo(1));
+  /** @type {number | undefined} */
+  let typing;
+  $('#filter-q').addEventListener('input', () => {
+    clearTimeout(typing);
+    typing = setTimeout(() => goTo(1), 250);
   });
+  $('#prev').addEventListener('click', () => goTo(state.page - 1));
+  $('#next').addEventListener('click', () => goTo(state.page + 1));
 }
 
 export function initKeys() {
   // A .txt file is read in the browser and goes the same way as pasted text.
   const fileInput = $('#import-file', HTMLInputElement);
-  fileInput.addEventListener('change', async () => {
-    const file = fileInput.files?.[0];
-    if (file) $('#import-text', HTMLTextAreaElement).value = await file.text();
-  });
+  fileInput.addEventListener(
+    'change',
+    handle(area(), async () => {
+      const file = fileInput.files?.[0];
+      if (file) $('#import-text', HTMLTextAreaElement).value = await file.text();
+    }),
+  );
   $('#open-import').addEventListener('click', () => {
     $('#import-form').hidden = !$('#import-form').hidden;
   });
-  $('#import-form').addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const body = { keys: $('#import-text', HTMLTextAreaElement).value, check: $('#import-check', HTMLInputElement).checked };
-    const result = /** @type {ImportResult & { error?: string }} */ (
-      await api('POST', '/keys', body).catch((/** @type {Error} */ err) => ({ error: err.message }))
-    );
-    $('#import-result').textContent = result.error ?? t('importResult', result);
-    if (result.error) return;
-    $('#import-text', HTMLTextAreaElement).value = '';
-    await loadKeys();
-    if (result.jobId) await followJob(result.jobId);
-    await Promise.all([loadKeys(), loadStats()]);
-  });
-  $('#check-all').addEventListener('click', async () => {
-    const { jobId } = /** @type {{ jobId: string }} */ (await api('POST', '/keys/check', {}));
-    await followJob(jobId);
-    await Promise.all([loadKeys(), loadStats()]);
-  });
+  $('#import-form', HTMLFormElement).addEventListener('submit', handle(area(), importKeys));
+  $('#check-all').addEventListener(
+    'click',
+    handle(area(), async () => {
+      const { jobId } = /** @type {{ jobId: string }} */ (await api('POST', '/keys/check', {}));
+      await followJob(jobId);
+      await reload();
+    }),
+  );
   const selectAll = $('#select-all', HTMLInputElement);
   selectAll.addEventListener('change', () => {
     for (const box of $$('#keys-body input[type=checkbox]', HTMLInputElement)) {
@@ -160,14 +171,19 @@ export function initKeys() {
       toggle(Number(box.closest('tr')?.dataset.id), selectAll.checked);
     }
   });
-  for (const b of $$('[data-bulk]')) b.addEventListener('click', () => bulk(b.dataset.bulk ?? ''));
-  for (const id of ['#filter-status', '#sort']) $(id).addEventListener('change', () => ((state.page = 1), loadKeys()));
-  /** @type {number | undefined} */
-  let typing;
-  $('#filter-q').addEventListener('input', () => {
-    clearTimeout(typing);
-    typing = setTimeout(() => ((state.page = 1), loadKeys()), 250);
-  });
-  $('#prev').addEventListener('click', () => ((state.page -= 1), loadKeys()));
-  $('#next').addEventListener('click', () => ((state.page += 1), loadKeys()));
+  for (const b of $$('[data-bulk]'))
+    b.addEventListener(
+      'click',
+      handle(area(), () => bulk(b.dataset.bulk ?? '')),
+    );
+  for (const link of $$('[id^=export-]', HTMLAnchorElement)) {
+    link.addEventListener(
+      'click',
+      handle(area(), (/** @type {Event} */ event) => {
+        event.preventDefault();
+        return download(link.href);
+      }),
+    );
+  }
+  initPaging();
 }

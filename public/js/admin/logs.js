@@ -1,5 +1,7 @@
 // @ts-check
+// The request log tab: the /v1 requests, newest first, filtered by model, status and key.
 import { api } from './api.js';
+import { attempt } from './areas.js';
 import { $, el, t, when } from './dom.js';
 
 /** @typedef {import('./types.js').LogList} LogList */
@@ -38,14 +40,19 @@ export async function loadLogs() {
 }
 
 export function initLogs() {
+  /** @param {number} page */
+  const goTo = (page) => {
+    state.page = page;
+    void attempt($('#tab-logs'), loadLogs);
+  };
   /** @type {number | undefined} */
   let typing;
   $('#logs-model').addEventListener('input', () => {
     clearTimeout(typing);
-    typing = setTimeout(() => ((state.page = 1), loadLogs()), 250);
+    typing = setTimeout(() => goTo(1), 250);
   });
-  $('#logs-status').addEventListener('change', () => ((state.page = 1), loadLogs()));
-  $('#logs-key').addEventListener('change', () => ((state.page = 1), loadLogs()));
-  $('#logs-prev').addEventListener('click', () => ((state.page -= 1), loadLogs()));
-  $('#logs-next').addEventListener('click', () => ((state.page += 1), loadLogs()));
+  $('#logs-status').addEventListener('change', () => goTo(1));
+  $('#logs-key').addEventListener('change', () => goTo(1));
+  $('#logs-prev').addEventListener('click', () => goTo(state.page - 1));
+  $('#logs-next').addEventListener('click', () => goTo(state.page + 1));
 }

@@ -1,19 +1,23 @@
 // @ts-check
-import { api, ApiError, setCsrf } from './api.js';
-import { $, $$, show, showError, t } from './dom.js';
+// The admin page: sign-in, the forced password change, then the overview and the tabs.
+import { RequestError } from '../request-error.js';
+import { api, setCsrf } from './api.js';
+import { attempt, handle } from './areas.js';
+import { $, $$, failureText, show, showError } from './dom.js';
 import { initKeys, loadKeys } from './keys.js';
 import { initLogs, loadLogs } from './logs.js';
 import { initSettings, loadSettings } from './settings.js';
-import { loadStats } from './stats.js';
+import { refreshStats } from './stats.js';
 
 /** @typedef {import('./types.js').Session} Session */
 
+/** The session there is: signed in, or the sign-in form (with what went wrong when it was not a plain 401). */
 async function start() {
   try {
     enter(/** @type {Session} */ (await api('GET', '/session')));
   } catch (err) {
-    if (err instanceof ApiError && err.status === 401) show('view-signin');
-    else throw err;
+    show('view-signin');
+    if (!(err instanceof RequestError && err.status === 401)) showError($('#view-signin'), failureText(err));
   }
 }
 
@@ -25,54 +29,55 @@ function enter(session) {
   setCsrf(session.csrfToken);
   if (session.mustChangePassword) return show('view-password');
   show('view-main');
-  loadStats();
-  loadKeys();
+  void refreshStats();
+  void attempt($('#tab-keys'), loadKeys);
 }
 
-$('#signin-form').addEventListener('submit', async (event) => {
-  event.preventDefault();
-  const section = $('#view-signin');
-  try {
+$('#signin-form').addEventListener(
+  'submit',
+  handle($('#view-signin'), async (event) => {
+    event.preventDefault();
     const credentials = {
       username: $('#signin-username', HTMLInputElement).value,
       password: $('#signin-password', HTMLInputElement).value,
     };
     enter(/** @type {Session} */ (await api('POST', '/login', credentials)));
-  } catch (err) {
-    const { code, message } = /** @type {ApiError} */ (err);
-    showError(section, code === 'wrong-credentials' ? t('wrongCredentials') : message);
-  }
-});
+  }),
+);
 
-$('#password-form').addEventListener('submit', async (event) => {
-  event.preventDefault();
-  try {
+$('#password-form').addEventListener(
+  'submit',
+  handle($('#view-password'), async (event) => {
+    event.preventDefault();
     const change = { current: $('#password-current', HTMLInputElement).value, next: $('#password-next', HTMLInputElement).value };
     enter(/** @type {Session} */ (await api('PUT', '/password', change)));
-  } catch (err) {
-    showError($('#view-password'), /** @type {Error} */ (err).message);
-  }
-});
+  }),
+);
 
-$('#signout').addEventListener('click', async () => {
-  await api('POST', '/logout');
-  location.reload();
-});
+$('#signout').addEventListener(
+  'click',
+  handle($('#overview'), async () => {
+    await api('POST', '/logout');
+    location.reload();
+  }),
+);
 
 /** @type {Record<string, () => Promise<void>>} */
 const TABS = { keys: loadKeys, logs: loadLogs, settings: loadSettings };
 for (const tab of $$('[data-tab]')) {
+  const name = tab.dataset.tab ?? '';
   tab.addEventListener('click', () => {
     for (const other of $$('[data-tab]')) {
       const selected = other === tab;
       other.setAttribute('aria-selected', String(selected));
-      $(`#tab-${other.dataset.tab}`).hidden = !selected;
+      $(`#tab-${other.dataset.tab ?? ''}`).hidden = !selected;
     }
-    TABS[tab.dataset.tab ?? '']?.();
+    const load = TABS[name];
+    if (load) void attempt($(`#tab-${name}`), load);
   });
 }
 
 initKeys();
 initLogs();
 initSettings();
-start();
+void start();

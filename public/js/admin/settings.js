@@ -1,6 +1,8 @@
 // @ts-check
+// The settings tab: the runtime settings form, the admin's password, the /v1 access key.
 import { api } from './api.js';
-import { $, showError, t } from './dom.js';
+import { handle } from './areas.js';
+import { $, t } from './dom.js';
 
 /** @typedef {import('./types.js').SettingsView} SettingsView @typedef {import('./types.js').AccessKey} AccessKey */
 
@@ -41,36 +43,37 @@ function collect() {
 }
 
 export function initSettings() {
-  const section = $('#tab-settings');
-  form().addEventListener('submit', async (event) => {
-    event.preventDefault();
-    $('#settings-result').textContent = '';
-    try {
+  const area = $('#tab-settings');
+  form().addEventListener(
+    'submit',
+    handle(area, async (event) => {
+      event.preventDefault();
+      $('#settings-result').textContent = '';
       await api('PUT', '/settings', collect());
-      showError(section, '');
       $('#settings-result').textContent = t('saved');
       $('#set-guestPassword', HTMLInputElement).value = '';
       await loadSettings();
-    } catch (err) {
-      showError(section, /** @type {Error} */ (err).message);
-    }
-  });
+    }),
+  );
   const passwordForm = $('#password-change-form', HTMLFormElement);
-  passwordForm.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    try {
+  passwordForm.addEventListener(
+    'submit',
+    handle(area, async (event) => {
+      event.preventDefault();
+      $('#password-change-result').textContent = '';
       await api('PUT', '/password', {
         current: $('#change-current', HTMLInputElement).value,
         next: $('#change-next', HTMLInputElement).value,
       });
       $('#password-change-result').textContent = t('saved');
       passwordForm.reset();
-    } catch (err) {
-      $('#password-change-result').textContent = /** @type {Error} */ (err).message;
-    }
-  });
-  $('#rotate-key').addEventListener('click', async () => {
-    if (!confirm(t('confirmRotate'))) return;
-    $('#access-key').textContent = /** @type {AccessKey} */ (await api('POST', '/access-key/rotate')).key;
-  });
+    }),
+  );
+  $('#rotate-key').addEventListener(
+    'click',
+    handle(area, async () => {
+      if (!confirm(t('confirmRotate'))) return;
+      $('#access-key').textContent = /** @type {AccessKey} */ (await api('POST', '/access-key/rotate')).key;
+    }),
+  );
 }

@@ -1,6 +1,8 @@
 // @ts-check
+// The overview: the pool's cards (server-rendered), the 24-hour chart, and what needs attention.
 import { formatHour } from '../format.js';
 import { api, fragment } from './api.js';
+import { attempt } from './areas.js';
 import { $, el, money, t, when } from './dom.js';
 
 /** @typedef {import('./types.js').SeriesBucket} SeriesBucket */
@@ -11,7 +13,10 @@ const LOW_BALANCE = 1;
 /** @type {ChartInstance | undefined} */
 let chart;
 
-export async function loadStats() {
+/** Loads the overview again; a failure shows in the overview. Never rejects. */
+export const refreshStats = () => attempt($('#overview'), loadStats);
+
+async function loadStats() {
   const [cards, series, low, errors] = /** @type {[string, { buckets: SeriesBucket[] }, KeyList, LogList]} */ (
     await Promise.all([
       fragment('/admin/stats-cards'),
