@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { HttpError } from '../http-error.js';
 import type { Logger } from '../logger.js';
+import { renderErrorPage, wantsErrorPage } from '../pages/error-page.js';
 
 /** Errors Express's body parser raises, mapped by their `type` (never by message text). */
 const PARSER_ERRORS: Record<string, [number, string, string]> = {
@@ -17,7 +18,11 @@ export function toHttpError(err: unknown): HttpError | undefined {
   return known ? new HttpError(...known) : undefined;
 }
 
-/** The one error handler: expected errors show their message, anything else is logged whole and answered 500. */
+/**
+ * The one error handler: expected errors show their message, anything else is logged whole and
+ * answered 500. API clients get `{error: {code, message}}`; a browser asking for a page gets the
+ * same error as an HTML page in its language (src/pages/error-page.ts).
+ */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const httpError = toHttpError(err);
@@ -27,8 +32,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.end();
       return;
     }
-    const { status, code, message, extra } =
-      httpError ?? new HttpError(500, 'internal-error', 'Something went wrong on the server; the details are in its log.');
+    const error = httpError ?? new HttpError(500, 'internal-error', 'Something went wrong on the server; the details are in its log.');
+    if (wantsErrorPage(req)) return renderErrorPage(req, res, error, logger);
+    const { status, code, message, extra } = error;
     res.status(status).json({ error: { code, message, ...extra } });
   };
 }

@@ -122,3 +122,18 @@ describe('the key checker on the user page', () => {
     expect(unexpected(problems, [400])).toEqual([]);
   });
 });
+
+describe('a page that does not exist', () => {
+  it('is the error page, in the page’s language, with a way home', async () => {
+    t = await startTestApp();
+    const base = await t.listen();
+    const { page, problems } = await openPage(browser.current);
+    const res = await page.goto(`${base}/no-such-page`);
+    expect(res?.status()).toBe(404);
+    await expect(page.locator('h1').textContent()).resolves.toBe('404 · 出错了');
+    await expect(page.locator('#error-page .error').textContent()).resolves.toBe('找不到这个地址。');
+    await page.click('text=返回首页');
+    await page.waitForSelector('#base-url');
+    expect(unexpected(problems, [404])).toEqual([]);
+  });
+});
