@@ -6,15 +6,43 @@ import { isPaidOnlyModel } from '../siliconflow/models.js';
 import type { CorsHeaders } from './cors.js';
 import { clientErrorBody, decodedBody, redactKeys } from './error-body.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './headers.js';
-import { classifyAnswer, KEY_OUTCOMES, type Outcome } from './outcome.js';
+import { recordVerdict } from './key-verdict.js';
+import type { NoAnswer } from './no-answer.js';
+import { classifyAnswer, isOkStatus, OUTCOMES, type GoesOnRow, type Outcome, type OutcomeRow } from './outcome.js';
+import {
+  allKeysCooling,
+  CLIENT_GONE,
+  noUsableKey,
+  poolBackingOff,
+  SHUTTING_DOWN,
+  upstreamUnavailable,
+  type Ending,
+  type Trouble,
+} from './own-answers.js';
 import type { PoolKey } from './pool/pool-key.js';
 import type { ProxyDeps } from './proxy-deps.js';
 import { MESSAGES, PROXY_CODES, sendProxyError } from './proxy-errors.js';
 import type { RequestFacts } from './request-body.js';
-import { SHUTDOWN_MESSAGE } from './stopping.js';
 import { streamToClient } from './stream-response.js';
-import { isTimeout, type NoAnswerClass } from './no-answer.js';
 import { collectBody, type UpstreamCall, type UpstreamHead } from './upstream-call.js';
+
+/** How one attempt leaves the exchange; settle() alone decides what follows. */
+type Step =
+  /** SiliconFlow's answer is going to the client. */
+  | Answered
+  /** The key is out of service: another key, on the MAX_KEY_TRIES budget. */
+  | { readonly kind: 'next-key' }
+  /** SiliconFlow's trouble, not the key's: another key, on the MAX_ATTEMPTS budget. */
+  | { readonly kind: 'retry'; readonly trouble: Trouble }
+  /** The proxy ends the exchange itself. */
+  | Ending;
+type Answered = { readonly kind: 'answered' };
+/** How an exchange is over. */
+type Last = Answered | Ending;
+
+// The common steps are constants: an attempt allocates no result of its own.
+const ANSWERED: Answered = { kind: 'answered' };
+const NEXT_KEY: Step = { kind: 'next-key' };
 
 /**
  * One client request's way through the pool: pick a key, call SiliconFlow, and act on the outcome
@@ -30,7 +58,8 @@ export class Exchange {
   private readonly tried = new Set<number>();
   private keyTries = 0;
   private troubles = 0;
-  private lastTrouble: NoAnswerClass | 'upstream-5xx' | null = null;
+  /** The last upstream trouble, if any: the answer when the attempts or the keys run out after it. */
+  private lastTrouble: Trouble | null = null;
   private needsPaid = false;
   /** A free model: exhausted keys are tried first (until one shows the model is not free after all). */
   private free = false;
@@ -72,30 +101,41 @@ export class Exchange {
     });
   }
 
+  /** Tries keys, one attempt at a time, until an attempt or a check before one ends the exchange. */
   async run(body: Buffer, facts: RequestFacts): Promise<void> {
     this.log.model = facts.model;
     this.log.stream = facts.stream;
-    const settings = this.deps.settings();
     this.needsPaid = facts.model !== null && isPaidOnlyModel(facts.model);
-    this.free = facts.model !== null && settings.freeModels.includes(facts.model);
+    this.free = facts.model !== null && this.deps.settings().freeModels.includes(facts.model);
     for (;;) {
-      if (this.aborted) return this.finish(499, 'client-aborted');
-      if (this.stopping) return this.shutDown();
-      const backoffMs = this.deps.backoff.remaining();
-      if (backoffMs > 0) return this.poolBackoff(backoffMs);
+      const blocked = this.interrupted() ?? this.backingOff();
+      if (blocked) return this.end(blocked);
       const key = this.deps.pool.pick({ needsPaid: this.needsPaid, free: this.free, tried: this.tried });
-      if (!key) return this.noKey();
+      if (!key) return this.end(this.noKeyLeft());
       this.tried.add(key.id);
       this.log.keyId = key.id;
       this.log.attempts++;
-      if (await this.attempt(key, body)) return;
-      if (this.keyTries >= this.deps.limits.maxKeyTries) return this.noKey();
-      if (this.troubles >= this.deps.limits.maxAttempts) return this.upstreamFailed();
+      const last = this.settle(await this.attempt(key, body));
+      if (last) return this.end(last);
     }
   }
 
-  /** One call with one key. True when the exchange is over (a response went out, or the client left). */
-  private async attempt(key: PoolKey, body: Buffer): Promise<boolean> {
+  /** The one place that decides, after an attempt, whether the exchange is over (and how) or goes on (null). */
+  private settle(step: Step): Last | null {
+    switch (step.kind) {
+      case 'answered':
+      case 'ended':
+        return step;
+      case 'next-key':
+        return ++this.keyTries < this.deps.limits.maxKeyTries ? null : this.noKeyLeft();
+      case 'retry':
+        this.lastTrouble = step.trouble;
+        return ++this.troubles < this.deps.limits.maxAttempts ? null : upstreamUnavailable(step.trouble);
+    }
+  }
+
+  /** One call with one key, and what its answer means for the exchange. */
+  private async attempt(key: PoolKey, body: Buffer): Promise<Step> {
     const s = this.deps.settings();
     const sentAt = Date.now();
     this.current = this.deps.upstream.send({
@@ -106,85 +146,105 @@ export class Exchange {
       firstByteTimeoutMs: s.firstByteTimeoutMs,
       idleTimeoutMs: s.idleTimeoutMs,
     });
-    const answer = await this.current.head;
-    if (answer.kind === 'no-answer') {
-      if (this.aborted) return (this.finish(499, 'client-aborted'), true);
-      if (this.stopping) return (this.shutDown(), true);
-      this.deps.metrics.attempt('upstream-error', null);
-      return this.trouble(key, answer.errorClass, answer.message);
-    }
+    const head = await this.current.head;
+    if (head.kind === 'no-answer') return this.noAnswer(key, head, null);
     const latency = Date.now() - sentAt;
-    if (answer.status < 400) {
+    if (isOkStatus(head.status)) {
       this.deps.metrics.attempt('ok', latency);
-      this.deps.pool.succeeded(key);
-      this.send(answer, key);
-      return true;
+      return this.act('ok', key, head, null, '');
     }
-    return this.failedAnswer(key, answer, latency);
-  }
-
-  private async failedAnswer(key: PoolKey, answer: UpstreamHead, latency: number): Promise<boolean> {
-    const collected = await collectBody(answer.call);
-    if (!Buffer.isBuffer(collected)) {
-      if (this.aborted) return (this.finish(499, 'client-aborted'), true);
-      if (this.stopping) return (this.shutDown(), true);
-      this.deps.metrics.attempt('upstream-error', latency);
-      return this.trouble(key, collected.errorClass, collected.message);
-    }
-    const bytes = decodedBody(collected, answer.headers['content-encoding']) ?? Buffer.alloc(0);
-    const upstream = { status: answer.status, body: parseUpstreamBody(bytes.toString('utf8')) };
+    // An error answer is small, and only its code says what it means: read it whole first.
+    const collected = await collectBody(head.call);
+    if (!Buffer.isBuffer(collected)) return this.noAnswer(key, collected, latency);
+    const decoded = decodedBody(collected, head.headers['content-encoding']) ?? Buffer.alloc(0);
+    const upstream = { status: head.status, body: parseUpstreamBody(decoded.toString('utf8')) };
     const outcome = classifyAnswer(upstream);
     this.deps.metrics.attempt(outcome, latency);
-    const reason = describeAnswer(upstream);
-    return this.apply(outcome, key, reason, answer, bytes);
+    return this.act(outcome, key, head, decoded, describeAnswer(upstream));
   }
 
-  private apply(outcome: Outcome, key: PoolKey, reason: string, answer: UpstreamHead, bytes: Buffer): boolean {
-    const { pool, limits, backoff } = this.deps;
-    if (KEY_OUTCOMES.has(outcome)) this.keyTries++;
-    switch (outcome) {
-      case 'invalid':
-        pool.markInvalid(key, reason);
-        return false;
-      case 'exhausted':
-        // An exhausted key refusing a "free" model: the model is not free; use funded keys from here on.
-        if (key.status === 'exhausted') this.free = false;
-        pool.markExhausted(key, reason);
-        return false;
-      case 'needs-paid':
-        pool.markLacksPaid(key, reason);
-        this.needsPaid = true;
-        return false;
-      case 'rate-limited': {
-        const retryAfter = retryAfterMs(answer.headers['retry-after']);
-        pool.coolDown(key, Date.now() + (retryAfter ?? limits.cooldownMs), reason);
-        const { usable, cooling } = pool.availability();
-        const inPool = (id: number) => pool.get(id)?.enabled === true;
-        if (backoff.rateLimited(key.id, usable + cooling, limits.cooldownMs, inPool)) return (this.poolBackoff(backoff.remaining()), true);
-        return false;
-      }
+  /** No answer, or its body broke off: upstream trouble — unless the call was ended on purpose. */
+  private noAnswer(key: PoolKey, why: NoAnswer, latency: number | null): Step {
+    const interrupted = this.interrupted();
+    if (interrupted) return interrupted;
+    this.deps.metrics.attempt('upstream-error', latency);
+    const row = OUTCOMES['upstream-error'];
+    recordVerdict(this.deps, row.key, key, why.message, undefined);
+    return this.goOn(row, key, why.errorClass);
+  }
+
+  /**
+   * Does what the outcome's row says: the key's verdict, then the request's way on. `decoded` is the
+   * error body that was read to classify the answer; null when the body was left to stream.
+   */
+  private act(outcome: Outcome, key: PoolKey, head: UpstreamHead, decoded: Buffer | null, reason: string): Step {
+    const row: OutcomeRow = OUTCOMES[outcome];
+    // An exhausted key refusing a "free" model: the model is not free; use funded keys from here on.
+    if (row.key === 'exhausted' && key.status === 'exhausted') this.free = false;
+    recordVerdict(this.deps, row.key, key, reason, head);
+    switch (row.request) {
+      case 'answer':
+        if (decoded) this.passThrough(head, decoded, key);
+        else this.stream(head, key);
+        return ANSWERED;
       case 'pool-backoff':
-        backoff.trip(limits.poolBackoffMs);
+        this.deps.backoff.trip(this.deps.limits.poolBackoffMs);
         this.deps.logger.warn({ keyId: key.id }, 'SiliconFlow answered 50603 (IP busy): the pool backs off');
-        return (this.poolBackoff(backoff.remaining()), true);
-      case 'upstream-error':
-        return this.trouble(key, 'upstream-5xx', reason);
-      case 'passed-through':
-      case 'ok':
-        pool.succeeded(key);
-        this.sendBuffered(answer, bytes, key);
-        return true;
+        return poolBackingOff(this.deps.backoff.remaining());
+      case 'next-key':
+      case 'next-paid-key':
+      case 'next-key-or-pool-backoff':
+        return this.goOn(row, key, 'upstream-5xx');
     }
   }
 
-  private trouble(key: PoolKey, errorClass: NoAnswerClass | 'upstream-5xx', reason: string): boolean {
-    this.troubles++;
-    this.lastTrouble = errorClass;
-    this.deps.pool.troubled(key, reason, this.deps.limits.errorAfterFailures);
-    return false;
+  /** Another key, as the row says, on the row's budget; `trouble` is what a retry records. */
+  private goOn(row: GoesOnRow, key: PoolKey, trouble: Trouble): Step {
+    switch (row.request) {
+      case 'next-paid-key':
+        this.needsPaid = true;
+        break;
+      case 'next-key-or-pool-backoff':
+        if (this.tripsPoolBackoff(key)) return poolBackingOff(this.deps.backoff.remaining());
+        break;
+      case 'next-key':
+        break;
+    }
+    return row.budget === 'key-tries' ? NEXT_KEY : { kind: 'retry', trouble };
   }
 
-  private send(answer: UpstreamHead, key: PoolKey): void {
+  /** Counts the key's 429 towards the pool-wide back-off; true when it tripped it. */
+  private tripsPoolBackoff(key: PoolKey): boolean {
+    const { pool, limits, backoff } = this.deps;
+    const { usable, cooling } = pool.availability();
+    const inPool = (id: number) => pool.get(id)?.enabled === true;
+    return backoff.rateLimited(key.id, usable + cooling, limits.cooldownMs, inPool);
+  }
+
+  /** The call was ended on purpose: by the client going away, or by stop(). No key is blamed. */
+  private interrupted(): Ending | null {
+    if (this.aborted) return CLIENT_GONE;
+    return this.stopping ? SHUTTING_DOWN : null;
+  }
+
+  private backingOff(): Ending | null {
+    const remainingMs = this.deps.backoff.remaining();
+    return remainingMs > 0 ? poolBackingOff(remainingMs) : null;
+  }
+
+  /**
+   * No key is left to try. After upstream trouble, that trouble is the answer; otherwise 429 when the
+   * keys that could serve are only cooling, 503 when none can.
+   */
+  private noKeyLeft(): Ending {
+    if (this.lastTrouble) return upstreamUnavailable(this.lastTrouble);
+    const { usable, cooling } = this.deps.pool.availability();
+    const coolingEnd = this.deps.pool.nextCoolingEnd();
+    if (usable === 0 && cooling > 0 && coolingEnd !== null) return allKeysCooling(coolingEnd - Date.now());
+    return noUsableKey(this.needsPaid);
+  }
+
+  private stream(answer: UpstreamHead, key: PoolKey): void {
     this.log.firstByteMs = Date.now() - this.started;
     streamToClient(answer, clientResponseHeaders(answer.headers, key.secret, this.cors), this.res, this.log.path, (result) => {
       Object.assign(this.log, result.usage);
@@ -197,9 +257,9 @@ export class Exchange {
 
   /**
    * A passed-through error, as JSON with OpenAI's error object, never with a pool key in it. Decoded
-   * (see failedAnswer), so without Content-Encoding.
+   * (see attempt), so without Content-Encoding.
    */
-  private sendBuffered(answer: UpstreamHead, decoded: Buffer, key: PoolKey): void {
+  private passThrough(answer: UpstreamHead, decoded: Buffer, key: PoolKey): void {
     const { method, path, model } = this.log;
     const json = clientErrorBody(decoded.toString('utf8'), { status: answer.status, method, path, model });
     const bytes = Buffer.from(redactKeys(json, key.secret));
@@ -213,43 +273,20 @@ export class Exchange {
     this.finish(answer.status, `upstream-${answer.status}`);
   }
 
-  private noKey(): void {
-    if (this.troubles > 0) return this.upstreamFailed();
-    const { usable, cooling } = this.deps.pool.availability();
-    const coolingEnd = this.deps.pool.nextCoolingEnd();
-    if (usable === 0 && cooling > 0 && coolingEnd !== null) {
-      const seconds = Math.max(1, Math.ceil((coolingEnd - Date.now()) / 1000));
-      this.error(429, PROXY_CODES.rateLimited, MESSAGES.rateLimited(seconds), { 'retry-after': String(seconds) });
-      return this.finish(429, 'all-keys-cooling');
-    }
-    const message = this.needsPaid ? `${MESSAGES.noUsableKey}（此模型需要充值余额 / this model needs paid balance）` : MESSAGES.noUsableKey;
-    // No key comes back within an SDK's retry budget: tell the OpenAI and Anthropic SDKs not to retry
-    // (LangChain's defaults otherwise retry this for about 100 s). The 429 above keeps its Retry-After.
-    this.error(503, PROXY_CODES.noUsableKey, message, NO_RETRY);
-    this.finish(503, 'no-usable-key');
-  }
-
-  private upstreamFailed(): void {
-    const timeout = isTimeout(this.lastTrouble as NoAnswerClass);
-    const status = timeout ? 504 : 502;
-    this.error(status, PROXY_CODES.upstreamUnavailable, timeout ? MESSAGES.upstreamTimeout : MESSAGES.upstreamUnavailable);
-    this.finish(status, this.lastTrouble ?? 'upstream-error');
-  }
-
-  private poolBackoff(remainingMs: number): void {
-    const seconds = Math.max(1, Math.ceil(remainingMs / 1000));
-    this.error(429, PROXY_CODES.rateLimited, MESSAGES.poolBackoff(seconds), { 'retry-after': String(seconds) });
-    this.finish(429, 'pool-backoff');
+  /** Ends the exchange: SiliconFlow's answer is under way (it finishes when sent), or the proxy answers itself. */
+  end(last: Last): void {
+    if (last.kind === 'answered') return;
+    if (last.error) this.error(last.status, last.error.code, last.error.message, last.error.headers);
+    this.finish(last.status, last.errorClass);
   }
 
   /** An answer the proxy gives itself before any key is used (bad method, access key or path, body too large). */
   reject(status: number, code: number, message: string, errorClass: string, headers: Record<string, string> = {}): void {
-    this.error(status, code, message, headers);
-    this.finish(status, errorClass);
+    this.end({ kind: 'ended', status, errorClass, error: { code, message, headers } });
   }
 
   /** Every answer of the proxy's own carries the CORS headers, so a browser client can read it. */
-  private error(status: number, code: number, message: string, headers: Record<string, string> = {}): void {
+  private error(status: number, code: number, message: string, headers: Readonly<Record<string, string>> = {}): void {
     sendProxyError(this.res, status, code, message, { ...this.cors, ...headers });
   }
 
@@ -263,11 +300,6 @@ export class Exchange {
     this.current?.abort('shutdown');
   }
 
-  private shutDown(): void {
-    this.error(503, PROXY_CODES.upstreamUnavailable, SHUTDOWN_MESSAGE, { connection: 'close' });
-    this.finish(503, 'shutdown');
-  }
-
   /** Something unexpected: answer 500 if nothing was sent yet, log it whole. */
   crash(err: unknown): void {
     this.deps.logger.error({ err, path: this.log.path }, 'proxy failure');
@@ -277,7 +309,7 @@ export class Exchange {
   }
 
   /** Writes the log row and the metrics, once. */
-  finish(status: number, errorClass: string | null): void {
+  private finish(status: number, errorClass: string | null): void {
     if (this.finished) return;
     this.finished = true;
     this.open?.delete(this);
@@ -287,16 +319,4 @@ export class Exchange {
     this.deps.logs.write(this.log);
     this.deps.metrics.requestFinished(status);
   }
-}
-
-const NO_RETRY = { 'x-should-retry': 'false' };
-
-/** Retry-After in seconds or as an HTTP date; SiliconFlow has not been seen sending it, but honour one. */
-function retryAfterMs(value: string | string[] | undefined): number | null {
-  const text = Array.isArray(value) ? value[0] : value;
-  if (!text) return null;
-  const seconds = Number(text);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(text);
-  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : null;
 }

@@ -7,31 +7,81 @@ import {
   type UpstreamAnswer,
 } from '../siliconflow/errors.js';
 
+/** What an outcome does to the key: the verdict the pool records. */
+export type KeyAction =
+  /** A use that went well: its failures in a row reset, an `error` key is `active` again. */
+  | 'used'
+  | 'invalid'
+  /** Out of money; it still serves free models. */
+  | 'exhausted'
+  /** Remembered as lacking paid credit; its status stays, and so does its use for other models. */
+  | 'lacks-paid'
+  /** Cooling until the answer's Retry-After, or for COOLDOWN_SECONDS. */
+  | 'cools-down'
+  /** Not blamed: its failures in a row count up, shown as `error` after ERROR_AFTER_FAILURES. */
+  | 'troubled'
+  | 'untouched';
+
+/**
+ * What an outcome does to the request, and which of its two budgets it spends when it goes on to
+ * another key: MAX_KEY_TRIES dead keys (cheap to replace at once), MAX_ATTEMPTS calls that met
+ * SiliconFlow's own trouble. An outcome that ends the request spends none.
+ */
+export type OutcomeRow = Readonly<
+  | {
+      key: KeyAction;
+      /** `answer`: SiliconFlow's answer goes to the client. `pool-backoff`: the whole pool backs off, 429. */
+      request: 'answer' | 'pool-backoff';
+      budget: null;
+    }
+  | {
+      key: KeyAction;
+      /**
+       * Another key; `next-paid-key`: one with paid credit from now on; `next-key-or-pool-backoff`:
+       * unless over half the pool answered 429 within 10 s — then the pool backs off (see backoff.ts).
+       */
+      request: 'next-key' | 'next-paid-key' | 'next-key-or-pool-backoff';
+      budget: 'key-tries' | 'attempts';
+    }
+>;
+
+/** The rows whose request goes on to another key. */
+export type GoesOnRow = Extract<OutcomeRow, { budget: 'key-tries' | 'attempts' }>;
+
 /**
  * What an upstream answer means for the key and for the request — the outcome table of the proxy
- * (README, "Outcomes"). Decided before the first byte reaches the client.
+ * (docs/proxy.en.md, "Outcomes"). Decided before the first byte reaches the client.
  */
-export type Outcome =
-  /** 2xx/3xx: stream it to the client. */
-  | 'ok'
-  /** 401, code 30014, or a bare "Invalid token": the key is invalid; next key. */
-  | 'invalid'
-  /** 402/403 with code 30001: the key is out of money; next key. */
-  | 'exhausted'
-  /** 403 with code 30011: the key has gift credit only; next key with paid credit. */
-  | 'needs-paid'
-  /** 429: the key cools down; next key. */
-  | 'rate-limited'
-  /** Code 50603: the whole pool backs off; 429 to the client. */
-  | 'pool-backoff'
-  /** 5xx (and no answer at all): not the key's fault; another key, within MAX_ATTEMPTS. */
-  | 'upstream-error'
-  /** Any other 4xx (bad parameters, unknown model, wrong path): the caller's business; passed through. */
-  | 'passed-through';
+export const OUTCOMES = {
+  /** 2xx/3xx: streamed to the client. */
+  ok: { key: 'used', request: 'answer', budget: null },
+  /** 401, code 30014, or a bare "Invalid token": the key is invalid. */
+  invalid: { key: 'invalid', request: 'next-key', budget: 'key-tries' },
+  /**
+   * 402/403 with code 30001: the key is out of money. When it was exhausted already (tried first for
+   * a free model), the model is not free after all: the request uses funded keys from then on.
+   */
+  exhausted: { key: 'exhausted', request: 'next-key', budget: 'key-tries' },
+  /** 403 with code 30011: the key has gift credit only. */
+  'needs-paid': { key: 'lacks-paid', request: 'next-paid-key', budget: 'key-tries' },
+  /** 429: the key cools down. */
+  'rate-limited': { key: 'cools-down', request: 'next-key-or-pool-backoff', budget: 'key-tries' },
+  /** Code 50603 (system busy): SiliconFlow limits this server's IP, not the key. */
+  'pool-backoff': { key: 'untouched', request: 'pool-backoff', budget: null },
+  /** 5xx, and no answer at all: not the key's fault. */
+  'upstream-error': { key: 'troubled', request: 'next-key', budget: 'attempts' },
+  /** Any other 4xx (bad parameters, unknown model, wrong path): the caller's business, passed through. */
+  'passed-through': { key: 'used', request: 'answer', budget: null },
+} as const satisfies Record<string, OutcomeRow>;
+
+export type Outcome = keyof typeof OUTCOMES;
+
+/** 2xx/3xx: the `ok` outcome, known from the status alone, so the body can stream. */
+export const isOkStatus = (status: number) => status < 400;
 
 export function classifyAnswer(answer: UpstreamAnswer): Outcome {
   const { status, body } = answer;
-  if (status < 400) return 'ok';
+  if (isOkStatus(status)) return 'ok';
   const code = errorCode(body);
   if (isInvalidKey(answer)) return 'invalid';
   if (isOutOfBalance(answer)) return 'exhausted';
@@ -41,6 +91,3 @@ export function classifyAnswer(answer: UpstreamAnswer): Outcome {
   if (status >= 500) return 'upstream-error';
   return 'passed-through';
 }
-
-/** Outcomes that take the key out of service: cheap to retry at once on another key (MAX_KEY_TRIES). */
-export const KEY_OUTCOMES: ReadonlySet<Outcome> = new Set(['invalid', 'exhausted', 'needs-paid', 'rate-limited']);

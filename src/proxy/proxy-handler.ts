@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { presentedToken } from '../auth/access-token.js';
 import { Exchange } from './exchange.js';
+import { CLIENT_GONE } from './own-answers.js';
 import type { ProxyDeps } from './proxy-deps.js';
 import { MESSAGES, PROXY_CODES } from './proxy-errors.js';
 import { BodyTooLargeError, readBody, requestFacts } from './request-body.js';
@@ -47,7 +48,7 @@ export function createProxyHandler(deps: ProxyDeps): ((req: IncomingMessage, res
           });
         }
         res.destroy();
-        exchange.finish(499, 'client-aborted');
+        exchange.end(CLIENT_GONE);
       },
     );
   };

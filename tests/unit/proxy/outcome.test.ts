@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { classifyAnswer, KEY_OUTCOMES } from '../../../src/proxy/outcome.js';
+import { classifyAnswer, OUTCOMES, type Outcome } from '../../../src/proxy/outcome.js';
+
+const outcomes = Object.keys(OUTCOMES) as Outcome[];
+const KEY_OUTCOMES = outcomes.filter((outcome) => OUTCOMES[outcome].budget === 'key-tries');
 
 const err = (code: number, message = 'x') => ({ code, message, data: null });
 
@@ -34,5 +37,32 @@ describe('the outcome table', () => {
 
   it('only dead-key answers spend the cheap key budget', () => {
     expect([...KEY_OUTCOMES].sort()).toEqual(['exhausted', 'invalid', 'needs-paid', 'rate-limited']);
+  });
+
+  // What each outcome does to the key, to the request, and which budget it spends (docs/proxy.en.md, "Outcomes").
+  it.each([
+    ['ok', 'used', 'answer', null],
+    ['invalid', 'invalid', 'next-key', 'key-tries'],
+    ['exhausted', 'exhausted', 'next-key', 'key-tries'],
+    ['needs-paid', 'lacks-paid', 'next-paid-key', 'key-tries'],
+    ['rate-limited', 'cools-down', 'next-key-or-pool-backoff', 'key-tries'],
+    ['pool-backoff', 'untouched', 'pool-backoff', null],
+    ['upstream-error', 'troubled', 'next-key', 'attempts'],
+    ['passed-through', 'used', 'answer', null],
+  ] as const)('%s: the key is %s; the request: %s; the budget spent: %s', (outcome, key, request, budget) => {
+    expect(OUTCOMES[outcome]).toEqual({ key, request, budget });
+  });
+
+  it('has a row for every outcome, and no other', () => {
+    expect([...outcomes].sort()).toEqual([
+      'exhausted',
+      'invalid',
+      'needs-paid',
+      'ok',
+      'passed-through',
+      'pool-backoff',
+      'rate-limited',
+      'upstream-error',
+    ]);
   });
 });
