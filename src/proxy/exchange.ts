@@ -4,9 +4,10 @@ import { parseUpstreamBody } from '../siliconflow/body.js';
 import { describeAnswer } from '../siliconflow/errors.js';
 import { isPaidOnlyModel } from '../siliconflow/models.js';
 import type { CorsHeaders } from './cors.js';
-import { clientErrorBody, decodedBody, redactKeys } from './error-body.js';
+import { decodedBody } from './error-body.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './headers.js';
 import { recordVerdict } from './key-verdict.js';
+import { newLogEntry } from './log-entry.js';
 import type { NoAnswer } from './no-answer.js';
 import { classifyAnswer, isOkStatus, OUTCOMES, type GoesOnRow, type Outcome, type OutcomeRow } from './outcome.js';
 import {
@@ -19,6 +20,7 @@ import {
   type Ending,
   type Trouble,
 } from './own-answers.js';
+import { passedThroughError } from './passed-through.js';
 import type { PoolKey } from './pool/pool-key.js';
 import type { ProxyDeps } from './proxy-deps.js';
 import { MESSAGES, PROXY_CODES, sendProxyError } from './proxy-errors.js';
@@ -77,22 +79,7 @@ export class Exchange {
   ) {
     this.cors = deps.cors.headersFor(req.headers.origin);
     open?.add(this);
-    this.log = {
-      time: this.started,
-      method: req.method ?? 'GET',
-      path: (req.url ?? '/').split('?')[0]!,
-      model: null,
-      stream: false,
-      status: 0,
-      keyId: null,
-      attempts: 0,
-      firstByteMs: null,
-      totalMs: 0,
-      promptTokens: null,
-      completionTokens: null,
-      totalTokens: null,
-      errorClass: null,
-    };
+    this.log = newLogEntry(req, this.started);
     // The client went away before the response was complete: stop the upstream call at once, in any phase.
     res.on('close', () => {
       if (res.writableFinished) return;
@@ -255,18 +242,8 @@ export class Exchange {
     });
   }
 
-  /**
-   * A passed-through error, as JSON with OpenAI's error object, never with a pool key in it. Decoded
-   * (see attempt), so without Content-Encoding.
-   */
   private passThrough(answer: UpstreamHead, decoded: Buffer, key: PoolKey): void {
-    const { method, path, model } = this.log;
-    const json = clientErrorBody(decoded.toString('utf8'), { status: answer.status, method, path, model });
-    const bytes = Buffer.from(redactKeys(json, key.secret));
-    const headers = clientResponseHeaders(answer.headers, key.secret, this.cors);
-    delete headers['content-encoding'];
-    headers['content-type'] = 'application/json; charset=utf-8';
-    headers['content-length'] = bytes.length;
+    const { headers, bytes } = passedThroughError(answer, decoded, key.secret, this.cors, this.log);
     this.log.firstByteMs = Date.now() - this.started;
     this.res.writeHead(answer.status, headers);
     this.res.end(bytes);

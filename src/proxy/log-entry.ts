@@ -1,0 +1,22 @@
+import type { IncomingMessage } from 'node:http';
+import type { RequestLogEntry } from '../logs/request-log-types.js';
+
+/** A client request's log row as it starts: the Exchange fills in the rest as it goes. */
+export function newLogEntry(req: IncomingMessage, time: number): RequestLogEntry {
+  return {
+    time,
+    method: req.method ?? 'GET',
+    path: (req.url ?? '/').split('?')[0]!,
+    model: null,
+    stream: false,
+    status: 0,
+    keyId: null,
+    attempts: 0,
+    firstByteMs: null,
+    totalMs: 0,
+    promptTokens: null,
+    completionTokens: null,
+    totalTokens: null,
+    errorClass: null,
+  };
+}
