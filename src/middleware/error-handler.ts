@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { HttpError } from '../http-error.js';
+import { errorBody, HttpError, sendJsonError } from '../http-error.js';
 import type { Logger } from '../logger.js';
 import { renderErrorPage, wantsErrorPage } from '../pages/error-page.js';
 
@@ -20,7 +20,7 @@ export function toHttpError(err: unknown): HttpError | undefined {
 
 /**
  * The one error handler: expected errors show their message, anything else is logged whole and
- * answered 500. API clients get `{error: {code, message}}`; a browser asking for a page gets the
+ * answered 500. API clients get `{error: {code, message}}` (errorBody); a browser asking for a page gets the
  * same error as an HTML page in its language (src/pages/error-page.ts).
  */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
@@ -35,7 +35,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const error = httpError ?? new HttpError(500, 'internal-error', 'Something went wrong on the server; the details are in its log.');
     if (wantsErrorPage(req)) return renderErrorPage(req, res, error, logger);
     const { status, code, message, extra } = error;
-    res.status(status).json({ error: { code, message, ...extra } });
+    sendJsonError(res, status, errorBody(code, message, { details: extra }));
   };
 }
 

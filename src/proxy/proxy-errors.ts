@@ -1,4 +1,5 @@
 import { STATUS_CODES, type ServerResponse } from 'node:http';
+import { errorBody, sendJsonError, type ErrorBody } from '../http-error.js';
 
 /** The original system's codes (50301 no usable key, 50300 upstream unavailable) and the proxy's own, HTTP status × 100 + n. */
 export const PROXY_CODES = {
@@ -13,10 +14,7 @@ export const PROXY_CODES = {
   noUsableKey: 50301,
 } as const;
 
-/**
- * An error the proxy itself answers. The body carries both shapes clients read: the original
- * `{code, message}` and OpenAI's `{error: {message, type, code}}`, so SDKs show the message.
- */
+/** An error the proxy itself answers (see proxyErrorBody), with the server's one JSON error sender. */
 export function sendProxyError(
   res: ServerResponse,
   status: number,
@@ -24,14 +22,16 @@ export function sendProxyError(
   message: string,
   headers: Record<string, string> = {},
 ): void {
-  if (res.headersSent) return void res.end();
-  const body = proxyErrorBody(status, code, message);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), ...headers });
-  res.end(body);
+  sendJsonError(res, status, proxyErrorBody(status, code, message), headers);
 }
 
-export function proxyErrorBody(status: number, code: number, message: string): string {
-  return JSON.stringify({ code, message, error: { message, type: errorType(status), code } });
+/**
+ * The server's error shape, carrying both shapes the proxy's clients read: OpenAI's `{error: {message,
+ * type, code}}`, so SDKs show the message and branch on the type, and beside it the original system's
+ * `{code, message}`.
+ */
+export function proxyErrorBody(status: number, code: number, message: string): ErrorBody {
+  return errorBody(code, message, { details: { type: errorType(status) }, beside: { code, message } });
 }
 
 /**
@@ -39,7 +39,7 @@ export function proxyErrorBody(status: number, code: number, message: string): s
  * a method its parser refuses). The connection is closed after it.
  */
 export function rawProxyError(status: number, code: number, message: string, headers: Record<string, string> = {}): string {
-  const body = proxyErrorBody(status, code, message);
+  const body = JSON.stringify(proxyErrorBody(status, code, message));
   const extra = Object.entries(headers)
     .map(([name, value]) => `${name}: ${value}\r\n`)
     .join('');

@@ -1,4 +1,5 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { errorBody } from '../http-error.js';
 import { PROXY_CODES } from './proxy-errors.js';
 import { SHUTDOWN_MESSAGE } from './stopping.js';
 import type { UpstreamHead } from './upstream-call.js';
@@ -67,12 +68,14 @@ const MESSAGES_PATH = /^\/v1\/+messages\/*$/i;
 /**
  * The last event for a stream that ended early, in the format of the endpoint's clients: Anthropic's
  * stream error event on /v1/messages (the Anthropic SDK raises on it, and skipped the OpenAI-style
- * frame), OpenAI's error object in a data line elsewhere.
+ * frame; its shape is Anthropic's, not errorBody's), the server's error body with OpenAI's type in a
+ * data line elsewhere.
  */
 function errorFrame(path: string, message: string): string {
   if (MESSAGES_PATH.test(path))
     return `event: error\ndata: ${JSON.stringify({ type: 'error', error: { type: 'api_error', message } })}\n\n`;
-  return `data: ${JSON.stringify({ error: { message, type: 'upstream_error', code: PROXY_CODES.upstreamUnavailable } })}\n\n`;
+  const body = errorBody(PROXY_CODES.upstreamUnavailable, message, { details: { type: 'upstream_error' } });
+  return `data: ${JSON.stringify(body)}\n\n`;
 }
 
 /** What ends the event the upstream was in the middle of, so the error frame is an event of its own. */

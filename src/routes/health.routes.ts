@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { AppContext } from '../context.js';
+import { errorBody, sendJsonError } from '../http-error.js';
 
 /** GET /health: 200 when the database answers, 503 when it does not. For load balancers and container health checks. */
 export function healthRoutes(ctx: AppContext): Router {
@@ -11,7 +12,8 @@ export function healthRoutes(ctx: AppContext): Router {
       res.json({ status: 'ok' });
     } catch (err) {
       ctx.logger.error({ err }, 'health check: database does not answer');
-      res.status(503).json({ status: 'error', error: { code: 'database-unavailable', message: 'The database does not answer.' } });
+      const body = errorBody('database-unavailable', 'The database does not answer.', { beside: { status: 'error' } });
+      sendJsonError(res, 503, body);
     }
   });
   return router;
