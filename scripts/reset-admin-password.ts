@@ -7,9 +7,8 @@ import { join } from 'node:path';
 import { AdminAuth } from '../src/auth/admin-auth.js';
 import { loadEnvFile } from '../src/config/env-file.js';
 import { ConfigError, loadConfig } from '../src/config/env.js';
-import { DATABASE_FILE } from '../src/context.js';
 import { AppState } from '../src/db/app-state.js';
-import { openExistingDatabase } from '../src/db/database.js';
+import { DATABASE_FILE, openExistingDatabase } from '../src/db/database.js';
 import { SqliteSessionStore } from '../src/db/session-store.js';
 
 try {

@@ -8,7 +8,7 @@ import { loadSecrets, SECRETS_FILE } from './config/secrets.js';
 import { KeyCipher } from './crypto/key-cipher.js';
 import { AppState } from './db/app-state.js';
 import { prepareDataDir, tightenDataDir } from './db/data-dir.js';
-import { openDatabase, type Db } from './db/database.js';
+import { DATABASE_FILE, openDatabase, type Db } from './db/database.js';
 import { SqliteSessionStore } from './db/session-store.js';
 import { JobRegistry } from './jobs/job-registry.js';
 import { KeyService } from './keys/key-service.js';
@@ -27,7 +27,6 @@ import { UpstreamClient } from './proxy/upstream-client.js';
 import { SettingsService } from './settings/settings-service.js';
 import { StatsService } from './stats/stats-service.js';
 
-export const DATABASE_FILE = 'siliconflow.db';
 /** What DATA_DIR holds that no one but the server's user may read: the database with its WAL files, and secrets.json. */
 const PRIVATE_FILES = [DATABASE_FILE, `${DATABASE_FILE}-wal`, `${DATABASE_FILE}-shm`, SECRETS_FILE];
 

@@ -1,8 +1,7 @@
 import { chmodSync, copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SECRETS_FILE } from '../config/secrets.js';
-import { DATABASE_FILE } from '../context.js';
-import { openExistingDatabase } from './database.js';
+import { DATABASE_FILE, openExistingDatabase } from './database.js';
 
 /**
  * A consistent copy of the database while the server runs (SQLite's online backup API), plus

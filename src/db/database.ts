@@ -6,6 +6,9 @@ import { migrations } from './migrations/index.js';
 
 export type Db = Database.Database;
 
+/** The database's file in DATA_DIR: the server, the backup and the password reset all open this one. */
+export const DATABASE_FILE = 'siliconflow.db';
+
 /** Opens (creating when missing) the database, sets its pragmas and applies pending migrations. */
 export function openDatabase(file: string): Db {
   if (file !== ':memory:') createFile(file);

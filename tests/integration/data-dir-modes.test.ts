@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/env.js';
-import { createContext, DATABASE_FILE, type AppContext } from '../../src/context.js';
+import { createContext, type AppContext } from '../../src/context.js';
+import { DATABASE_FILE } from '../../src/db/database.js';
 import { backupDataDir } from '../../src/db/backup.js';
 import { silentLogger } from '../../src/logger.js';
 

@@ -2,7 +2,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, writeFileSync } from 'node
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DATABASE_FILE } from '../../src/context.js';
+import { DATABASE_FILE } from '../../src/db/database.js';
 import { runScript, startServer, tempDir, type SpawnOptions } from '../helpers/processes.js';
 
 /**

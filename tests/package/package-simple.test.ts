@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENV_FILE } from '../../src/config/env-file.js';
 import { ENV_VARIABLES } from '../../src/config/env.js';
-import { DATABASE_FILE } from '../../src/context.js';
+import { DATABASE_FILE } from '../../src/db/database.js';
 import { projectRoot } from '../../src/paths.js';
 
 /**
