@@ -44,7 +44,7 @@ async function main() {
     .filter(([, n]) => n > 0)
     .map(([s, n]) => `${s} ${n}`)
     .join(', ');
-  runServer(ctx, {
+  runServer(ctx.serverDeps, {
     extraBanner: [
       '',
       `  Demo: fake SiliconFlow at ${fake.url} with ${Object.keys(keys).length} keys (${byStatus}).`,

@@ -2,24 +2,40 @@ import express from 'express';
 import helmet from 'helmet';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { sessionMiddleware } from './auth/session.js';
-import type { AppContext } from './context.js';
+import { sessionMiddleware, type SessionDeps } from './auth/session.js';
+import type { TrustProxy } from './config/trust-proxy.js';
+import type { Logger } from './logger.js';
 import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
 import { projectRoot, publicDir, viewsDir } from './paths.js';
-import { keyCheckerRoutes } from './routes/key-checker.routes.js';
-import { adminApi } from './routes/admin/index.js';
-import { healthRoutes } from './routes/health.routes.js';
-import { metricsRoutes } from './routes/metrics.routes.js';
-import { pageRoutes } from './routes/pages.routes.js';
+import { keyCheckerRoutes, type KeyCheckerDeps } from './routes/key-checker.routes.js';
+import { adminApi, type AdminApiDeps } from './routes/admin/index.js';
+import { healthRoutes, type HealthDeps } from './routes/health.routes.js';
+import { metricsRoutes, type MetricsDeps } from './routes/metrics.routes.js';
+import { pageRoutes, type PageDeps } from './routes/pages.routes.js';
 import { isProxyPath } from './proxy/proxy-handler.js';
 import { answerClientError, refuseConnect } from './proxy/socket-answers.js';
+
+/** What the app mounts, each part with what it uses (built by createContext, the composition root). */
+export type AppDeps = {
+  /** TRUST_PROXY, Express's "trust proxy": whose X-Forwarded-* count. */
+  trustProxy: TrustProxy;
+  /** The /v1 proxy (createProxyHandler). */
+  proxy: (req: IncomingMessage, res: ServerResponse) => void;
+  health: HealthDeps;
+  session: SessionDeps;
+  metrics: MetricsDeps;
+  admin: AdminApiDeps;
+  keyChecker: KeyCheckerDeps;
+  pages: PageDeps;
+  logger: Logger;
+};
 
 /**
  * The HTTP server (not listening yet): the request listener, plus answers for what Node never turns
  * into a request — CONNECT and methods its parser refuses get 405 instead of a closed connection.
  */
-export function createHttpServer(ctx: AppContext): Server {
-  const server = createServer(createRequestListener(ctx));
+export function createHttpServer(deps: AppDeps): Server {
+  const server = createServer(createRequestListener(deps));
   server.on('connect', refuseConnect);
   server.on('clientError', answerClientError);
   return server;
@@ -30,44 +46,39 @@ export function createHttpServer(ctx: AppContext): Server {
  * swaps the prototypes of req and res and routes every request, which cost the proxy about a third
  * of its CPU per request in the benchmark; the proxy needs none of it.
  */
-export function createRequestListener(ctx: AppContext): (req: IncomingMessage, res: ServerResponse) => void {
-  const app = createApp(ctx);
+export function createRequestListener(deps: AppDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  const app = createApp(deps);
+  const { proxy } = deps;
   return (req, res) => {
-    if (isProxyPath(req.url)) ctx.proxy(req, res);
+    if (isProxyPath(req.url)) proxy(req, res);
     else app(req, res);
   };
 }
 
 /** Builds the app without listening: server.ts listens, tests hand it to supertest. */
-export function createApp(ctx: AppContext): express.Express {
+export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', ctx.config.trustProxy);
+  app.set('trust proxy', deps.trustProxy);
   app.set('view engine', 'ejs');
   app.set('views', viewsDir);
 
   // The /v1 proxy comes first: before any body parser (it forwards the bytes received) and before routing.
   // (The server sends /v1 to the proxy before Express even sees it: see createRequestListener.)
-  app.use((req, res, next) => (isProxyPath(req.url) ? ctx.proxy(req, res) : next()));
-  app.use(healthRoutes(ctx));
+  app.use((req, res, next) => (isProxyPath(req.url) ? deps.proxy(req, res) : next()));
+  app.use(healthRoutes(deps.health));
 
   app.use(securityHeaders());
   app.use(express.static(publicDir, { index: false }));
   // Chart.js for the admin charts, served from this server (it may run offline: no CDN).
   app.get('/vendor/chart.umd.min.js', (_req, res) => res.sendFile(chartJsPath, { maxAge: '1d' }));
-  app.use(sessionMiddleware(ctx));
-  app.use(
-    metricsRoutes(
-      ctx.metrics,
-      (token) => ctx.accessKey.matches(token),
-      () => ctx.adminAuth.mustChangePassword(),
-    ),
-  );
-  app.use('/admin/api', adminApi(ctx));
-  app.use(keyCheckerRoutes(ctx));
-  app.use(pageRoutes(ctx));
+  app.use(sessionMiddleware(deps.session));
+  app.use(metricsRoutes(deps.metrics));
+  app.use('/admin/api', adminApi(deps.admin));
+  app.use(keyCheckerRoutes(deps.keyChecker));
+  app.use(pageRoutes(deps.pages));
   app.use(notFoundHandler());
-  app.use(errorHandler(ctx.logger));
+  app.use(errorHandler(deps.logger));
   return app;
 }
 

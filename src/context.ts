@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { AppDeps } from './app.js';
 import { AccessKeyService } from './auth/access-key.js';
 import { AdminAuth } from './auth/admin-auth.js';
 import { CheckService } from './balance/check-service.js';
@@ -24,14 +25,23 @@ import { KeyPool } from './proxy/pool/key-pool.js';
 import { PoolSync } from './proxy/pool/pool-sync.js';
 import { createProxyHandler } from './proxy/proxy-handler.js';
 import { UpstreamClient } from './proxy/upstream-client.js';
+import type { ServerDeps } from './server-runtime.js';
 import { SettingsService } from './settings/settings-service.js';
 import { StatsService } from './stats/stats-service.js';
 
 /** What DATA_DIR holds that no one but the server's user may read: the database with its WAL files, and secrets.json. */
 const PRIVATE_FILES = [DATABASE_FILE, `${DATABASE_FILE}-wal`, `${DATABASE_FILE}-shm`, SECRETS_FILE];
 
-/** Everything the app and the jobs share, built once (server.ts) or per test. */
-export type AppContext = {
+/** What an entry point gets: every service (scripts seed through them, tests assert on them), and what to start the app with. */
+export type AppContext = AppServices & {
+  /** What createApp and createHttpServer take. */
+  appDeps: AppDeps;
+  /** What runServer takes. */
+  serverDeps: ServerDeps;
+};
+
+/** Every service, built once per start (launch.ts) or per test. */
+type AppServices = {
   config: Config;
   logger: Logger;
   db: Db;
@@ -58,8 +68,20 @@ export type AppContext = {
   generatedAccessKey: string | undefined;
 };
 
+/**
+ * The composition root: the one place that builds the services and hands each router, job and
+ * service an object holding just what it uses (appDeps for createApp, serverDeps for runServer).
+ * Only the entry points import this module (launch.ts, the demo, the benchmark's seeding, the test
+ * helpers: eslint.config.mjs says so), so no module can quietly come to depend on everything.
+ */
 export function createContext(config: Config, options: { logger?: Logger } = {}): AppContext {
-  const logger = options.logger ?? createLogger(config.logLevel);
+  const services = createServices(config, options.logger ?? createLogger(config.logLevel));
+  const appDeps = appDepsOf(config, services);
+  return { ...services, appDeps, serverDeps: serverDepsOf(config, services, appDeps) };
+}
+
+/** DATA_DIR made private, its secrets loaded, the database opened and checked against ENCRYPTION_KEY. */
+function openDataDir(config: Config, logger: Logger) {
   prepareDataDir(config.dataDir);
   tightenDataDir(config.dataDir, PRIVATE_FILES, (message) => logger.warn(message));
   const secrets = loadSecrets(config);
@@ -67,7 +89,11 @@ export function createContext(config: Config, options: { logger?: Logger } = {})
   const cipher = new KeyCipher(secrets.encryptionKey);
   const appState = new AppState(db);
   assertCipherMatches(appState, cipher);
+  return { db, cipher, appState, sessionSecret: secrets.sessionSecret };
+}
 
+function createServices(config: Config, logger: Logger): AppServices {
+  const { db, cipher, appState, sessionSecret } = openDataDir(config, logger);
   const settings = new SettingsService(db, config.runtime, cipher);
   const accessKey = new AccessKeyService(appState, cipher, config.authApiKey);
   const generatedAccessKey = accessKey.init();
@@ -87,7 +113,7 @@ export function createContext(config: Config, options: { logger?: Logger } = {})
     config,
     logger,
     db,
-    sessionSecret: secrets.sessionSecret,
+    sessionSecret,
     sessionStore: new SqliteSessionStore(db),
     settings,
     accessKey,
@@ -108,6 +134,59 @@ export function createContext(config: Config, options: { logger?: Logger } = {})
       await proxy.stop();
       if (db.open) db.close();
     },
+  };
+}
+
+/** What the Express app mounts, router by router: each gets its part of the same service instances. */
+function appDepsOf(config: Config, s: AppServices): AppDeps {
+  const { logger, settings, accessKey, adminAuth, guestPass, keys, checks, stats } = s;
+  return {
+    trustProxy: config.trustProxy,
+    proxy: s.proxy,
+    health: { db: s.db, logger },
+    session: { secret: s.sessionSecret, store: s.sessionStore },
+    metrics: {
+      metrics: s.metrics,
+      isAccessKey: (token) => accessKey.matches(token),
+      mustChangePassword: () => adminAuth.mustChangePassword(),
+    },
+    admin: {
+      adminAuth,
+      sessionStore: s.sessionStore,
+      logger,
+      keys,
+      checks,
+      jobs: s.jobs,
+      settings,
+      accessKey,
+      requestLogs: s.requestLogs,
+      stats,
+    },
+    keyChecker: { settings, guestPass, checks },
+    pages: { settings, stats, keys, accessKey, guestPass, adminAuth },
+    logger,
+  };
+}
+
+/** What the running server adds to the app: the scheduled jobs, the banner, and the ways to stop. */
+function serverDepsOf(config: Config, s: AppServices, app: AppDeps): ServerDeps {
+  const { logger, settings, checks } = s;
+  return {
+    config,
+    app,
+    jobs: {
+      checks,
+      settings,
+      sessionStore: s.sessionStore,
+      requestLogs: s.requestLogs,
+      logRetentionDays: config.proxy.logRetentionDays,
+      logger,
+    },
+    banner: { config, generatedAccessKey: s.generatedAccessKey, mustChangePassword: () => s.adminAuth.mustChangePassword() },
+    logger,
+    accessKeyShown: () => s.accessKey.markShown(),
+    stopProxy: () => s.proxy.stopAll(),
+    close: () => s.close(),
   };
 }
 

@@ -21,5 +21,5 @@ export function launch(): Server {
     process.exit(1);
   }
   // npm sets npm_lifecycle_event for the scripts it runs: under `npm start`, stop along with npm (parent-watch.ts).
-  return runServer(ctx, { stopWithParent: process.env.npm_lifecycle_event !== undefined });
+  return runServer(ctx.serverDeps, { stopWithParent: process.env.npm_lifecycle_event !== undefined });
 }

@@ -1,9 +1,10 @@
 import type { Server } from 'node:http';
 import { constants } from 'node:os';
-import { createHttpServer } from './app.js';
-import { banner } from './banner.js';
-import type { AppContext } from './context.js';
-import { startScheduledJobs } from './jobs/scheduled-jobs.js';
+import { createHttpServer, type AppDeps } from './app.js';
+import { banner, type BannerDeps } from './banner.js';
+import type { Config } from './config/env.js';
+import { startScheduledJobs, type ScheduledJobsDeps } from './jobs/scheduled-jobs.js';
+import type { Logger } from './logger.js';
 import { trackRequests, type OpenRequests } from './open-requests.js';
 import { watchParent } from './parent-watch.js';
 
@@ -11,6 +12,21 @@ import { watchParent } from './parent-watch.js';
 const FORCE_GRACE_MS = 250;
 /** Past SHUTDOWN_TIMEOUT_MS plus this, something hangs that should not: exit anyway. */
 const HARD_LIMIT_MS = 3000;
+
+/** What a running server uses: the app it serves, its jobs, its banner, and how to stop (built by createContext). */
+export type ServerDeps = {
+  config: Pick<Config, 'host' | 'port' | 'shutdownTimeoutMs'>;
+  app: AppDeps;
+  jobs: ScheduledJobsDeps;
+  banner: BannerDeps;
+  logger: Logger;
+  /** The banner printed the generated access key: later starts do not print it again (AccessKeyService.markShown). */
+  accessKeyShown: () => void;
+  /** At the shutdown deadline: ends every /v1 exchange still open, and any that starts later. */
+  stopProxy: () => void;
+  /** Flushes key states and request logs, closes connections and the database. */
+  close: () => Promise<void>;
+};
 
 export type RunOptions = {
   extraBanner?: string[];
@@ -24,33 +40,34 @@ export type RunOptions = {
  * Listens, starts the scheduled jobs, and stops on SIGINT/SIGTERM (see shutdown). Used by launch.ts
  * (npm start, Docker, systemd, start-direct.js) and the demo.
  */
-export function runServer(ctx: AppContext, options: RunOptions = {}): Server {
-  const server = createHttpServer(ctx).listen(ctx.config.port, ctx.config.host);
+export function runServer(deps: ServerDeps, options: RunOptions = {}): Server {
+  const { config, logger } = deps;
+  const server = createHttpServer(deps.app).listen(config.port, config.host);
   const requests = trackRequests(server);
   server.on('error', (err: NodeJS.ErrnoException) => {
     console.error(
       err.code === 'EADDRINUSE'
-        ? `Port ${ctx.config.port} is already in use: stop the other program or set PORT.`
-        : `Cannot listen on ${ctx.config.host}:${ctx.config.port}: ${err.message}`,
+        ? `Port ${config.port} is already in use: stop the other program or set PORT.`
+        : `Cannot listen on ${config.host}:${config.port}: ${err.message}`,
     );
     process.exit(1);
   });
   server.on('listening', () => {
-    console.log(banner(ctx, server, options.extraBanner ?? []));
-    ctx.accessKey.markShown();
+    console.log(banner(deps.banner, server, options.extraBanner ?? []));
+    deps.accessKeyShown();
   });
-  const jobs = startScheduledJobs(ctx);
+  const jobs = startScheduledJobs(deps.jobs);
 
   let stopping = false;
   const stop = (reason: string) => {
     if (stopping) return;
     stopping = true;
-    void shutdown(ctx, server, requests, () => jobs.stop(), reason, options.onStop);
+    void shutdown(deps, server, requests, () => jobs.stop(), reason, options.onStop);
   };
   const onSignal = (signal: NodeJS.Signals) => {
     if (!stopping) return stop(signal);
     // The second Ctrl-C: whoever presses it does not want to wait.
-    ctx.logger.warn({ signal }, 'second signal: exiting without waiting');
+    logger.warn({ signal }, 'second signal: exiting without waiting');
     process.exit(128 + constants.signals[signal]);
   };
   process.on('SIGINT', onSignal);
@@ -66,31 +83,32 @@ export function runServer(ctx: AppContext, options: RunOptions = {}): Server {
  * flush key states and request logs, close the database, exit 0.
  */
 async function shutdown(
-  ctx: AppContext,
+  deps: ServerDeps,
   server: Server,
   requests: OpenRequests,
   stopJobs: () => void,
   reason: string,
   onStop: (() => Promise<void>) | undefined,
 ): Promise<void> {
-  const timeoutMs = ctx.config.shutdownTimeoutMs;
-  ctx.logger.info({ reason, inFlight: requests.count, timeoutMs }, 'shutting down');
+  const { logger } = deps;
+  const timeoutMs = deps.config.shutdownTimeoutMs;
+  logger.info({ reason, inFlight: requests.count, timeoutMs }, 'shutting down');
   setTimeout(() => {
-    ctx.logger.error('the shutdown did not finish in time; exiting');
+    logger.error('the shutdown did not finish in time; exiting');
     process.exit(1);
   }, timeoutMs + HARD_LIMIT_MS).unref();
   stopJobs();
   server.close();
   requests.drain();
   if (!(await requests.idle(timeoutMs))) {
-    ctx.logger.warn({ inFlight: requests.count }, 'requests still running at SHUTDOWN_TIMEOUT_MS: ending them');
-    ctx.proxy.stopAll();
+    logger.warn({ inFlight: requests.count }, 'requests still running at SHUTDOWN_TIMEOUT_MS: ending them');
+    deps.stopProxy();
     await requests.idle(FORCE_GRACE_MS);
     server.closeAllConnections();
     await requests.idle(FORCE_GRACE_MS);
   }
   server.closeAllConnections();
-  await ctx.close();
+  await deps.close();
   await onStop?.();
   process.exit(0);
 }

@@ -1,5 +1,4 @@
-import session from 'express-session';
-import type { AppContext } from '../context.js';
+import session, { type Store } from 'express-session';
 
 declare module 'express-session' {
   interface SessionData {
@@ -12,12 +11,15 @@ declare module 'express-session' {
 
 export const SESSION_COOKIE = 'sfm.sid';
 
+/** The cookie's signing secret (secrets.json) and where sessions are kept (SqliteSessionStore). */
+export type SessionDeps = { secret: string; store: Store };
+
 /** Sessions live in SQLite; the cookie is HttpOnly, SameSite=Lax, and Secure whenever the request came over HTTPS. */
-export function sessionMiddleware(ctx: AppContext) {
+export function sessionMiddleware({ secret, store }: SessionDeps) {
   return session({
     name: SESSION_COOKIE,
-    secret: ctx.sessionSecret,
-    store: ctx.sessionStore,
+    secret,
+    store,
     resave: false,
     saveUninitialized: false,
     rolling: true,

@@ -1,12 +1,26 @@
 import cron, { type ScheduledTask } from 'node-cron';
-import type { AppContext } from '../context.js';
+import type { CheckService } from '../balance/check-service.js';
+import type { SqliteSessionStore } from '../db/session-store.js';
+import type { Logger } from '../logger.js';
+import type { RequestLogStore } from '../logs/request-log-store.js';
+import type { SettingsService } from '../settings/settings-service.js';
 
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
 
+export type ScheduledJobsDeps = {
+  checks: Pick<CheckService, 'refreshScheduled'>;
+  settings: Pick<SettingsService, 'get' | 'on' | 'off'>;
+  sessionStore: Pick<SqliteSessionStore, 'prune'>;
+  requestLogs: Pick<RequestLogStore, 'deleteOlderThan'>;
+  /** LOG_RETENTION_DAYS: how long request logs are kept. */
+  logRetentionDays: number;
+  logger: Logger;
+};
+
 /** The background jobs, started by server.ts and stopped on shutdown. Each catches and logs its own errors. */
-export function startScheduledJobs(ctx: AppContext): { stop(): void } {
-  const { checks, settings, sessionStore, logger } = ctx;
+export function startScheduledJobs(deps: ScheduledJobsDeps): { stop(): void } {
+  const { checks, settings, sessionStore, requestLogs, logger } = deps;
   const refresh = async () => {
     try {
       await checks.refreshScheduled();
@@ -29,8 +43,8 @@ export function startScheduledJobs(ctx: AppContext): { stop(): void } {
   const housekeeping = () => {
     try {
       sessionStore.prune();
-      const cutoff = Date.now() - ctx.config.proxy.logRetentionDays * DAY_MS;
-      const removed = ctx.requestLogs.deleteOlderThan(cutoff);
+      const cutoff = Date.now() - deps.logRetentionDays * DAY_MS;
+      const removed = requestLogs.deleteOlderThan(cutoff);
       if (removed) logger.info({ removed }, 'request logs past retention removed');
     } catch (err) {
       logger.error({ err }, 'housekeeping failed');

@@ -4,7 +4,7 @@ import type { SettingsService } from '../settings/settings-service.js';
 import type { GuestPass } from './guest-pass.js';
 
 /** Who may see the user page under ACCESS_CONTROL: open (anyone), restricted (guest password), private (admin only). */
-export function userPageGate(settings: SettingsService, guestPass: GuestPass): RequestHandler {
+export function userPageGate(settings: Pick<SettingsService, 'get'>, guestPass: Pick<GuestPass, 'admits'>): RequestHandler {
   return (req, res, next) => {
     const mode = settings.get().accessControl;
     if (mode === 'open' || req.session.admin) return next();

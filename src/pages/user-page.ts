@@ -1,21 +1,31 @@
-import type { AppContext } from '../context.js';
+import type { AccessKeyService } from '../auth/access-key.js';
+import type { KeyService } from '../keys/key-service.js';
+import type { SettingsService } from '../settings/settings-service.js';
+import type { StatsService } from '../stats/stats-service.js';
+
+export type UserPageDeps = {
+  settings: Pick<SettingsService, 'get'>;
+  stats: Pick<StatsService, 'pool'>;
+  keys: Pick<KeyService, 'list' | 'reveal' | 'row' | 'export'>;
+  accessKey: Pick<AccessKeyService, 'current'>;
+};
 
 /** What the user page shows, without req/res: the pool at a glance, how to connect, one page of masked keys. */
-export function userPageModel(ctx: AppContext, options: { page: number; baseUrl: string; isAdmin: boolean }) {
-  const { pageSize, showAccessKeyToGuests, shareKeysWithGuests, keyChecker } = ctx.settings.get();
-  const stats = ctx.stats.pool();
-  const keys = ctx.keys.list({ page: options.page, pageSize, sort: '-totalBalance' });
+export function userPageModel(deps: UserPageDeps, options: { page: number; baseUrl: string; isAdmin: boolean }) {
+  const { settings, stats, keys, accessKey } = deps;
+  const { pageSize, showAccessKeyToGuests, shareKeysWithGuests, keyChecker } = settings.get();
+  const page = keys.list({ page: options.page, pageSize, sort: '-totalBalance' });
   // Full keys reach the page only when the admin turned sharing on (the original key-sharing page).
-  const reveal = (id: number) => ctx.keys.reveal(ctx.keys.row(id));
+  const reveal = (id: number) => keys.reveal(keys.row(id));
   return {
-    stats,
-    keys: keys.items.map((k) => ({ ...k, fullKey: shareKeysWithGuests ? reveal(k.id) : null })),
-    usableKeys: shareKeysWithGuests ? ctx.keys.export({ status: 'active' }).map((e) => e.key) : null,
-    page: keys.page,
-    pages: Math.max(1, Math.ceil(keys.total / pageSize)),
+    stats: stats.pool(),
+    keys: page.items.map((k) => ({ ...k, fullKey: shareKeysWithGuests ? reveal(k.id) : null })),
+    usableKeys: shareKeysWithGuests ? keys.export({ status: 'active' }).map((e) => e.key) : null,
+    page: page.page,
+    pages: Math.max(1, Math.ceil(page.total / pageSize)),
     baseUrl: options.baseUrl,
     keyChecker,
     // The access key for the signed-in admin, and for guests only when the admin allows it.
-    accessKey: options.isAdmin || showAccessKeyToGuests ? ctx.accessKey.current().key : null,
+    accessKey: options.isAdmin || showAccessKeyToGuests ? accessKey.current().key : null,
   };
 }

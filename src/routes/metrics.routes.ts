@@ -9,7 +9,13 @@ import type { ProxyMetrics } from '../metrics/metrics.js';
  * signed in to the admin pages needs nothing more once the default password is changed. The session middleware may not run before this
  * router, so req.session can be undefined at run time whatever its type says.
  */
-export function metricsRoutes(metrics: ProxyMetrics, isAccessKey: (token: string) => boolean, mustChangePassword: () => boolean): Router {
+export type MetricsDeps = {
+  metrics: Pick<ProxyMetrics, 'render' | 'contentType'>;
+  isAccessKey: (token: string) => boolean;
+  mustChangePassword: () => boolean;
+};
+
+export function metricsRoutes({ metrics, isAccessKey, mustChangePassword }: MetricsDeps): Router {
   const router = Router();
 
   const scraperOrAdmin: RequestHandler = (req, _res, next) => {

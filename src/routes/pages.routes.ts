@@ -1,35 +1,42 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
 import { requireAdmin, requirePasswordChanged } from '../auth/admin-guard.js';
-import type { AppContext } from '../context.js';
+import type { AdminAuth } from '../auth/admin-auth.js';
 import { guestLimiter, renderGuestForm, userPageGate } from '../pages/guest-access.js';
 import { errorTextsOf, languageOf, messagesOf, translator, type Language } from '../pages/i18n.js';
 import { inertJson, pageLocals } from '../pages/page-locals.js';
-import { userPageModel } from '../pages/user-page.js';
+import type { GuestPass } from '../pages/guest-pass.js';
+import { userPageModel, type UserPageDeps } from '../pages/user-page.js';
 
 const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(1_000_000).catch(1).default(1) });
 const ONE_YEAR_MS = 365 * 24 * 60 * 60 * 1000;
 
+export type PageDeps = UserPageDeps & {
+  guestPass: Pick<GuestPass, 'admits' | 'verify' | 'stamp'>;
+  adminAuth: Pick<AdminAuth, 'mustChangePassword'>;
+};
+
 /** The user page at / (behind ACCESS_CONTROL), the guest password form, the language switch, and /admin with its server-rendered cards. */
-export function pageRoutes(ctx: AppContext): Router {
+export function pageRoutes(deps: PageDeps): Router {
+  const { settings, guestPass, adminAuth, stats } = deps;
   const router = Router();
-  const mustChangePassword = () => ctx.adminAuth.mustChangePassword();
+  const mustChangePassword = () => adminAuth.mustChangePassword();
   router.use(pageLocals());
 
-  router.get('/', userPageGate(ctx.settings, ctx.guestPass), (req, res) => {
+  router.get('/', userPageGate(settings, guestPass), (req, res) => {
     const { page } = pageQuery.parse(req.query);
     const baseUrl = `${req.protocol}://${req.get('host')}/v1`;
     const checkerTexts = inertJson(checkerTextsOf(languageOf(req.headers.cookie)));
-    res.render('index', { ...userPageModel(ctx, { page, baseUrl, isAdmin: !!req.session.admin }), checkerTexts });
+    res.render('index', { ...userPageModel(deps, { page, baseUrl, isAdmin: !!req.session.admin }), checkerTexts });
   });
 
   router.post('/guest/login', express.urlencoded({ extended: false, limit: '4kb' }), guestLimiter(), (req, res, next) => {
     const typed = (req.body as { password?: unknown } | undefined)?.password;
     const password = typeof typed === 'string' ? typed : '';
-    if (!ctx.guestPass.verify(password)) return renderGuestForm(res, 401, 'wrongGuestPassword');
+    if (!guestPass.verify(password)) return renderGuestForm(res, 401, 'wrongGuestPassword');
     req.session.regenerate((err) => {
       if (err) return next(err);
-      req.session.guest = ctx.guestPass.stamp()!;
+      req.session.guest = guestPass.stamp()!;
       res.redirect(303, '/');
     });
   });
@@ -48,7 +55,7 @@ export function pageRoutes(ctx: AppContext): Router {
 
   // The admin overview's cards: the user page's partial, rendered here and fetched by the admin's scripts.
   router.get('/admin/stats-cards', requireAdmin, requirePasswordChanged(mustChangePassword), (_req, res) => {
-    res.set('Cache-Control', 'no-store').render('partials/stats-cards', { stats: ctx.stats.pool() });
+    res.set('Cache-Control', 'no-store').render('partials/stats-cards', { stats: stats.pool() });
   });
   return router;
 }

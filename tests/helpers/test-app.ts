@@ -58,11 +58,11 @@ export async function startTestApp(
     });
     const ctx = createContext(config, { logger: options.logger ?? silentLogger });
     contexts.push(ctx);
-    const app = createApp(ctx);
+    const app = createApp(ctx.appDeps);
     const listen = () =>
       new Promise<string>((resolve) => {
         // The same server as the real one (/v1 bypasses Express; CONNECT and unknown methods get 405).
-        const server = createHttpServer(ctx);
+        const server = createHttpServer(ctx.appDeps);
         server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
         servers.push(server);
       });

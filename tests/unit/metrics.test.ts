@@ -13,11 +13,11 @@ function metricsApp(metrics: ProxyMetrics, options: { admin?: boolean } = {}) {
   const app = express();
   if (options.admin) app.use(signedInAsAdmin);
   app.use(
-    metricsRoutes(
+    metricsRoutes({
       metrics,
-      (token) => token === ACCESS_KEY,
-      () => false,
-    ),
+      isAccessKey: (token) => token === ACCESS_KEY,
+      mustChangePassword: () => false,
+    }),
   );
   app.use(errorHandler(silentLogger));
   return app;

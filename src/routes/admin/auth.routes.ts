@@ -3,9 +3,11 @@ import { promisify } from 'node:util';
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { requireAdmin, requireCsrf, signInLimiter } from '../../auth/admin-guard.js';
+import type { AdminAuth } from '../../auth/admin-auth.js';
 import { SESSION_COOKIE } from '../../auth/session.js';
-import type { AppContext } from '../../context.js';
+import type { SqliteSessionStore } from '../../db/session-store.js';
 import { HttpError } from '../../http-error.js';
+import type { Logger } from '../../logger.js';
 import { parseInput } from '../../middleware/validate.js';
 
 const credentials = z.object({ username: z.string().max(256), password: z.string().max(1024) });
@@ -14,10 +16,15 @@ const passwordChange = z.object({
   next: z.string().min(8, 'must be at least 8 characters').max(1024),
 });
 
+export type AuthRoutesDeps = {
+  adminAuth: Pick<AdminAuth, 'username' | 'verify' | 'changePassword' | 'mustChangePassword'>;
+  sessionStore: Pick<SqliteSessionStore, 'destroyOthers'>;
+  logger: Logger;
+};
+
 /** POST /login, POST /logout, GET /session, PUT /password */
-export function authRoutes(ctx: AppContext): Router {
+export function authRoutes({ adminAuth, sessionStore, logger }: AuthRoutesDeps): Router {
   const router = Router();
-  const { adminAuth, sessionStore, logger } = ctx;
 
   router.post('/login', signInLimiter(), async (req, res) => {
     const { username, password } = parseInput(credentials, req.body);
@@ -29,11 +36,11 @@ export function authRoutes(ctx: AppContext): Router {
     req.session.admin = { username: adminAuth.username };
     req.session.csrfToken = randomBytes(32).toString('base64url');
     logger.info({ ip: req.ip }, 'admin signed in');
-    res.json(sessionInfo(ctx, req));
+    res.json(sessionInfo(adminAuth, req));
   });
 
   router.get('/session', requireAdmin, (req, res) => {
-    res.json(sessionInfo(ctx, req));
+    res.json(sessionInfo(adminAuth, req));
   });
 
   router.post('/logout', requireAdmin, requireCsrf, async (req, res) => {
@@ -47,17 +54,17 @@ export function authRoutes(ctx: AppContext): Router {
     await adminAuth.changePassword(current, next);
     sessionStore.destroyOthers(req.sessionID);
     logger.info('admin password changed; other sessions signed out');
-    res.json(sessionInfo(ctx, req));
+    res.json(sessionInfo(adminAuth, req));
   });
 
   return router;
 }
 
-function sessionInfo(ctx: AppContext, req: Request) {
+function sessionInfo(adminAuth: Pick<AdminAuth, 'mustChangePassword'>, req: Request) {
   return {
     username: req.session.admin!.username,
     csrfToken: req.session.csrfToken!,
-    mustChangePassword: ctx.adminAuth.mustChangePassword(),
+    mustChangePassword: adminAuth.mustChangePassword(),
   };
 }
 

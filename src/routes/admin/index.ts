@@ -1,40 +1,48 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
 import { adminOnly, requirePasswordChanged } from '../../auth/admin-guard.js';
-import type { AppContext } from '../../context.js';
+import type { RequestLogStore } from '../../logs/request-log-store.js';
 import { notFoundHandler } from '../../middleware/error-handler.js';
 import { parseInput } from '../../middleware/validate.js';
-import { authRoutes } from './auth.routes.js';
-import { jobsRoutes } from './jobs.routes.js';
-import { keysRoutes } from './keys.routes.js';
+import type { StatsService } from '../../stats/stats-service.js';
+import { authRoutes, type AuthRoutesDeps } from './auth.routes.js';
+import { jobsRoutes, type JobsRoutesDeps } from './jobs.routes.js';
+import { keysRoutes, type KeysRoutesDeps } from './keys.routes.js';
 import { logsRoutes } from './logs.routes.js';
-import { settingsRoutes } from './settings.routes.js';
+import { settingsRoutes, type SettingsRoutesDeps } from './settings.routes.js';
 
 const HOUR_MS = 60 * 60 * 1000;
 const seriesQuery = z.object({ hours: z.coerce.number().int().min(1).max(720).default(24) });
+
+/** What the routers under /admin/api use, each taking its own part; the overview's stats and series besides. */
+export type AdminApiDeps = AuthRoutesDeps &
+  KeysRoutesDeps &
+  JobsRoutesDeps &
+  SettingsRoutesDeps & { requestLogs: RequestLogStore; stats: Pick<StatsService, 'pool'> };
 
 /**
  * /admin/api: JSON in and out. Sign-in is open; every other route starts with `adminOnly` (the session,
  * and the CSRF token for changes), so an unknown path is a 404 for anyone — except a session still on
  * the default password, which gets 403 password-change-required for everything but auth.routes.
  */
-export function adminApi(ctx: AppContext): Router {
+export function adminApi(deps: AdminApiDeps): Router {
+  const { adminAuth, requestLogs, stats } = deps;
   const router = Router();
   router.use(express.json({ limit: '6mb' }));
-  router.use(authRoutes(ctx));
+  router.use(authRoutes(deps));
   // Everything after sign-in, session, password and sign-out waits for the default password to go.
-  router.use(requirePasswordChanged(() => ctx.adminAuth.mustChangePassword()));
-  router.use(keysRoutes(ctx));
-  router.use(jobsRoutes(ctx));
-  router.use(settingsRoutes(ctx));
-  router.use(logsRoutes(ctx.requestLogs));
+  router.use(requirePasswordChanged(() => adminAuth.mustChangePassword()));
+  router.use(keysRoutes(deps));
+  router.use(jobsRoutes(deps));
+  router.use(settingsRoutes(deps));
+  router.use(logsRoutes(requestLogs));
   router.get('/stats', adminOnly, (_req, res) => {
-    res.json(ctx.stats.pool());
+    res.json(stats.pool());
   });
   // Requests, errors and tokens per hour over the last `hours` (default 24, at most 30 days).
   router.get('/stats/series', adminOnly, (req, res) => {
     const { hours } = parseInput(seriesQuery, req.query);
-    res.json({ buckets: ctx.requestLogs.series(Date.now() - hours * HOUR_MS, HOUR_MS) });
+    res.json({ buckets: requestLogs.series(Date.now() - hours * HOUR_MS, HOUR_MS) });
   });
   router.use(notFoundHandler());
   return router;

@@ -1,19 +1,20 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { adminOnly } from '../../auth/admin-guard.js';
-import type { AppContext } from '../../context.js';
 import { notFound } from '../../http-error.js';
-import type { JobProgress } from '../../jobs/job-registry.js';
+import type { JobProgress, JobRegistry } from '../../jobs/job-registry.js';
 import { parseInput } from '../../middleware/validate.js';
 
 const HEARTBEAT_MS = 15_000;
 const jobParams = z.object({ id: z.string().max(100) });
 
+export type JobsRoutesDeps = { jobs: Pick<JobRegistry, 'get'> };
+
 /** GET /jobs/:id (a snapshot) and GET /jobs/:id/events (the same progress as Server-Sent Events). */
-export function jobsRoutes(ctx: AppContext): Router {
+export function jobsRoutes({ jobs }: JobsRoutesDeps): Router {
   const router = Router();
   const findJob = (id: string) => {
-    const job = ctx.jobs.get(id);
+    const job = jobs.get(id);
     if (!job) throw notFound('job-not-found', `No job with id ${id}.`);
     return job;
   };

@@ -1,9 +1,11 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { adminOnly } from '../../auth/admin-guard.js';
-import type { AppContext } from '../../context.js';
+import type { CheckService } from '../../balance/check-service.js';
 import { HttpError } from '../../http-error.js';
+import type { KeyService } from '../../keys/key-service.js';
 import { KEY_SORTS, PUBLIC_STATUSES, type KeySort } from '../../keys/key-types.js';
+import type { Logger } from '../../logger.js';
 import { parseInput } from '../../middleware/validate.js';
 import { sendExport } from './key-export.js';
 
@@ -36,10 +38,15 @@ const exportQuery = z.object({
   q: z.string().max(200).optional(),
 });
 
+export type KeysRoutesDeps = {
+  keys: Pick<KeyService, 'list' | 'import' | 'row' | 'existingRows' | 'export' | 'bulk' | 'get' | 'update' | 'delete'>;
+  checks: Pick<CheckService, 'startJob' | 'startFullCheck' | 'checkOne'>;
+  logger: Logger;
+};
+
 /** The key pool: list, import, edit, delete, bulk actions, checks and export. */
-export function keysRoutes(ctx: AppContext): Router {
+export function keysRoutes({ keys, checks, logger }: KeysRoutesDeps): Router {
   const router = Router();
-  const { keys, checks, logger } = ctx;
 
   router.get('/keys', adminOnly, (req, res) => {
     res.json(keys.list(parseInput(listQuery, req.query)));

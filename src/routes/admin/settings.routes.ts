@@ -1,15 +1,21 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { adminOnly } from '../../auth/admin-guard.js';
-import type { AppContext } from '../../context.js';
+import type { AccessKeyService } from '../../auth/access-key.js';
 import { notFound } from '../../http-error.js';
+import type { Logger } from '../../logger.js';
 import { parseInput } from '../../middleware/validate.js';
-import { isSettingName } from '../../settings/settings-service.js';
+import { isSettingName, type SettingsService } from '../../settings/settings-service.js';
+
+export type SettingsRoutesDeps = {
+  settings: Pick<SettingsService, 'describe' | 'update' | 'reset'>;
+  accessKey: Pick<AccessKeyService, 'current' | 'rotate' | 'reset'>;
+  logger: Logger;
+};
 
 /** Runtime settings (see settings-service for which value wins) and the /v1 access key. */
-export function settingsRoutes(ctx: AppContext): Router {
+export function settingsRoutes({ settings, accessKey, logger }: SettingsRoutesDeps): Router {
   const router = Router();
-  const { settings, accessKey, logger } = ctx;
 
   router.get('/settings', adminOnly, (_req, res) => {
     res.json(settings.describe());
