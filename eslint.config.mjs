@@ -5,6 +5,26 @@ import { defineConfig } from 'eslint/config';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+// ESLint applies the last matching options of a rule, not their union: every block that sets
+// no-restricted-imports lists all the patterns its files keep, so these are shared.
+const noTestsInSrc = {
+  group: ['**/tests/**'],
+  message:
+    'src/ is what the package ships and it compiles without tests/ (tsconfig.package.json): test support such as the fake SiliconFlow stays out of it.',
+};
+const CONTEXT_WHY =
+  'src/context.ts is the composition root: it builds every service and hands each router, job and service an object ' +
+  'with just what it uses (AppDeps, ServerDeps, the XxxDeps types beside each one). Imported anywhere but an entry point ' +
+  '(src/launch.ts, scripts/demo.ts, scripts/bench/seed.ts, tests/helpers/), it makes the whole application a dependency again';
+const noContextInSrc = {
+  regex: '^(?:\\.\\.?/)+context(?:\\.js)?$',
+  message: `${CONTEXT_WHY}: take an XxxDeps parameter instead, and have createContext build it.`,
+};
+const noContextOutsideSrc = {
+  regex: '(?:^|/)src/context(?:\\.js)?$',
+  message: `${CONTEXT_WHY}: tests build apps through tests/helpers/test-app.ts (its ctx holds every service).`,
+};
+
 export default defineConfig(
   { ignores: ['build/', 'dist/', 'coverage/', 'data/', 'node_modules/'] },
   js.configs.recommended,
@@ -26,20 +46,12 @@ export default defineConfig(
   },
   {
     files: ['src/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['**/tests/**'],
-              message:
-                'src/ is what the package ships and it compiles without tests/ (tsconfig.package.json): test support such as the fake SiliconFlow stays out of it.',
-            },
-          ],
-        },
-      ],
-    },
+    rules: { 'no-restricted-imports': ['error', { patterns: [noTestsInSrc, noContextInSrc] }] },
+  },
+  {
+    // The server's entry point builds the context (server.ts and start-direct.js call it).
+    files: ['src/launch.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [noTestsInSrc] }] },
   },
   {
     files: ['src/siliconflow/**/*.ts'],
@@ -48,6 +60,7 @@ export default defineConfig(
         'error',
         {
           patterns: [
+            noTestsInSrc,
             {
               group: ['../*'],
               message:
@@ -57,6 +70,14 @@ export default defineConfig(
         },
       ],
     },
+  },
+  {
+    // The other entry points: the demo and the benchmark's seeding start the app as the server does,
+    // the test helpers build it for tests (which reach it through them), and one test is about what
+    // createContext itself does to DATA_DIR.
+    files: ['scripts/**/*.ts', 'tests/**/*.ts'],
+    ignores: ['scripts/demo.ts', 'scripts/bench/seed.ts', 'tests/helpers/**', 'tests/integration/data-dir-modes.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [noContextOutsideSrc] }] },
   },
   {
     // Tests read JSON answers (supertest's body, fetch's json()) as `any` on purpose: asserting on them

@@ -83,6 +83,20 @@ export async function startTestApp(
 
 export type Admin = { agent: ReturnType<typeof request.agent>; csrf: string };
 
+/**
+ * A data folder holding these pool keys, as a server process started on it will find them (the
+ * settings that must agree, such as DATA_DIR, in `env`). Returns the access key its clients use.
+ */
+export async function seedDataDir(env: Record<string, string>, keys: string[]): Promise<{ accessKey: string }> {
+  const ctx = createContext(loadConfig(env), { logger: silentLogger });
+  try {
+    ctx.keys.import(keys.join('\n'));
+    return { accessKey: ctx.accessKey.current().key };
+  } finally {
+    await ctx.close();
+  }
+}
+
 /** Signs in (the test app's credentials unless given) and returns a cookie-keeping agent plus the CSRF token. */
 export async function signIn(app: Express, username = 'admin', password = TEST_ADMIN_PASSWORD): Promise<Admin> {
   const agent = request.agent(app);

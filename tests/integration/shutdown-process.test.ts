@@ -3,14 +3,12 @@ import { symlinkSync, writeFileSync } from 'node:fs';
 import { Agent, get, type IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { loadConfig } from '../../src/config/env.js';
-import { createContext } from '../../src/context.js';
 import { DATABASE_FILE } from '../../src/db/database.js';
 import { startFakeSiliconFlow, type FakeKeyState } from '../support/fake-siliconflow/index.js';
-import { silentLogger } from '../../src/logger.js';
 import { projectRoot } from '../../src/paths.js';
 import { chat, fakeKey } from '../helpers/proxy-harness.js';
 import { spawnProcess, startServer, tempDir, waitUntil } from '../helpers/processes.js';
+import { seedDataDir } from '../helpers/test-app.js';
 
 /**
  * Issue 9, item 11: stopping is bounded. The old shutdown waited for server.close(), which waits for
@@ -27,10 +25,10 @@ async function serverWithKeys(keys: [string, Partial<FakeKeyState>][], env: Reco
   const fake = await startFakeSiliconFlow({ keys: Object.fromEntries(keys) });
   onTestFinished(() => fake.close());
   const dataDir = tempDir();
-  const seed = createContext(loadConfig({ DATA_DIR: dataDir, SILICONFLOW_BASE_URL: fake.url }), { logger: silentLogger });
-  seed.keys.import(keys.map(([k]) => k).join('\n'));
-  const accessKey = seed.accessKey.current().key;
-  await seed.close();
+  const { accessKey } = await seedDataDir(
+    { DATA_DIR: dataDir, SILICONFLOW_BASE_URL: fake.url },
+    keys.map(([k]) => k),
+  );
   const server = startServer({ DATA_DIR: dataDir, SILICONFLOW_BASE_URL: fake.url, LOG_LEVEL: 'info', ...env });
   const base = await server.started();
   const call = (body: unknown) =>
