@@ -1,42 +1,30 @@
 import { EventEmitter } from 'node:events';
-import { z } from 'zod';
-import { ACCESS_CONTROL_MODES, KEY_STRATEGIES, cronExpression, type RuntimeDefaults } from '../config/env.js';
+import type { RuntimeDefaults } from '../config/env.js';
+import { lacksGuestPassword } from '../config/table/index.js';
 import type { KeyCipher } from '../crypto/key-cipher.js';
 import type { Db } from '../db/database.js';
 import { HttpError } from '../http-error.js';
+import {
+  isSettingName,
+  patchSchema,
+  SECRET_SETTINGS,
+  SETTING_NAMES,
+  settingSchemas,
+  type RuntimeSettings,
+  type SettingName,
+  type SettingSource,
+} from './runtime-settings.js';
+
+// What the routes and the proxy import from here.
+export { isSettingName, type RuntimeSettings } from './runtime-settings.js';
 
 /**
- * Settings the admin can change at runtime.
+ * Settings the admin can change at runtime (declared in config/table/, with group 'runtime').
  *
  * The rule (documented in the README): the environment (.env) gives each setting's value until the
  * admin changes it; from then on the admin's value, kept in the database, wins — a restart never undoes
  * it. Resetting a setting in the admin (DELETE /admin/api/settings/:name) hands it back to the environment.
  */
-export const settingSchemas = {
-  accessControl: z.enum(ACCESS_CONTROL_MODES, { message: 'must be one of open, restricted, private' }),
-  guestPassword: z.string().min(4, 'must be at least 4 characters').max(128).nullable(),
-  showAccessKeyToGuests: z.boolean(),
-  shareKeysWithGuests: z.boolean(),
-  keyChecker: z.boolean(),
-  pageSize: z.number().int().min(1).max(500),
-  balanceRefreshCron: cronExpression,
-  checkConcurrency: z.number().int().min(1).max(64),
-  checkIntervalMs: z.number().int().min(0).max(60_000),
-  keyStrategy: z.enum(KEY_STRATEGIES, { message: `must be one of ${KEY_STRATEGIES.join(', ')}` }),
-  freeModels: z.array(z.string().min(1).max(200)).max(1000),
-  connectTimeoutMs: z.number().int().min(100).max(600_000),
-  firstByteTimeoutMs: z.number().int().min(100).max(3_600_000),
-  idleTimeoutMs: z.number().int().min(100).max(3_600_000),
-};
-export type SettingName = keyof typeof settingSchemas;
-export type RuntimeSettings = { [K in SettingName]: z.infer<(typeof settingSchemas)[K]> };
-export type SettingSource = 'admin' | 'environment';
-
-/** Stored encrypted and never sent back to the browser. */
-const SECRET_SETTINGS: ReadonlySet<SettingName> = new Set(['guestPassword']);
-export const SETTING_NAMES = Object.keys(settingSchemas) as SettingName[];
-const patchSchema = z.object(settingSchemas).partial().strict();
-
 export class SettingsService extends EventEmitter<{ change: [RuntimeSettings, SettingName[]] }> {
   private readonly defaults: RuntimeSettings;
   private overrides: Partial<RuntimeSettings> = {};
@@ -49,7 +37,8 @@ export class SettingsService extends EventEmitter<{ change: [RuntimeSettings, Se
     private readonly cipher: KeyCipher,
   ) {
     super();
-    this.defaults = { ...defaults, guestPassword: defaults.guestPassword ?? null };
+    // A setting the environment leaves unset (the guest password) is null at runtime: JSON has no undefined.
+    this.defaults = Object.fromEntries(SETTING_NAMES.map((n) => [n, defaults[n] ?? null])) as RuntimeSettings;
     this.stmts = {
       all: db.prepare<[], { name: string; value: string }>('SELECT name, value FROM settings'),
       upsert: db.prepare<[string, string, number]>(
@@ -70,12 +59,16 @@ export class SettingsService extends EventEmitter<{ change: [RuntimeSettings, Se
 
   /** What the admin API shows: secrets replaced by whether they are set, and where each value comes from. */
   describe() {
-    const { guestPassword, ...values } = this.current;
+    const entries = Object.entries(this.current) as [SettingName, unknown][];
+    const values = Object.fromEntries([
+      ...entries.filter(([n]) => !SECRET_SETTINGS.has(n)),
+      ...entries.filter(([n]) => SECRET_SETTINGS.has(n)).map(([n, v]) => [`${n}Set`, v !== null]),
+    ]) as Record<string, unknown>;
     const sources = Object.fromEntries(SETTING_NAMES.map((n) => [n, Object.hasOwn(this.overrides, n) ? 'admin' : 'environment'])) as Record<
       SettingName,
       SettingSource
     >;
-    return { values: { ...values, guestPasswordSet: guestPassword !== null }, sources };
+    return { values, sources };
   }
 
   /** Validates a partial update against the whole resulting settings, then persists only what was given. */
@@ -143,13 +136,8 @@ export class SettingsService extends EventEmitter<{ change: [RuntimeSettings, Se
   }
 }
 
-/** An own property only: `constructor`, `toString` or `__proto__` are not settings. */
-export function isSettingName(name: string): name is SettingName {
-  return Object.hasOwn(settingSchemas, name);
-}
-
 function assertConsistent(s: RuntimeSettings) {
-  if (s.accessControl === 'restricted' && !s.guestPassword) {
+  if (lacksGuestPassword(s)) {
     throw new HttpError(400, 'invalid-setting', 'guestPassword: a guest password is required when accessControl is restricted');
   }
 }

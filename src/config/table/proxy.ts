@@ -1,0 +1,149 @@
+import { DEFAULT_FREE_MODELS } from '../../siliconflow/models.js';
+import { int, models, oneOf, seconds } from '../kinds.js';
+import { httpUrl } from '../parsers.js';
+import { envSetting, runtimeSetting } from '../setting.js';
+
+/** Each is a selector in src/proxy/pool/selectors.ts. */
+export const KEY_STRATEGIES = ['round-robin', 'random', 'balance-weighted', 'highest-balance', 'lowest-balance', 'least-used'] as const;
+export type KeyStrategy = (typeof KEY_STRATEGIES)[number];
+
+/** Where the upstream is, and how the /v1 proxy picks keys, waits, retries and forgets. */
+export const proxySettings = [
+  envSetting({
+    name: 'siliconflowBaseUrl',
+    env: 'SILICONFLOW_BASE_URL',
+    group: 'main',
+    kind: httpUrl(),
+    default: 'https://api.siliconflow.cn',
+    help: {
+      zh: '所有上游请求发往此地址。国际站为 `https://api.siliconflow.com`；密钥分区域，不能混用。测试和演示指向本地假服务',
+      en: 'Every upstream call goes to this origin. The international site is `https://api.siliconflow.com`; keys are region-bound. Tests and the demo point it at the local fake',
+    },
+  }),
+  runtimeSetting({
+    name: 'keyStrategy',
+    env: 'KEY_STRATEGY',
+    kind: oneOf(KEY_STRATEGIES),
+    default: 'round-robin',
+    label: { zh: '选钥策略', en: 'Key strategy' },
+    help: {
+      zh: '选密钥的策略：`round-robin`、`random`、`balance-weighted`、`highest-balance`、`lowest-balance`、`least-used`（见[选择策略](#选择策略)）',
+      en: 'How a key is chosen: `round-robin`, `random`, `balance-weighted`, `highest-balance`, `lowest-balance`, `least-used` (see [Strategies](#strategies))',
+    },
+  }),
+  runtimeSetting({
+    name: 'freeModels',
+    env: 'FREE_MODELS',
+    kind: models(DEFAULT_FREE_MODELS),
+    default: '',
+    label: { zh: '免费模型（每行或逗号分隔）', en: 'Free models (one per line or comma-separated)' },
+    help: {
+      zh: 'SiliconFlow 免费提供的模型，逗号或空白分隔，留空为内置列表；`exhausted` 密钥优先服务它们（见[按模型选择](#按模型选择)）',
+      en: 'Models SiliconFlow serves for free, comma- or space-separated, empty for the built-in list; `exhausted` keys serve them first (see [Model-aware choice](#model-aware-choice))',
+    },
+  }),
+  envSetting({
+    name: 'maxBodyBytes',
+    env: 'MAX_BODY_BYTES',
+    group: 'proxy',
+    kind: int(1024, 1024 * 1024 * 1024),
+    default: '52428800',
+    help: {
+      zh: '`/v1` 请求体上限，字节（1024–1073741824，默认 50 MB）；超过 → 413，不联系上游',
+      en: 'Largest `/v1` request body, in bytes (1024–1073741824, default 50 MB); larger → 413 without contacting upstream',
+    },
+  }),
+  runtimeSetting({
+    name: 'connectTimeoutMs',
+    env: 'CONNECT_TIMEOUT_MS',
+    kind: int(100, 600_000),
+    default: '10000',
+    label: { zh: '连接超时（毫秒）', en: 'Connect timeout (ms)' },
+    help: { zh: '连接 SiliconFlow 的超时，毫秒（100–600000）', en: 'Time to connect to SiliconFlow, in ms (100–600000)' },
+  }),
+  runtimeSetting({
+    name: 'firstByteTimeoutMs',
+    env: 'FIRST_BYTE_TIMEOUT_MS',
+    kind: int(100, 3_600_000),
+    default: '120000',
+    label: { zh: '首字节超时（毫秒）', en: 'First-byte timeout (ms)' },
+    help: {
+      zh: '等待 SiliconFlow 响应头的超时，毫秒（100–3600000）',
+      en: "Time until SiliconFlow's response headers, in ms (100–3600000)",
+    },
+  }),
+  runtimeSetting({
+    name: 'idleTimeoutMs',
+    env: 'IDLE_TIMEOUT_MS',
+    kind: int(100, 3_600_000),
+    default: '120000',
+    label: { zh: '空闲超时（毫秒）', en: 'Idle timeout (ms)' },
+    help: {
+      zh: '响应体两块数据之间的最长间隔，毫秒（100–3600000）',
+      en: 'Longest gap between two chunks of a response body, in ms (100–3600000)',
+    },
+  }),
+  envSetting({
+    name: 'maxKeyTries',
+    env: 'MAX_KEY_TRIES',
+    group: 'proxy',
+    kind: int(1, 1000),
+    default: '10',
+    help: {
+      zh: '一个请求最多试几个有问题的密钥（失效、没钱、30011、429）（1–1000）',
+      en: 'Keys one request may try when keys turn out dead (invalid, exhausted, 30011, 429) (1–1000)',
+    },
+  }),
+  envSetting({
+    name: 'maxAttempts',
+    env: 'MAX_ATTEMPTS',
+    group: 'proxy',
+    kind: int(1, 20),
+    default: '3',
+    help: {
+      zh: 'SiliconFlow 自身故障（5xx、重置、超时）时一个请求最多调用几次（1–20）',
+      en: 'Calls one request may make when SiliconFlow itself is in trouble (5xx, reset, timeout) (1–20)',
+    },
+  }),
+  envSetting({
+    name: 'cooldownMs',
+    env: 'COOLDOWN_SECONDS',
+    group: 'proxy',
+    kind: seconds(1, 86_400),
+    default: '60',
+    help: {
+      zh: '429 的密钥在没有 `Retry-After` 时冷却的秒数；多数密钥同时 429 时整个池也暂停这么久（1–86400）',
+      en: 'How long a rate-limited (429) key rests when SiliconFlow sends no `Retry-After`; also how long the whole pool backs off when most keys got 429 at once (1–86400)',
+    },
+  }),
+  envSetting({
+    name: 'poolBackoffMs',
+    env: 'POOL_BACKOFF_SECONDS',
+    group: 'proxy',
+    kind: seconds(1, 86_400),
+    default: '120',
+    help: {
+      zh: 'SiliconFlow 回答 50603（IP 级“系统繁忙”）后整个池暂停的秒数（1–86400）',
+      en: 'How long the whole pool backs off after SiliconFlow\'s IP-level "system busy" (code 50603) (1–86400)',
+    },
+  }),
+  envSetting({
+    name: 'errorAfterFailures',
+    env: 'ERROR_AFTER_FAILURES',
+    group: 'proxy',
+    kind: int(1, 1000),
+    default: '3',
+    help: {
+      zh: '连续多少次上游故障后密钥显示为 `error`（仍继续服务；一次成功即清零）（1–1000）',
+      en: 'Upstream failures in a row after which a key is shown as `error` (it keeps serving; a success resets the count) (1–1000)',
+    },
+  }),
+  envSetting({
+    name: 'logRetentionDays',
+    env: 'LOG_RETENTION_DAYS',
+    group: 'proxy',
+    kind: int(1, 3650),
+    default: '30',
+    help: { zh: '请求日志保留天数（1–3650）', en: 'Days of request logs to keep (1–3650)' },
+  }),
+] as const;
