@@ -7,6 +7,7 @@ import { errorTextsOf, languageOf, messagesOf, translator, type Language } from 
 import { inertJson, pageLocals } from '../pages/page-locals.js';
 import type { GuestPass } from '../pages/guest-pass.js';
 import { userPageModel, type UserPageDeps } from '../pages/user-page.js';
+import { settingFieldsOf } from '../settings/settings-form.js';
 
 const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(1_000_000).catch(1).default(1) });
 const ONE_YEAR_MS = 365 * 24 * 60 * 60 * 1000;
@@ -50,7 +51,8 @@ export function pageRoutes(deps: PageDeps): Router {
 
   // The admin is one page whose scripts work over /admin/api; its texts travel as inert JSON.
   router.get('/admin', (req, res) => {
-    res.render('admin', { adminTexts: inertJson(messagesOf(languageOf(req.headers.cookie))), back: 'admin' });
+    const lang = languageOf(req.headers.cookie);
+    res.render('admin', { adminTexts: inertJson(messagesOf(lang)), settingFields: settingFieldsOf(lang), back: 'admin' });
   });
 
   // The admin overview's cards: the user page's partial, rendered here and fetched by the admin's scripts.

@@ -169,4 +169,39 @@ describe('the admin in a real browser', () => {
     // Chromium reports the expected answers (401 from GET /session before signing in, 400 for the bad cron); nothing else.
     expect(problems.filter((p) => !/status of 40[01]/.test(p))).toEqual([]);
   });
+
+  it('the form reads each setting back as its type; the guest password is sent only when typed, and never shown', async () => {
+    t = await startTestApp({ env: { ADMIN_PASSWORD: 'not-the-default', FREE_MODELS: 'a/b,c/d' } });
+    const base = await t.listen();
+    const { page, problems } = await openPage(browser.current);
+    await page.goto(`${base}/admin`);
+    await page.fill('#signin-username', 'admin');
+    await page.fill('#signin-password', 'not-the-default');
+    await page.click('#signin-form button[type=submit]');
+    await page.waitForSelector('#view-main:not([hidden])');
+    await page.click('[data-tab=settings]');
+    await expect.poll(() => page.locator('#set-freeModels').inputValue(), { timeout: 10_000 }).toBe('a/b\nc/d');
+    await expect(page.locator('#set-keyChecker').isChecked()).resolves.toBe(true);
+
+    await page.selectOption('#set-accessControl', 'restricted');
+    await page.fill('#set-guestPassword', 'let-me-in');
+    await page.fill('#set-freeModels', 'x/y, z/w');
+    await page.uncheck('#set-keyChecker');
+    await page.click('#settings-form button[type=submit]');
+    await expect.poll(() => page.locator('#settings-result').textContent(), { timeout: 10_000 }).toBe('已保存。');
+    await expect(page.locator('#set-guestPassword').inputValue()).resolves.toBe('');
+    expect(t.ctx.settings.get()).toMatchObject({
+      accessControl: 'restricted',
+      guestPassword: 'let-me-in',
+      freeModels: ['x/y', 'z/w'],
+      keyChecker: false,
+    });
+
+    // Saved again with the password field left empty: the password stays.
+    await page.fill('#set-pageSize', '9');
+    await page.click('#settings-form button[type=submit]');
+    await expect.poll(() => t.ctx.settings.get().pageSize, { timeout: 10_000 }).toBe(9);
+    expect(t.ctx.settings.get().guestPassword).toBe('let-me-in');
+    expect(problems.filter((p) => !/status of 401/.test(p))).toEqual([]);
+  });
 });

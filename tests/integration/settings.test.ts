@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RUNTIME_SETTINGS } from '../../src/config/table/index.js';
 import { fakeKey, signIn, startTestApp, waitForJob, type Admin, type TestApp } from '../helpers/test-app.js';
 
 let t: TestApp;
@@ -105,6 +106,17 @@ describe('runtime settings', () => {
       expect(t.ctx.settings.get()).toEqual(before);
     },
   );
+
+  it('the admin form has one input per runtime setting, offering what the setting allows', async () => {
+    const html = (await request(t.app).get('/admin').set('Cookie', 'lang=en')).text;
+    for (const s of RUNTIME_SETTINGS) {
+      expect(html).toContain(`<label for="set-${s.name}">${s.label.en}</label>`);
+      expect(html).toMatch(new RegExp(`<(input|select|textarea) id="set-${s.name}" name="${s.name}"`));
+      const input = s.kind.input;
+      if (input.type === 'select') for (const value of input.options) expect(html).toContain(`<option value="${value}">`);
+      if (input.type === 'number') expect(html).toContain(`name="${s.name}" type="number" min="${input.min}" max="${input.max}"`);
+    }
+  });
 
   it('changes need the CSRF token', async () => {
     const res = await admin.agent.put('/admin/api/settings').send({ pageSize: 10 });

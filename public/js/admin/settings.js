@@ -8,7 +8,11 @@ import { $, t } from './dom.js';
 
 const form = () => $('#settings-form', HTMLFormElement);
 
-/** The form's inputs that carry a setting (each named after it). */
+/**
+ * The form's inputs that carry a setting (each named after it; the server renders one per runtime
+ * setting). Their data- attributes say how to read them: data-flag a checkbox, data-number a number,
+ * data-list one item per line, data-secret a value never sent back (typed in to change it).
+ */
 function fields() {
   return [...form().elements].filter(
     /** @returns {f is HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement} */
@@ -19,7 +23,7 @@ function fields() {
 export async function loadSettings() {
   const { values } = /** @type {SettingsView} */ (await api('GET', '/settings'));
   for (const input of fields()) {
-    if (input.name === 'guestPassword') continue;
+    if (input.dataset.secret !== undefined) continue;
     const value = values[input.name];
     if (input instanceof HTMLInputElement && input.dataset.flag !== undefined) input.checked = value === true;
     else input.value = Array.isArray(value) ? value.join('\n') : String(value);
@@ -27,13 +31,13 @@ export async function loadSettings() {
   $('#access-key').textContent = /** @type {AccessKey} */ (await api('GET', '/access-key')).key;
 }
 
-/** Sends the fields as their types: numbers, lists, and the guest password only when one was typed. */
+/** Sends the fields as their types: numbers, lists, and a secret only when one was typed. */
 function collect() {
   /** @type {Record<string, unknown>} */
   const body = {};
   for (const input of fields()) {
-    if (input.name === 'guestPassword') {
-      if (input.value) body.guestPassword = input.value;
+    if (input.dataset.secret !== undefined) {
+      if (input.value) body[input.name] = input.value;
     } else if (input instanceof HTMLInputElement && input.dataset.flag !== undefined) body[input.name] = input.checked;
     else if (input.dataset.number !== undefined) body[input.name] = Number(input.value);
     else if (input.dataset.list !== undefined) body[input.name] = input.value.split(/[\s,]+/).filter(Boolean);
@@ -51,7 +55,7 @@ export function initSettings() {
       $('#settings-result').textContent = '';
       await api('PUT', '/settings', collect());
       $('#settings-result').textContent = t('saved');
-      $('#set-guestPassword', HTMLInputElement).value = '';
+      for (const input of fields()) if (input.dataset.secret !== undefined) input.value = '';
       await loadSettings();
     }),
   );
