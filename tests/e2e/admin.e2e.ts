@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_PASSWORD } from '../../src/auth/admin-auth.js';
 import { fakeKey, startTestApp, type TestApp } from '../helpers/test-app.js';
-import { fitsWidth, openPage, useBrowser, screenshot } from './browser.js';
+import { fitsWidth, openPage, useBrowser, screenshot, signInAsAdmin } from './browser.js';
 
 const browser = useBrowser();
 let t: TestApp;
@@ -97,11 +97,7 @@ describe('the admin in a real browser', () => {
     t.ctx.flush();
 
     const { page, problems } = await openPage(browser.current);
-    await page.goto(`${base}/admin`);
-    await page.fill('#signin-username', 'admin');
-    await page.fill('#signin-password', 'not-the-default');
-    await page.click('#signin-form button[type=submit]');
-    await page.waitForSelector('#view-main:not([hidden])');
+    await signInAsAdmin(page, base, 'not-the-default');
 
     // The dashboard chart is drawn by Chart.js served from this server (CSP-clean), and lists what needs attention.
     await expect
@@ -174,11 +170,7 @@ describe('the admin in a real browser', () => {
     t = await startTestApp({ env: { ADMIN_PASSWORD: 'not-the-default', FREE_MODELS: 'a/b,c/d' } });
     const base = await t.listen();
     const { page, problems } = await openPage(browser.current);
-    await page.goto(`${base}/admin`);
-    await page.fill('#signin-username', 'admin');
-    await page.fill('#signin-password', 'not-the-default');
-    await page.click('#signin-form button[type=submit]');
-    await page.waitForSelector('#view-main:not([hidden])');
+    await signInAsAdmin(page, base, 'not-the-default');
     await page.click('[data-tab=settings]');
     await expect.poll(() => page.locator('#set-freeModels').inputValue(), { timeout: 10_000 }).toBe('a/b\nc/d');
     await expect(page.locator('#set-keyChecker').isChecked()).resolves.toBe(true);

@@ -62,3 +62,12 @@ export function fitsWidth(page: Page): Promise<boolean> {
 export async function screenshot(page: Page, name: string): Promise<void> {
   if (process.env.SCREENSHOTS === '1') await page.screenshot({ path: join(projectRoot, 'docs', `${name}.png`), fullPage: true });
 }
+
+/** Opens the admin page and signs in through its form, as a person would; resolves once the main view shows. */
+export async function signInAsAdmin(page: Page, base: string, password: string): Promise<void> {
+  await page.goto(`${base}/admin`);
+  await page.fill('#signin-username', 'admin');
+  await page.fill('#signin-password', password);
+  await page.click('#signin-form button[type=submit]');
+  await page.waitForSelector('#view-main:not([hidden])');
+}

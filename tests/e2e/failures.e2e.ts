@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeKey, startTestApp, type TestApp } from '../helpers/test-app.js';
-import { openPage, useBrowser } from './browser.js';
+import { openPage, useBrowser, signInAsAdmin } from './browser.js';
 
 /**
  * Clicks that fail: before, rotating the access key, checking or editing one key, bulk actions and
@@ -19,11 +19,7 @@ async function signedIn(keys = 2, options: { english?: boolean } = {}) {
   const base = await t.listen();
   const { page, problems } = await openPage(browser.current);
   if (options.english) await page.goto(`${base}/lang/en`);
-  await page.goto(`${base}/admin`);
-  await page.fill('#signin-username', 'admin');
-  await page.fill('#signin-password', PASSWORD);
-  await page.click('#signin-form button[type=submit]');
-  await page.waitForSelector('#view-main:not([hidden])');
+  await signInAsAdmin(page, base, PASSWORD);
   await expect.poll(() => page.locator('#keys-body tr').count(), { timeout: 10_000 }).toBe(keys);
   return { page, problems, addedIds, base };
 }
