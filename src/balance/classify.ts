@@ -1,6 +1,7 @@
-import type { CheckResult } from '../keys/key-types.js';
+import type { Balances, CheckResult } from '../keys/key-types.js';
+import { parseYuan } from '../ledger/money.js';
 import { describeAnswer, isInvalidKey, isOutOfBalance, type UpstreamAnswer } from '../siliconflow/errors.js';
-import { isRetiredUserInfo, readBalances } from '../siliconflow/user-info.js';
+import { isRetiredUserInfo, readBalances, type UserInfoBalances } from '../siliconflow/user-info.js';
 
 /** What a call to SiliconFlow produced: an HTTP answer, or no answer at all. */
 export type CallOutcome = ({ kind: 'answer' } & UpstreamAnswer) | { kind: 'no-answer'; reason: string };
@@ -12,11 +13,23 @@ export type CallOutcome = ({ kind: 'answer' } & UpstreamAnswer) | { kind: 'no-an
 export function classifyUserInfo(outcome: CallOutcome): CheckResult | 'fallback' {
   if (outcome.kind === 'answer' && isRetiredUserInfo(outcome.status)) return 'fallback';
   if (outcome.kind === 'answer' && outcome.status === 200) {
-    const balances = readBalances(outcome.body);
+    const balances = balancesOf(readBalances(outcome.body));
     if (!balances) return { status: 'error', balances: undefined, error: 'user/info answered 200 without balances' };
     return { status: balances.total > 0 ? 'active' : 'exhausted', balances, error: null };
   }
   return classifyFailure(outcome);
+}
+
+/**
+ * user/info's balance strings in nano-yuan, exactly. The total is SiliconFlow's own when it sends one
+ * (it has been seen negative) and gift + paid otherwise.
+ */
+function balancesOf(text: UserInfoBalances | null): Balances | null {
+  const gift = text && parseYuan(text.gift);
+  const charge = text && parseYuan(text.charge);
+  if (gift === undefined || gift === null || charge === undefined || charge === null) return null;
+  const total = text?.total === null || text?.total === undefined ? undefined : parseYuan(text.total);
+  return { gift, charge, total: total ?? gift + charge };
 }
 
 /** Step 2 when user/info is retired: GET /v1/models proves the key is accepted; the balance stays unknown. */

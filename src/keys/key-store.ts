@@ -1,9 +1,12 @@
 import { EventEmitter } from 'node:events';
 import type { Db } from '../db/database.js';
 import { StatementCache } from '../db/statement-cache.js';
+import type { AnchorSource } from '../ledger/balance.js';
+import type { Nano } from '../ledger/money.js';
 import type { CheckResult, KeyFilter, KeyRow, KeySort, KeyStatus, PublicStatus } from './key-types.js';
 
-export type BalanceTotals = { gift: number; charge: number; total: number; usable: number; known: number; unknown: number };
+/** Sums of the keys' balances in nano-yuan (src/ledger/balance.ts), over the keys whose balance is known. */
+export type BalanceTotals = { gift: Nano; charge: Nano; total: Nano; usable: Nano; known: number; unknown: number };
 /** What the /v1 proxy writes back about a key (write-behind, in batches). Counters are deltas. */
 export type ProxyKeyUpdate = {
   id: number;
@@ -22,9 +25,17 @@ export type KeyChange = 'edit' | 'check';
 
 export type NewKeyRow = { cipher: Buffer; hash: string; masked: string };
 
+/**
+ * A key's balance now, in SQL: the anchor minus what was spent since (src/ledger/balance.ts,
+ * balanceOf); NULL when it is not known.
+ */
+export const GIFT_NOW = '(anchor_gift_nano - spent_gift_nano)';
+export const PAID_NOW = '(anchor_paid_nano - spent_paid_nano)';
+export const TOTAL_NOW = '(anchor_gift_nano + anchor_paid_nano - spent_gift_nano - spent_paid_nano - spent_unsplit_nano)';
+
 const SORT_COLUMNS: Record<string, string> = {
   createdAt: 'created_at',
-  totalBalance: 'total_balance',
+  totalBalance: TOTAL_NOW,
   lastCheckedAt: 'last_checked_at',
   usageCount: 'usage_count',
   status: 'status',
@@ -117,31 +128,53 @@ export class KeyStore {
     return count;
   }
 
+  /**
+   * A check's verdict. Balances from user/info become an exact anchor (the spend before it is past);
+   * a check that could not read balances (user/info retired) leaves the ledger's estimate alone.
+   */
   recordCheck(id: number, result: CheckResult, now = Date.now()): void {
-    const keepBalances = result.balances === undefined;
-    const b = result.balances ?? null;
-    this.stmt(
-      `UPDATE keys SET status = ?, last_error = ?, last_checked_at = ?,
-         gift_balance = CASE WHEN ? THEN gift_balance ELSE ? END,
-         charge_balance = CASE WHEN ? THEN charge_balance ELSE ? END,
-         total_balance = CASE WHEN ? THEN total_balance ELSE ? END,
-         cooling_until = NULL,
-         lacks_paid = CASE WHEN ? > 0 THEN 0 ELSE lacks_paid END
-       WHERE id = ?`,
-    ).run(
+    this.stmt(`UPDATE keys SET status = ?, last_error = ?, last_checked_at = ?, cooling_until = NULL WHERE id = ?`).run(
       result.status,
       result.error,
       now,
-      Number(keepBalances),
-      b?.gift ?? null,
-      Number(keepBalances),
-      b?.charge ?? null,
-      Number(keepBalances),
-      b?.total ?? null,
-      b?.charge ?? 0,
       id,
     );
+    if (result.balances) this.writeAnchor([id], result.balances.gift, result.balances.charge, 'user-info', now);
     this.changed([id], 'check');
+  }
+
+  /**
+   * New anchors for these keys: what is known of their gift and paid credit now, and from whom. Paid
+   * credit known to be there ends "lacks paid credit" at once (a top-up is found without waiting).
+   */
+  setAnchors(ids: number[], gift: Nano | null, paid: Nano | null, source: AnchorSource, now = Date.now()): number {
+    const count = this.db.transaction(() => this.writeAnchor(ids, gift, paid, source, now))();
+    this.changed(ids);
+    return count;
+  }
+
+  /** Adds a top-up of `amount` paid credit to these keys' estimates (unknown gift credit stays unknown). */
+  recordTopUp(ids: number[], amount: Nano, now = Date.now()): number {
+    const stmt = this.stmt(
+      `UPDATE keys SET anchor_gift_nano = ${GIFT_NOW}, anchor_paid_nano = COALESCE(${PAID_NOW}, 0) + ?,
+         anchor_at = ?, anchor_source = 'top-up', spent_gift_nano = 0, spent_paid_nano = 0, spent_unsplit_nano = 0,
+         lacks_paid = 0, lacks_paid_at = NULL
+       WHERE id = ?`,
+    );
+    const count = this.db.transaction(() => ids.reduce((n, id) => n + stmt.run(amount, now, id).changes, 0))();
+    this.changed(ids);
+    return count;
+  }
+
+  private writeAnchor(ids: number[], gift: Nano | null, paid: Nano | null, source: AnchorSource, now: number): number {
+    const stmt = this.stmt(
+      `UPDATE keys SET anchor_gift_nano = ?, anchor_paid_nano = ?, anchor_at = ?, anchor_source = ?,
+         spent_gift_nano = 0, spent_paid_nano = 0, spent_unsplit_nano = 0,
+         lacks_paid = CASE WHEN ? > 0 THEN 0 ELSE lacks_paid END,
+         lacks_paid_at = CASE WHEN ? > 0 THEN NULL ELSE lacks_paid_at END
+       WHERE id = ?`,
+    );
+    return ids.reduce((n, id) => n + stmt.run(gift, paid, now, source, paid ?? 0, paid ?? 0, id).changes, 0);
   }
 
   /** The proxy's write-behind: one transaction, counters added as deltas, no change event. */
@@ -184,10 +217,11 @@ export class KeyStore {
    */
   balanceTotals(): BalanceTotals {
     return this.stmt(
-      `SELECT COALESCE(SUM(gift_balance), 0) AS gift, COALESCE(SUM(charge_balance), 0) AS charge,
-              COALESCE(SUM(total_balance), 0) AS total,
-              COALESCE(SUM(CASE WHEN enabled = 1 AND status = 'active' THEN total_balance END), 0) AS usable,
-              COUNT(total_balance) AS known, COUNT(*) - COUNT(total_balance) AS unknown
+      `SELECT COALESCE(SUM(CASE WHEN ${TOTAL_NOW} IS NOT NULL THEN ${GIFT_NOW} END), 0) AS gift,
+              COALESCE(SUM(CASE WHEN ${TOTAL_NOW} IS NOT NULL THEN ${PAID_NOW} END), 0) AS charge,
+              COALESCE(SUM(${TOTAL_NOW}), 0) AS total,
+              COALESCE(SUM(CASE WHEN enabled = 1 AND status = 'active' THEN ${TOTAL_NOW} END), 0) AS usable,
+              COUNT(${TOTAL_NOW}) AS known, COUNT(*) - COUNT(${TOTAL_NOW}) AS unknown
        FROM keys`,
     ).get() as BalanceTotals;
   }

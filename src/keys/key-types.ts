@@ -1,3 +1,6 @@
+import { balanceOf, type AnchorSource, type BalanceKind, type KeyMoney } from '../ledger/balance.js';
+import { yuan, type Nano } from '../ledger/money.js';
+
 export const KEY_STATUSES = ['active', 'exhausted', 'invalid', 'cooling', 'error'] as const;
 /** What a key is, as far as SiliconFlow is concerned (stored). */
 export type KeyStatus = (typeof KEY_STATUSES)[number];
@@ -14,9 +17,16 @@ export type KeyRow = {
   note: string;
   enabled: 0 | 1;
   status: KeyStatus;
-  gift_balance: number | null;
-  charge_balance: number | null;
-  total_balance: number | null;
+  /** The ledger's anchor and the spend since it, in nano-yuan (src/ledger/balance.ts). */
+  anchor_gift_nano: number | null;
+  anchor_paid_nano: number | null;
+  anchor_at: number | null;
+  anchor_source: AnchorSource | null;
+  spent_gift_nano: number;
+  spent_paid_nano: number;
+  spent_unsplit_nano: number;
+  paid_found_at: number | null;
+  lacks_paid_at: number | null;
   last_checked_at: number | null;
   last_error: string | null;
   created_at: number;
@@ -34,9 +44,14 @@ export type KeyView = {
   status: PublicStatus;
   enabled: boolean;
   note: string;
+  /** Yuan, to the fen: the ledger's estimate (or SiliconFlow's exact figure); null = unknown. */
   giftBalance: number | null;
   chargeBalance: number | null;
   totalBalance: number | null;
+  /** exact (from SiliconFlow, see balanceAt for its age), estimated (≈, from balanceSource at balanceAt), or unknown. */
+  balanceKind: BalanceKind;
+  balanceSource: AnchorSource | null;
+  balanceAt: string | null;
   lastCheckedAt: string | null;
   lastError: string | null;
   createdAt: string;
@@ -45,7 +60,8 @@ export type KeyView = {
   lastUsedAt: string | null;
 };
 
-export type Balances = { gift: number; charge: number; total: number };
+/** Balances as user/info reports them, in nano-yuan. */
+export type Balances = { gift: Nano; charge: Nano; total: Nano };
 
 /** The outcome of checking one key against SiliconFlow. */
 export type CheckResult = {
@@ -62,16 +78,33 @@ export type KeyFilter = { status?: PublicStatus; q?: string };
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
+/** The ledger's view of a stored key's money. */
+export function moneyOfRow(row: KeyRow): KeyMoney {
+  return {
+    anchorGift: row.anchor_gift_nano,
+    anchorPaid: row.anchor_paid_nano,
+    anchorAt: row.anchor_at,
+    anchorSource: row.anchor_source,
+    spentGift: row.spent_gift_nano,
+    spentPaid: row.spent_paid_nano,
+    spentUnsplit: row.spent_unsplit_nano,
+  };
+}
+
 export function toKeyView(row: KeyRow): KeyView {
+  const balance = balanceOf(moneyOfRow(row));
   return {
     id: row.id,
     maskedKey: row.masked,
     status: row.enabled ? row.status : 'disabled',
     enabled: row.enabled === 1,
     note: row.note,
-    giftBalance: row.gift_balance,
-    chargeBalance: row.charge_balance,
-    totalBalance: row.total_balance,
+    giftBalance: yuan(balance.gift),
+    chargeBalance: yuan(balance.paid),
+    totalBalance: yuan(balance.total),
+    balanceKind: balance.kind,
+    balanceSource: balance.source,
+    balanceAt: iso(balance.at),
     lastCheckedAt: iso(row.last_checked_at),
     lastError: row.last_error,
     createdAt: iso(row.created_at)!,

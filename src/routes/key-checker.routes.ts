@@ -1,3 +1,4 @@
+import { yuan } from '../ledger/money.js';
 import express, { Router } from 'express';
 import { z } from 'zod';
 import type { CheckService } from '../balance/check-service.js';
@@ -50,9 +51,9 @@ export function keyCheckerRoutes({ settings, guestPass, checks }: KeyCheckerDeps
         results: results.map((r, i) => ({
           maskedKey: maskKey(parsed.keys[i]!),
           status: r.status,
-          giftBalance: r.balances?.gift ?? null,
-          chargeBalance: r.balances?.charge ?? null,
-          totalBalance: r.balances?.total ?? null,
+          giftBalance: yuan(r.balances?.gift ?? null),
+          chargeBalance: yuan(r.balances?.charge ?? null),
+          totalBalance: yuan(r.balances?.total ?? null),
           error: r.error,
         })),
         invalid: parsed.invalid,

@@ -31,7 +31,8 @@ export type UserInfoBody = {
   };
 };
 
-export type UserInfoBalances = { gift: number; charge: number; total: number };
+/** The three balances as SiliconFlow writes them: decimal yuan strings, exact ("0.88", "-0.01"). */
+export type UserInfoBalances = { gift: string; charge: string; total: string | null };
 
 /**
  * Since about August 2026 user/info answers 410 (some deployments 404): validity is then learned from
@@ -41,20 +42,18 @@ export function isRetiredUserInfo(status: number): boolean {
   return status === 410 || status === 404;
 }
 
-/** `data.balance` (gift), `data.chargeBalance` (paid), `data.totalBalance`; null when there are none. */
+/** `data.balance` (gift), `data.chargeBalance` (paid), `data.totalBalance`, as decimal strings; null when there are none. */
 export function readBalances(body: unknown): UserInfoBalances | null {
   const data = (body as { data?: Record<string, unknown> } | null)?.data;
   if (!data || typeof data !== 'object') return null;
-  const gift = toNumber(data.balance);
-  const charge = toNumber(data.chargeBalance);
-  const total = toNumber(data.totalBalance) ?? (gift !== null && charge !== null ? gift + charge : null);
-  if (total === null) return null;
-  return { gift: gift ?? 0, charge: charge ?? 0, total };
+  const gift = decimalText(data.balance);
+  const charge = decimalText(data.chargeBalance);
+  if (gift === null && charge === null) return null;
+  return { gift: gift ?? '0', charge: charge ?? '0', total: decimalText(data.totalBalance) };
 }
 
-function toNumber(value: unknown): number | null {
-  if (typeof value !== 'string' && typeof value !== 'number') return null;
-  if (typeof value === 'string' && value.trim() === '') return null;
-  const n = Number(value);
-  return Number.isFinite(n) ? n : null;
+/** A balance field as a plain decimal string ("0.88"); numbers are accepted, anything else is null. */
+function decimalText(value: unknown): string | null {
+  const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : typeof value === 'string' ? value.trim() : '';
+  return /^-?\d+(\.\d+)?$/.test(text) ? text : null;
 }

@@ -1,9 +1,9 @@
+import { yuan } from '../ledger/money.js';
 import type { KeyStore } from '../keys/key-store.js';
 import type { RequestLogStore } from '../logs/request-log-store.js';
 import { PUBLIC_STATUSES, type PublicStatus } from '../keys/key-types.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-const round = (n: number) => Math.round(n * 100) / 100;
 
 /** Pool figures for the admin dashboard and the user page. */
 export class StatsService {
@@ -18,7 +18,7 @@ export class StatsService {
     const total = Object.values(byStatus).reduce((a, b) => a + b, 0);
     const b = this.store.balanceTotals();
     // With no balance known at all the sums are unknown (null), never ¥0.00: SiliconFlow retired user/info.
-    const sum = (n: number) => (b.known > 0 ? round(n) : null);
+    const sum = (n: number) => (b.known > 0 ? yuan(n) : null);
     return {
       keys: { total, byStatus },
       // Sums over the keys whose balance is known; `unknownBalanceKeys` counts the rest (retired endpoint).

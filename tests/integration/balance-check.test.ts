@@ -23,7 +23,9 @@ async function setup(keys: Record<string, Partial<FakeKeyState>>, env?: Record<s
 const checkOne = (id: number) => admin.agent.post(`/admin/api/keys/${id}/check`).set('X-CSRF-Token', admin.csrf);
 const row = (id: number) =>
   t.ctx.db
-    .prepare('SELECT status, gift_balance, charge_balance, total_balance, last_error, last_checked_at FROM keys WHERE id = ?')
+    .prepare(
+      'SELECT status, anchor_gift_nano, anchor_paid_nano, anchor_source, spent_gift_nano, last_error, last_checked_at FROM keys WHERE id = ?',
+    )
     .get(id) as Record<string, unknown>;
 
 describe('checking one key: GET /v1/user/info answers 200', () => {
@@ -50,15 +52,40 @@ describe('checking one key: GET /v1/user/info answers 200', () => {
 });
 
 describe('checking one key: user/info retired (410 or 404)', () => {
-  it.each(['gone', 'not-found'] as const)('mode %s: falls back to GET /v1/models → active, balance unknown (null, not 0)', async (mode) => {
+  // Issue 11: a check that cannot read balances used to wipe the last known one; the ledger keeps it.
+  it.each(['gone', 'not-found'] as const)(
+    'mode %s: falls back to GET /v1/models → active; the last known balance stays, with its source and age',
+    async (mode) => {
+      const [id] = await setup({ [fakeKey(1)]: { balance: '5.00' } });
+      await checkOne(id!); // first with a known balance
+      expect(row(id!)).toMatchObject({ anchor_gift_nano: 5_000_000_000, anchor_paid_nano: 0, anchor_source: 'user-info' });
+      t.fake.setUserInfoMode(mode);
+      t.fake.clearRequests();
+      const res = await checkOne(id!);
+      expect(res.body).toMatchObject({
+        status: 'active',
+        giftBalance: 5,
+        chargeBalance: 0,
+        totalBalance: 5,
+        balanceKind: 'exact',
+        balanceSource: 'user-info',
+        lastError: null,
+      });
+      expect(t.fake.requests.map((r) => r.path)).toEqual(['/v1/user/info', '/v1/models']);
+    },
+  );
+
+  it.each(['gone', 'not-found'] as const)('mode %s on a key never seen by user/info: balance unknown (null, not 0)', async (mode) => {
     const [id] = await setup({ [fakeKey(1)]: { balance: '5.00' } });
-    await checkOne(id!); // first with a known balance
-    expect(row(id!).total_balance).toBe(5);
     t.fake.setUserInfoMode(mode);
-    t.fake.clearRequests();
     const res = await checkOne(id!);
-    expect(res.body).toMatchObject({ status: 'active', giftBalance: null, chargeBalance: null, totalBalance: null, lastError: null });
-    expect(t.fake.requests.map((r) => r.path)).toEqual(['/v1/user/info', '/v1/models']);
+    expect(res.body).toMatchObject({
+      status: 'active',
+      giftBalance: null,
+      chargeBalance: null,
+      totalBalance: null,
+      balanceKind: 'unknown',
+    });
   });
 
   it('an invalid key is still found invalid through /v1/models', async () => {

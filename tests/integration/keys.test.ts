@@ -77,6 +77,9 @@ describe('GET /admin/api/keys (list)', () => {
     const item = res.body.items.find((x: { maskedKey: string }) => x.maskedKey === `sk-${key.slice(3, 7)}…${key.slice(-4)}`);
     expect(Object.keys(item).sort()).toEqual(
       [
+        'balanceAt',
+        'balanceKind',
+        'balanceSource',
         'chargeBalance',
         'createdAt',
         'enabled',

@@ -7,10 +7,11 @@ const userInfo = (balance: string, chargeBalance: string, totalBalance: string) 
 
 describe('classifyUserInfo', () => {
   it.each([
-    ['money left → active', userInfo('0.88', '88.00', '88.88'), 'active', { gift: 0.88, charge: 88, total: 88.88 }],
+    // Balances in exact nano-yuan (1 ¥ = 10⁹), read from SiliconFlow's decimal strings.
+    ['money left → active', userInfo('0.88', '88.00', '88.88'), 'active', { gift: 880_000_000, charge: 88e9, total: 88_880_000_000 }],
     ['zero total → exhausted', userInfo('0.00', '0.00', '0.00'), 'exhausted', { gift: 0, charge: 0, total: 0 }],
-    ['negative total → exhausted', userInfo('-0.01', '0.00', '-0.01'), 'exhausted', { gift: -0.01, charge: 0, total: -0.01 }],
-    ['paid credit only → active', userInfo('0.00', '5.00', '5.00'), 'active', { gift: 0, charge: 5, total: 5 }],
+    ['negative total → exhausted', userInfo('-0.01', '0.00', '-0.01'), 'exhausted', { gift: -10_000_000, charge: 0, total: -10_000_000 }],
+    ['paid credit only → active', userInfo('0.00', '5.00', '5.00'), 'active', { gift: 0, charge: 5e9, total: 5e9 }],
   ])('%s', (_name, outcome, status, balances) => {
     expect(classifyUserInfo(outcome)).toEqual({ status, balances, error: null });
   });

@@ -33,4 +33,28 @@ describe('migrations', () => {
       db.prepare("INSERT INTO keys (key_cipher, key_hash, masked, status, created_at) VALUES (x'00', 'h', 'm', 'bogus', 1)").run(),
     ).toThrow(/CHECK constraint/);
   });
+
+  it('0004 turns the REAL yuan balances a check recorded into exact nano-yuan user/info anchors', () => {
+    const db = new Database(':memory:');
+    // The schema as version 3 left it, with balances recorded as REAL yuan.
+    for (const [i, m] of migrations.slice(0, 3).entries()) {
+      db.exec(m.sql);
+      db.pragma(`user_version = ${i + 1}`);
+    }
+    const insert = db.prepare(
+      'INSERT INTO keys (key_cipher, key_hash, masked, gift_balance, charge_balance, total_balance, last_checked_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    insert.run(Buffer.alloc(1), 'a', 'm', 0.88, 88, 88.88, 500, 1);
+    insert.run(Buffer.alloc(1), 'b', 'm', -0.01, 0, -0.01, 600, 1);
+    insert.run(Buffer.alloc(1), 'c', 'm', null, null, null, null, 1);
+    migrate(db);
+    const rows = db.prepare('SELECT anchor_gift_nano, anchor_paid_nano, anchor_at, anchor_source FROM keys ORDER BY id').all();
+    expect(rows).toEqual([
+      { anchor_gift_nano: 880_000_000, anchor_paid_nano: 88_000_000_000, anchor_at: 500, anchor_source: 'user-info' },
+      { anchor_gift_nano: -10_000_000, anchor_paid_nano: 0, anchor_at: 600, anchor_source: 'user-info' },
+      { anchor_gift_nano: null, anchor_paid_nano: null, anchor_at: null, anchor_source: null },
+    ]);
+    const columns = db.prepare("SELECT name FROM pragma_table_info('keys')").pluck().all();
+    expect(columns).not.toContain('total_balance');
+  });
 });

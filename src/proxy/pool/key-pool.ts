@@ -1,5 +1,6 @@
 import type { KeyStrategy } from '../../config/env.js';
-import type { KeyRow, KeyStatus, PublicStatus } from '../../keys/key-types.js';
+import { moneyOfRow, type KeyRow, type KeyStatus, type PublicStatus } from '../../keys/key-types.js';
+import { balanceOf } from '../../ledger/balance.js';
 import { DirtyKeys, type UnsavedChange } from './dirty-keys.js';
 import { IndexedHeap } from './indexed-heap.js';
 import { GROUP, groupsOf, type HeldKey, type PoolKey } from './pool-key.js';
@@ -240,10 +241,11 @@ function selectorsFor(strategy: KeyStrategy): Selectors {
 
 /** What every reload takes from the stored row: the admin's and the checks' fields, and the counters. */
 function storedFacts(row: KeyRow, unsavedUsage: number) {
+  const balance = balanceOf(moneyOfRow(row));
   return {
     enabled: row.enabled === 1,
-    chargeBalance: row.charge_balance,
-    totalBalance: row.total_balance,
+    chargeBalance: balance.paid,
+    totalBalance: balance.total,
     usageCount: row.usage_count + unsavedUsage,
     failureCount: row.failure_count,
     lastUsedAt: row.last_used_at ?? 0,

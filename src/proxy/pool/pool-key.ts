@@ -1,3 +1,4 @@
+import type { Nano } from '../../ledger/money.js';
 import type { KeyStatus } from '../../keys/key-types.js';
 
 /**
@@ -10,8 +11,9 @@ export interface PoolKey {
   readonly secret: string;
   readonly enabled: boolean;
   readonly status: KeyStatus;
-  readonly chargeBalance: number | null;
-  readonly totalBalance: number | null;
+  /** The ledger's paid credit and total, in nano-yuan (src/ledger/balance.ts); null = unknown. */
+  readonly chargeBalance: Nano | null;
+  readonly totalBalance: Nano | null;
   /** ms since epoch while status is 'cooling'. */
   readonly coolingUntil: number | null;
   /** Answered 30011: gift credit only, so no Pro/ models. */

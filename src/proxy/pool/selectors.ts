@@ -1,3 +1,4 @@
+import { NANO_PER_YUAN } from '../../ledger/money.js';
 import type { KeyStrategy } from '../../config/env.js';
 import { IndexedHeap } from './indexed-heap.js';
 import type { PoolKey } from './pool-key.js';
@@ -169,7 +170,8 @@ class WeightedSelector<K extends PoolKey> implements Selector<K> {
   }
 }
 
-const weightOf = (k: PoolKey) => (k.totalBalance === null ? 1 : Math.max(k.totalBalance, 0.01));
+/** A key's weight is its total in nano-yuan (at least a fen); an unknown balance weighs as ¥1. */
+const weightOf = (k: PoolKey) => (k.totalBalance === null ? NANO_PER_YUAN : Math.max(k.totalBalance, NANO_PER_YUAN / 100));
 
 /** The fallback when random probes keep hitting tried keys: the first untried key from a position. */
 function scanFrom<K extends PoolKey>(items: readonly (K | undefined)[], start: number, tried: ReadonlySet<number>): K | undefined {

@@ -12,9 +12,15 @@ function row(id: number, over: Partial<KeyRow> = {}): KeyRow {
     note: '',
     enabled: 1,
     status: 'active',
-    gift_balance: null,
-    charge_balance: null,
-    total_balance: null,
+    anchor_gift_nano: null,
+    anchor_paid_nano: null,
+    anchor_at: null,
+    anchor_source: null,
+    spent_gift_nano: 0,
+    spent_paid_nano: 0,
+    spent_unsplit_nano: 0,
+    paid_found_at: null,
+    lacks_paid_at: null,
     last_checked_at: null,
     last_error: null,
     created_at: 0,
@@ -26,6 +32,15 @@ function row(id: number, over: Partial<KeyRow> = {}): KeyRow {
     ...over,
   };
 }
+
+/** A row whose ledger anchor holds these yuan (as a user/info check would record them). */
+const money = (gift: number | null, paid: number | null): Partial<KeyRow> => ({
+  anchor_gift_nano: gift === null ? null : Math.round(gift * 100) * 10_000_000,
+  anchor_paid_nano: paid === null ? null : Math.round(paid * 100) * 10_000_000,
+  anchor_at: 1,
+  anchor_source: 'user-info',
+});
+const total = (yuan: number) => money(yuan, 0);
 
 function poolOf(rows: KeyRow[], strategy: KeyStrategy = 'round-robin') {
   const pool = new KeyPool(strategy);
@@ -54,7 +69,7 @@ describe('KeyPool', () => {
 
   it.each(KEY_STRATEGIES)('%s never returns a key already tried in the request', (strategy) => {
     const { pool } = poolOf(
-      [1, 2, 3, 4, 5].map((id) => row(id, { total_balance: id })),
+      [1, 2, 3, 4, 5].map((id) => row(id, total(id))),
       strategy,
     );
     const tried = new Set<number>();
@@ -72,7 +87,7 @@ describe('KeyPool', () => {
   });
 
   it('highest-balance and lowest-balance order by known balance, unknown last', () => {
-    const rows = [row(1, { total_balance: 5 }), row(2, { total_balance: 50 }), row(3), row(4, { total_balance: 0.5 })];
+    const rows = [row(1, total(5)), row(2, total(50)), row(3), row(4, total(0.5))];
     expect(poolOf(rows, 'highest-balance').pool.pick(plain)?.id).toBe(2);
     expect(poolOf(rows, 'lowest-balance').pool.pick(plain)?.id).toBe(4);
     const tried = new Set([2, 1, 4]);
@@ -87,7 +102,7 @@ describe('KeyPool', () => {
   });
 
   it('balance-weighted picks in proportion to balance', () => {
-    const { pool } = poolOf([row(1, { total_balance: 90 }), row(2, { total_balance: 10 })], 'balance-weighted');
+    const { pool } = poolOf([row(1, total(90)), row(2, total(10))], 'balance-weighted');
     const ids = pickIds(pool, 2000);
     const share = ids.filter((id) => id === 1).length / ids.length;
     expect(share).toBeGreaterThan(0.85);
@@ -95,7 +110,7 @@ describe('KeyPool', () => {
   });
 
   it('Pro/ requests try keys with known paid credit first, then unknown, never those known to lack it', () => {
-    const { pool } = poolOf([row(1, { charge_balance: 0 }), row(2, { charge_balance: 3 }), row(3), row(4, { lacks_paid: 1 })]);
+    const { pool } = poolOf([row(1, money(null, 0)), row(2, money(null, 3)), row(3), row(4, { lacks_paid: 1 })]);
     const tried = new Set<number>();
     const order: number[] = [];
     for (let k = pool.pick({ needsPaid: true, free: false, tried }); k; k = pool.pick({ needsPaid: true, free: false, tried })) {
