@@ -219,7 +219,7 @@ describe('chat/completions', () => {
   });
 
   it('streams reasoning chunks, then content chunks, each with running usage, then [DONE]', async () => {
-    const key = newKey();
+    const key = newKey({ chargeBalance: '5.00' }); // a Pro/ model is paid from paid credit only
     const model = 'Pro/deepseek-ai/DeepSeek-R1';
     const plain = (await (await call('/v1/chat/completions', { key, json: chatBody(model) })).json()) as { usage: unknown };
     const res = await call('/v1/chat/completions', { key, json: chatBody(model, { stream: true }) });

@@ -26,8 +26,14 @@ export async function audioSpeech(ctx: FakeContext): Promise<void> {
   }
   const format = typeof request.response_format === 'string' ? request.response_format : 'mp3';
   const contentType = AUDIO_TYPES[format] ?? 'audio/mpeg';
+  const tab = ctx.openTab(request.model);
+  const inputBytes = Buffer.byteLength(request.input, 'utf8');
+  // Speech is billed by its input text, in full with the first chunk: the answer reports no usage.
+  const bill = (index: number): void => {
+    if (index === 0) tab.runTo({ inputBytes });
+  };
   // No content-length: the body goes out chunked, in several writes, like the real audio stream.
-  await streamChunks(ctx, { 'content-type': contentType }, speechChunks(request.input), chunkGapMs(request, SPEECH_CHUNKS));
+  await streamChunks(ctx, { 'content-type': contentType }, speechChunks(request.input), chunkGapMs(request, SPEECH_CHUNKS), bill);
 }
 
 /** SPEECH_BYTES deterministic bytes derived from the text, split into SPEECH_CHUNKS buffers. */
@@ -49,6 +55,8 @@ export function audioTranscriptions(ctx: FakeContext): void {
   if (model !== undefined && !isKnownModel(model, 'speech-to-text')) {
     return sendUpstreamError(ctx.res, ERRORS.modelNotFound);
   }
+  // The answer reports no usage, so nothing is billed; the charge (0) is still recorded.
+  if (model !== undefined) ctx.openTab(model);
   const name = file.filename ?? 'file';
   sendJson(ctx.res, 200, { text: `Fake transcription of ${name} (${file.data.length} bytes).` });
 }

@@ -1,7 +1,7 @@
 /** How each key behavior answers before (or instead of) the endpoint itself. */
 import { isPaidOnlyModel } from '../../../src/siliconflow/models.js';
 import { parseJsonObject, type FakeContext, type Route } from './context.js';
-import { ERRORS, INVALID_TOKEN_STRING, sendBareStringError, sendUpstreamError } from './errors.js';
+import { ERRORS, INVALID_TOKEN_STRING, sendBareStringError, sendUpstreamError, type UpstreamError } from './errors.js';
 import { multipartBoundary, parseMultipart } from './multipart.js';
 
 /**
@@ -12,7 +12,8 @@ export function answerByBehavior(ctx: FakeContext, route: Route): boolean {
   const { res, state } = ctx;
   switch (state?.behavior ?? 'invalid') {
     case 'ok':
-      return false;
+    case 'gift-only': // a preset of the balances (keys.ts): the money says what it may use
+      return route.billable && refuseForMoney(ctx);
     case 'invalid':
       sendUpstreamError(res, ERRORS.invalidToken);
       return true;
@@ -37,13 +38,33 @@ export function answerByBehavior(ctx: FakeContext, route: Route): boolean {
     case 'hang':
       return true; // never answered: the socket stays open until the client gives up or close()
     case 'exhausted':
-      return route.billable && refuse(ctx, { ...ERRORS.insufficientBalance, status: state?.exhaustedStatus ?? 402 });
-    case 'gift-only':
-      return route.billable && isPaidOnlyModel(requestedModel(ctx) ?? '') && refuse(ctx, ERRORS.paidBalanceRequired);
+      // An account the upstream refuses outright, free models too (docs/siliconflow.md, "Billing and
+      // prices"); a key that spent its money down follows the money instead and keeps its free models.
+      return route.billable && refuse(ctx, insufficientBalance(ctx));
   }
 }
 
-function refuse(ctx: FakeContext, error: Parameters<typeof sendUpstreamError>[1]): true {
+/**
+ * The upstream's answer when the money runs out (docs/siliconflow.md, "How the fake bills"): free
+ * models are served at any balance; a paid model needs a total above zero (else 30001); a `Pro/`
+ * model needs paid credit above zero too (else 30011), even one whose price is 0.
+ */
+function refuseForMoney(ctx: FakeContext): boolean {
+  const model = requestedModel(ctx);
+  const wallet = ctx.wallet;
+  if (model === undefined || !wallet) return false;
+  const paidOnly = isPaidOnlyModel(model);
+  if (!paidOnly && ctx.tariff.isFree(model)) return false;
+  if (wallet.gift + wallet.paid <= 0) return refuse(ctx, insufficientBalance(ctx));
+  if (paidOnly && wallet.paid <= 0) return refuse(ctx, ERRORS.paidBalanceRequired);
+  return false;
+}
+
+function insufficientBalance(ctx: FakeContext): UpstreamError {
+  return { ...ERRORS.insufficientBalance, status: ctx.state?.exhaustedStatus ?? 402 };
+}
+
+function refuse(ctx: FakeContext, error: UpstreamError): true {
   sendUpstreamError(ctx.res, error);
   return true;
 }

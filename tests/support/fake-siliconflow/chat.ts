@@ -1,10 +1,11 @@
 /** POST /v1/chat/completions: OpenAI chat.completion, or chat.completion.chunk frames over SSE. */
+import type { Tab } from './billing.js';
 import { chatRequest, type FakeContext, type JsonObject } from './context.js';
 import { ERRORS, sendUpstreamError } from './errors.js';
 import { allMessagesText, lastUserText, randomishId, unixSeconds } from './fake-text.js';
 import { sendJson } from './http-util.js';
 import { isReasoningModel } from './models.js';
-import { planReply, totalPieces, usageAfter, type ReplyPlan } from './reply.js';
+import { billedTokens, billEachChunk, planReply, streamedUsages, totalPieces, usageAfter, type ReplyPlan, type Usage } from './reply.js';
 import { chunkGapMs, sseData, SSE_HEADERS, streamChunks } from './sse.js';
 
 interface ChatMeta {
@@ -22,34 +23,37 @@ export async function chatCompletions(ctx: FakeContext): Promise<void> {
 
   const plan = planReply(request, lastUserText(messages), allMessagesText(messages), isReasoningModel(model));
   const meta: ChatMeta = { id: randomishId(''), created: unixSeconds(), model };
-  if (request.stream === true) return streamChat(ctx, request, plan, meta);
-  sendJson(ctx.res, 200, chatCompletion(plan, meta));
+  const tab = ctx.openTab(model);
+  if (request.stream === true) return streamChat(ctx, request, plan, meta, tab);
+  const usage = usageAfter(plan, totalPieces(plan));
+  tab.runTo(billedTokens(usage));
+  sendJson(ctx.res, 200, chatCompletion(plan, meta, usage));
 }
 
-function chatCompletion(plan: ReplyPlan, meta: ChatMeta): JsonObject {
+function chatCompletion(plan: ReplyPlan, meta: ChatMeta, usage: Usage): JsonObject {
   const message: JsonObject = { role: 'assistant', content: plan.content.join('') };
   if (plan.reasoning.length > 0) message.reasoning_content = plan.reasoning.join('');
   return {
     ...meta,
     object: 'chat.completion',
     choices: [{ index: 0, message, finish_reason: 'stop' }],
-    usage: usageAfter(plan, totalPieces(plan)),
+    usage,
     system_fingerprint: '',
   };
 }
 
 /** Reasoning deltas first, then content deltas, a final finish_reason chunk, then [DONE]. */
-async function streamChat(ctx: FakeContext, request: JsonObject, plan: ReplyPlan, meta: ChatMeta): Promise<void> {
+async function streamChat(ctx: FakeContext, request: JsonObject, plan: ReplyPlan, meta: ChatMeta, tab: Tab): Promise<void> {
   const deltas: JsonObject[] = [
     ...plan.reasoning.map((piece) => ({ content: null, reasoning_content: piece })),
     ...plan.content.map((piece) => ({ content: piece, ...(plan.reasoning.length > 0 ? { reasoning_content: null } : {}) })),
   ];
-  const frames = deltas.map((delta, i) =>
-    sseData(chunk(meta, i === 0 ? { role: 'assistant', ...delta } : delta, null, usageAfter(plan, i + 1))),
-  );
-  frames.push(sseData(chunk(meta, {}, 'stop', usageAfter(plan, deltas.length))));
+  // Every chunk but [DONE] carries the running usage: the finish chunk repeats the last delta's.
+  const usages = streamedUsages(plan, deltas.length);
+  const frames = deltas.map((delta, i) => sseData(chunk(meta, i === 0 ? { role: 'assistant', ...delta } : delta, null, usages[i])));
+  frames.push(sseData(chunk(meta, {}, 'stop', usages.at(-1))));
   frames.push(sseData('[DONE]'));
-  await streamChunks(ctx, SSE_HEADERS, frames, chunkGapMs(request, frames.length));
+  await streamChunks(ctx, SSE_HEADERS, frames, chunkGapMs(request, frames.length), billEachChunk(tab, usages));
 }
 
 function chunk(meta: ChatMeta, delta: JsonObject, finishReason: string | null, usage: unknown): JsonObject {

@@ -3,7 +3,7 @@ import { chatRequest, type FakeContext, type JsonObject } from './context.js';
 import { ERRORS, sendUpstreamError } from './errors.js';
 import { randomishId, unixSeconds } from './fake-text.js';
 import { sendJson } from './http-util.js';
-import { planReply, usageAfter } from './reply.js';
+import { billedTokens, billEachChunk, planReply, streamedUsages, usageAfter } from './reply.js';
 import { chunkGapMs, sseData, SSE_HEADERS, streamChunks } from './sse.js';
 
 export async function completions(ctx: FakeContext): Promise<void> {
@@ -23,14 +23,17 @@ export async function completions(ctx: FakeContext): Promise<void> {
     finish_reason: finishReason,
   });
 
+  const tab = ctx.openTab(model);
   if (request.stream !== true) {
     const usage = usageAfter(plan, plan.content.length);
+    tab.runTo(billedTokens(usage));
     return sendJson(ctx.res, 200, { ...meta, choices: [choice(plan.content.join(''), 'stop')], usage });
   }
-  const frames = plan.content.map((piece, i) => sseData({ ...meta, choices: [choice(piece, null)], usage: usageAfter(plan, i + 1) }));
-  frames.push(sseData({ ...meta, choices: [choice('', 'stop')], usage: usageAfter(plan, plan.content.length) }));
+  const usages = streamedUsages(plan, plan.content.length);
+  const frames = plan.content.map((piece, i) => sseData({ ...meta, choices: [choice(piece, null)], usage: usages[i] }));
+  frames.push(sseData({ ...meta, choices: [choice('', 'stop')], usage: usages.at(-1) }));
   frames.push(sseData('[DONE]'));
-  await streamChunks(ctx, SSE_HEADERS, frames, chunkGapMs(request, frames.length));
+  await streamChunks(ctx, SSE_HEADERS, frames, chunkGapMs(request, frames.length), billEachChunk(tab, usages));
 }
 
 function promptText(prompt: unknown): string | undefined {

@@ -1,7 +1,9 @@
 /** What every route handler of the fake receives. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Tab, Wallet } from './billing.js';
 import { ERRORS, sendUpstreamError } from './errors.js';
 import { isKnownModel } from './models.js';
+import type { FakeTariff } from './prices.js';
 import type { FakeKeyState } from './types.js';
 
 export interface FakeContext {
@@ -12,6 +14,11 @@ export interface FakeContext {
   key: string | null;
   /** Undefined for unknown keys (which never reach a handler: they are answered as invalid, unless acceptAnyKey). */
   state: FakeKeyState | undefined;
+  /** The key's money in n¥ when the request arrived: the gate before the endpoint reads it. */
+  wallet: Wallet | undefined;
+  tariff: FakeTariff;
+  /** Opens this answer's bill; a handler calls it once it knows it answers 200, before the answer goes out. */
+  openTab(model: string): Tab;
   /** The fake's own base URL, for links it hands out (image URLs). */
   baseUrl: string;
   /** Aborted when the fake closes: every wait must honour it. */
@@ -19,7 +26,7 @@ export interface FakeContext {
 }
 
 export interface Route {
-  /** Billable calls are refused for 'exhausted' keys; models and user/info are not billable. */
+  /** Billable calls cost money and are refused when it runs out; models and user/info are not billable. */
   billable: boolean;
   handle(ctx: FakeContext): Promise<void> | void;
 }

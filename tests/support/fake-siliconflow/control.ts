@@ -1,14 +1,16 @@
 /**
  * Control endpoints for manual demos and browser tests, outside /v1 so no client mistakes them
- * for the upstream: GET /_fake/state, POST /_fake/keys, POST /_fake/user-info-mode.
+ * for the upstream: GET /_fake/state, POST /_fake/keys, POST /_fake/user-info-mode, and the
+ * money controls of control-money.ts.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CODE_INVALID_PARAMETER } from '../../../src/siliconflow/errors.js';
 import { parseJsonObject, type JsonObject } from './context.js';
-import { sendNotFound } from './errors.js';
+import { describeBilling, describeMoney, handleMoneyControl } from './control-money.js';
+import { sendBadControlRequest, sendNotFound } from './errors.js';
 import { sendJson } from './http-util.js';
 import { IMAGE_PATH_PREFIX, sendPlaceholderImage } from './images.js';
 import { maskKey } from './keys.js';
+import { parseNano } from './money.js';
 import type { FakeRuntime } from './runtime.js';
 import { FAKE_KEY_BEHAVIORS, USER_INFO_MODES, type FakeKeyState, type UserInfoMode } from './types.js';
 
@@ -19,6 +21,7 @@ export function handleControl(rt: FakeRuntime, req: IncomingMessage, res: Server
   if (route === 'GET /_fake/state') return sendJson(res, 200, describeState(rt));
   if (route === 'POST /_fake/keys') return setKeyFromBody(rt, res, body);
   if (route === 'POST /_fake/user-info-mode') return setModeFromBody(rt, res, body);
+  if (handleMoneyControl(rt, route, res, body)) return;
   if (req.method === 'GET' && pathname.startsWith(IMAGE_PATH_PREFIX)) return sendPlaceholderImage(res);
   sendNotFound(res);
 }
@@ -28,17 +31,18 @@ export function describeState(rt: FakeRuntime): JsonObject {
   return {
     userInfoMode: rt.userInfoMode,
     requestCount: rt.requests.length,
-    keys: rt.keys.entries().map(([key, state]) => ({ key: maskKey(key), ...state })),
+    billing: describeBilling(rt),
+    keys: rt.keys.entries().map(([key, state, balances]) => ({ key: maskKey(key), ...state, money: describeMoney(balances) })),
   };
 }
 
 function setKeyFromBody(rt: FakeRuntime, res: ServerResponse, body: Buffer): void {
   const request = parseJsonObject(body);
   const key = request?.key;
-  if (!request || typeof key !== 'string' || key === '') return badRequest(res, 'body must be JSON {key, ...state}');
+  if (!request || typeof key !== 'string' || key === '') return sendBadControlRequest(res, 'body must be JSON {key, ...state}');
   const { key: _key, ...fields } = request;
   const patch = parseKeyState(nullsAsUndefined(fields));
-  if (typeof patch === 'string') return badRequest(res, patch);
+  if (typeof patch === 'string') return sendBadControlRequest(res, patch);
   rt.keys.set(key, patch);
   sendJson(res, 200, { key: maskKey(key), ...rt.keys.get(key) });
 }
@@ -46,7 +50,7 @@ function setKeyFromBody(rt: FakeRuntime, res: ServerResponse, body: Buffer): voi
 function setModeFromBody(rt: FakeRuntime, res: ServerResponse, body: Buffer): void {
   const mode = parseJsonObject(body)?.mode;
   if (!USER_INFO_MODES.includes(mode as UserInfoMode)) {
-    return badRequest(res, `mode must be one of ${USER_INFO_MODES.join(', ')}`);
+    return sendBadControlRequest(res, `mode must be one of ${USER_INFO_MODES.join(', ')}`);
   }
   rt.userInfoMode = mode as UserInfoMode;
   sendJson(res, 200, { userInfoMode: rt.userInfoMode });
@@ -66,8 +70,8 @@ export function parseKeyState(fields: JsonObject): Partial<FakeKeyState> | strin
     return `behavior must be one of ${FAKE_KEY_BEHAVIORS.join(', ')}`;
   }
   for (const [name, value] of Object.entries({ balance, chargeBalance })) {
-    if (value !== undefined && (typeof value !== 'string' || !/^-?\d+\.\d{2}$/.test(value))) {
-      return `${name} must be a string with two decimals, e.g. "14.00"`;
+    if (value !== undefined && (typeof value !== 'string' || parseNano(value) === undefined)) {
+      return `${name} must be an amount in yuan as a string, e.g. "14.00" (at most 9 decimals)`;
     }
   }
   if (exhaustedStatus !== undefined && exhaustedStatus !== 402 && exhaustedStatus !== 403) {
@@ -81,7 +85,3 @@ export function parseKeyState(fields: JsonObject): Partial<FakeKeyState> | strin
 }
 
 const KEY_STATE_FIELDS = ['behavior', 'balance', 'chargeBalance', 'exhaustedStatus', 'retryAfterSeconds', 'delayMs', 'failMidStream'];
-
-function badRequest(res: ServerResponse, message: string): void {
-  sendJson(res, 400, { code: CODE_INVALID_PARAMETER, message, data: null });
-}

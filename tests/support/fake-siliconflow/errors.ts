@@ -73,3 +73,8 @@ export function sendNotFound(res: ServerResponse): void {
   res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }
+
+/** A bad call to a /_fake/ control endpoint: the upstream's error shape, with a message saying what is wrong. */
+export function sendBadControlRequest(res: ServerResponse, message: string): void {
+  sendUpstreamError(res, { status: 400, code: CODE_INVALID_PARAMETER, message });
+}

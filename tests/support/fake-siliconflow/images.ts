@@ -28,6 +28,7 @@ export function imageGenerations(ctx: FakeContext): void {
   const images = Array.from({ length: batch }, (_, i) => ({
     url: `${ctx.baseUrl}${IMAGE_PATH_PREFIX}${sha256(`${prompt}:${seed}:${i}`).toString('hex').slice(0, 16)}.png`,
   }));
+  ctx.openTab(request.model).runTo({ images: images.length });
   sendJson(ctx.res, 200, { images, data: images, timings: { inference: 0.42 }, seed, shared_id: '0' });
 }
 

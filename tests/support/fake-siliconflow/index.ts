@@ -1,18 +1,24 @@
 /**
  * A local fake of the SiliconFlow API (docs/siliconflow.md) for tests, the benchmark and the demo:
  * a real node:http server whose keys can be told to answer like valid, invalid, exhausted,
- * gift-only, rate-limited, overloaded, failing, resetting or hanging upstream accounts.
+ * gift-only, rate-limited, overloaded, failing, resetting or hanging upstream accounts, and whose
+ * accounts pay for what they use with their own copy of the prices (billing.ts).
  */
 import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { KeyStore } from './keys.js';
+import { KeyStore, maskKey } from './keys.js';
+import { requireNano } from './money.js';
+import { FakeTariff } from './prices.js';
 import { handleRequest, onHandlerError } from './router.js';
 import type { FakeRuntime } from './runtime.js';
 import type { FakeSiliconFlow, RecordedRequest, StartFakeSiliconFlowOptions } from './types.js';
 
 export type {
+  FakeBalances,
+  FakeCharge,
   FakeKeyBehavior,
+  FakePriceText,
   FakeKeyState,
   FakeSiliconFlow,
   RecordedRequest,
@@ -26,6 +32,7 @@ export async function startFakeSiliconFlow(opts: StartFakeSiliconFlowOptions = {
   const abort = new AbortController();
   const rt: FakeRuntime = {
     keys: new KeyStore({ acceptAnyKey: opts.acceptAnyKey ?? false }),
+    tariff: tariffFrom(opts),
     requests: [] as RecordedRequest[],
     record: opts.record ?? true,
     signal: abort.signal,
@@ -49,6 +56,13 @@ export async function startFakeSiliconFlow(opts: StartFakeSiliconFlowOptions = {
     setKey: (key, state) => rt.keys.set(key, state),
     removeKey: (key) => rt.keys.remove(key),
     getKey: (key) => rt.keys.get(key),
+    balances: (key) => rt.keys.balances(key),
+    topUp: (key, credit) => {
+      const added = { gift: requireNano(credit.gift ?? '0', 'gift'), paid: requireNano(credit.paid ?? '0', 'paid') };
+      if (!rt.keys.credit(key, added)) throw new Error(`fake-siliconflow: topUp of unknown key ${maskKey(key)}`);
+    },
+    setOvercharge: (factor) => rt.tariff.setOvercharge(factor),
+    setPrice: (model, price) => rt.tariff.setPrice(model, price),
     setUserInfoMode: (mode) => {
       rt.userInfoMode = mode;
     },
@@ -61,6 +75,13 @@ export async function startFakeSiliconFlow(opts: StartFakeSiliconFlowOptions = {
       return closing;
     },
   };
+}
+
+function tariffFrom(opts: StartFakeSiliconFlowOptions): FakeTariff {
+  const tariff = new FakeTariff();
+  if (opts.overcharge !== undefined) tariff.setOvercharge(opts.overcharge);
+  for (const [model, price] of Object.entries(opts.prices ?? {})) tariff.setPrice(model, price);
+  return tariff;
 }
 
 function trackSockets(server: Server): Set<Socket> {

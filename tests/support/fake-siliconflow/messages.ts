@@ -1,4 +1,5 @@
 /** POST /v1/messages: the Anthropic-format endpoint, as a message or as Anthropic SSE events. */
+import type { Tab } from './billing.js';
 import { chatRequest, type FakeContext, type JsonObject } from './context.js';
 import { ERRORS, sendUpstreamError } from './errors.js';
 import { allMessagesText, contentText, lastUserText, randomishId } from './fake-text.js';
@@ -22,7 +23,9 @@ export async function anthropicMessages(ctx: FakeContext): Promise<void> {
     model,
     stop_sequence: null,
   };
-  if (request.stream === true) return streamMessage(ctx, request, plan, message);
+  const tab = ctx.openTab(model);
+  if (request.stream === true) return streamMessage(ctx, request, plan, message, tab);
+  tab.runTo({ inputTokens: plan.promptTokens, outputTokens: plan.content.length });
   sendJson(ctx.res, 200, {
     ...message,
     content: [{ type: 'text', text: plan.content.join('') }],
@@ -31,8 +34,11 @@ export async function anthropicMessages(ctx: FakeContext): Promise<void> {
   });
 }
 
-/** The event sequence of Anthropic's streaming Messages API, with one text block. */
-async function streamMessage(ctx: FakeContext, request: JsonObject, plan: ReplyPlan, message: JsonObject): Promise<void> {
+/**
+ * The event sequence of Anthropic's streaming Messages API, with one text block. Usage comes
+ * twice: input tokens on message_start, the output tokens on message_delta; each is billed as it goes out.
+ */
+async function streamMessage(ctx: FakeContext, request: JsonObject, plan: ReplyPlan, message: JsonObject, tab: Tab): Promise<void> {
   const start = { ...message, content: [], stop_reason: null, usage: { input_tokens: plan.promptTokens, output_tokens: 0 } };
   const frames = [
     sseEvent('message_start', { message: start }),
@@ -45,5 +51,10 @@ async function streamMessage(ctx: FakeContext, request: JsonObject, plan: ReplyP
     }),
     sseEvent('message_stop', {}),
   ];
-  await streamChunks(ctx, SSE_HEADERS, frames, chunkGapMs(request, frames.length));
+  const deltaIndex = frames.length - 2;
+  const bill = (index: number): void => {
+    if (index === 0) tab.runTo({ inputTokens: plan.promptTokens, outputTokens: 0 });
+    if (index === deltaIndex) tab.runTo({ inputTokens: plan.promptTokens, outputTokens: plan.content.length });
+  };
+  await streamChunks(ctx, SSE_HEADERS, frames, chunkGapMs(request, frames.length), bill);
 }

@@ -12,6 +12,7 @@ interface CatalogueEntry {
 
 const CREATED = 1_732_000_000; // a fixed date, so answers are deterministic
 
+/** Free and paid models of each kind; what each costs is the tariff's business (prices.ts). */
 const CATALOGUE: readonly CatalogueEntry[] = [
   { id: 'Qwen/Qwen2.5-7B-Instruct', type: 'text', subType: 'chat' },
   { id: 'Qwen/Qwen2.5-Coder-7B-Instruct', type: 'text', subType: 'chat' },
@@ -19,15 +20,19 @@ const CATALOGUE: readonly CatalogueEntry[] = [
   { id: 'deepseek-ai/DeepSeek-V3', type: 'text', subType: 'chat' },
   { id: 'deepseek-ai/DeepSeek-R1', type: 'text', subType: 'chat' },
   { id: 'Pro/deepseek-ai/DeepSeek-R1', type: 'text', subType: 'chat' },
+  { id: 'Pro/deepseek-ai/DeepSeek-V3', type: 'text', subType: 'chat' },
   { id: 'Pro/Qwen/Qwen2.5-7B-Instruct', type: 'text', subType: 'chat' },
   { id: 'BAAI/bge-m3', type: 'text', subType: 'embedding' },
   { id: 'BAAI/bge-reranker-v2-m3', type: 'text', subType: 'reranker' },
+  { id: 'Qwen/Qwen3-Embedding-8B', type: 'text', subType: 'embedding' },
+  { id: 'Qwen/Qwen3-Reranker-8B', type: 'text', subType: 'reranker' },
   { id: 'Kwai-Kolors/Kolors', type: 'image', subType: 'text-to-image' },
+  { id: 'black-forest-labs/FLUX.1-dev', type: 'image', subType: 'text-to-image' },
   { id: 'FunAudioLLM/CosyVoice2-0.5B', type: 'audio', subType: 'text-to-speech' },
   { id: 'FunAudioLLM/SenseVoiceSmall', type: 'audio', subType: 'speech-to-text' },
 ];
 
-export function isKnownModel(id: unknown, subType: ModelSubType): boolean {
+export function isKnownModel(id: unknown, subType: ModelSubType): id is string {
   return CATALOGUE.some((entry) => entry.id === id && entry.subType === subType);
 }
 

@@ -1,4 +1,5 @@
 /** The deterministic "generation" behind chat, completions and messages: pieces plus token counts. */
+import type { FakeUsage, Tab } from './billing.js';
 import type { JsonObject } from './context.js';
 import { estimateTokens, splitPieces } from './fake-text.js';
 
@@ -45,4 +46,25 @@ export function usageAfter(plan: ReplyPlan, produced: number): Usage {
 
 export function totalPieces(plan: ReplyPlan): number {
   return plan.reasoning.length + plan.content.length;
+}
+
+/** What an OpenAI-style usage bills: prompt tokens as input, completion tokens (reasoning included) as output. */
+export function billedTokens(usage: Usage): FakeUsage {
+  return { inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens };
+}
+
+/**
+ * The usage each chunk of a stream of `pieces` delta chunks reports, running totals, and the
+ * finish chunk after them repeating the last (SiliconFlow sends usage on every chunk).
+ */
+export function streamedUsages(plan: ReplyPlan, pieces: number): Usage[] {
+  return [...Array.from({ length: pieces }, (_, i) => usageAfter(plan, i + 1)), usageAfter(plan, pieces)];
+}
+
+/** streamChunks' bill hook for chunks that report `usages[i]`; chunks past the list ([DONE]) report none. */
+export function billEachChunk(tab: Tab, usages: readonly Usage[]): (index: number) => void {
+  return (index) => {
+    const usage = usages[index];
+    if (usage) tab.runTo(billedTokens(usage));
+  };
 }

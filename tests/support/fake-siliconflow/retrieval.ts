@@ -15,6 +15,7 @@ export function embeddings(ctx: FakeContext): void {
   if (!inputs) return sendUpstreamError(ctx.res, ERRORS.invalidParameter);
 
   const tokens = inputs.reduce((sum, text) => sum + estimateTokens(text), 0);
+  ctx.openTab(request.model).runTo({ inputTokens: tokens });
   sendJson(ctx.res, 200, {
     object: 'list',
     model: request.model,
@@ -48,6 +49,7 @@ export function rerank(ctx: FakeContext): void {
     }));
   const inputTokens = estimateTokens(query) * documents.length + documents.reduce((s, d) => s + estimateTokens(d), 0);
   const tokens = { input_tokens: inputTokens, output_tokens: 0 };
+  ctx.openTab(request.model).runTo({ inputTokens });
   sendJson(ctx.res, 200, {
     id: randomishId(''),
     results,

@@ -1,9 +1,12 @@
 /** The mutable state one running fake shares between its server, its handlers and its controls. */
 import type { KeyStore } from './keys.js';
+import type { FakeTariff } from './prices.js';
 import type { RecordedRequest, UserInfoMode } from './types.js';
 
 export interface FakeRuntime {
   readonly keys: KeyStore;
+  /** The prices and overcharge every billable answer is charged by. */
+  readonly tariff: FakeTariff;
   readonly requests: RecordedRequest[];
   /** False: `requests` stays empty (load tests). */
   readonly record: boolean;

@@ -39,18 +39,22 @@ export function chunkGapMs(request: JsonObject, chunkCount: number): number {
  * Sends a 200 whose body is written chunk by chunk with a gap between writes.
  * Stops quietly when the client goes away; for `failMidStream` keys destroys the socket
  * after two chunks, so the client sees a stream cut without its terminating chunk.
+ * `bill(index)` runs before each chunk is written, so the chunks a client saw are paid for.
  */
 export async function streamChunks(
   ctx: FakeContext,
   headers: OutgoingHttpHeaders,
   chunks: ReadonlyArray<string | Buffer>,
   gapMs: number,
+  bill: (index: number) => void = () => undefined,
 ): Promise<void> {
   const { res } = ctx;
   res.writeHead(200, { ...headers, ...traceHeader() });
   res.flushHeaders();
   for (const [index, chunk] of chunks.entries()) {
     if (index > 0) await pause(gapMs, ctx.signal);
+    if (res.destroyed || res.writableEnded) return;
+    bill(index);
     if (!(await writeChunk(res, chunk))) return;
     if (ctx.state?.failMidStream && index + 1 >= CHUNKS_BEFORE_FAILURE) {
       res.destroy();

@@ -1,12 +1,15 @@
 /** Public types of the fake SiliconFlow server; re-exported from index.ts. */
 import type { IncomingHttpHeaders } from 'node:http';
+import type { FakePriceText } from './prices.js';
+
+export type { FakePriceText } from './prices.js';
 
 export type FakeKeyBehavior =
-  | 'ok' // valid; serves every endpoint
+  | 'ok' // valid; serves every endpoint while its money lasts (docs/siliconflow.md, "How the fake bills")
   | 'invalid' // 401 {"code":30014,"message":"Token is invalid.","data":null}
   | 'invalid-string' // 401 with a bare JSON string body: "Invalid token"
-  | 'exhausted' // valid for models/user-info; billable calls → 30001 on `exhaustedStatus`
-  | 'gift-only' // billable calls to "Pro/…" models → 403 30011; other models OK
+  | 'exhausted' // balances 0 unless given; every billable call, free models too → 30001 on `exhaustedStatus`
+  | 'gift-only' // paid credit 0 unless given; so "Pro/…" models → 403 30011 until paid credit is added
   | 'rate-limited' // every call → 429 50602 (+ Retry-After only when retryAfterSeconds is set)
   | 'overloaded' // 503 50505
   | 'server-error' // 500 50507
@@ -30,7 +33,10 @@ export const FAKE_KEY_BEHAVIORS: readonly FakeKeyBehavior[] = [
 
 export interface FakeKeyState {
   behavior: FakeKeyBehavior;
-  /** Gift credit (赠送余额), 2 decimals, e.g. "14.00". */
+  /**
+   * Gift credit (赠送余额) as user/info shows it, 2 decimals, e.g. "14.00". Kept exactly in n¥ and
+   * spent by billable calls; set it with up to 9 decimals, read it rounded to the fen.
+   */
   balance: string;
   /** Paid credit (充值余额), e.g. "0.00". */
   chargeBalance: string;
@@ -50,6 +56,23 @@ export type UserInfoMode = 'ok' | 'gone' | 'not-found';
 
 export const USER_INFO_MODES: readonly UserInfoMode[] = ['ok', 'gone', 'not-found'];
 
+/** A key's money in n¥ (1 ¥ = 10⁹ n¥), exactly: what is left, and what billable calls took from each credit. */
+export interface FakeBalances {
+  gift: number;
+  paid: number;
+  total: number;
+  spentGift: number;
+  spentPaid: number;
+  spent: number;
+}
+
+/** What one answer cost, in n¥ taken from each credit; a stream's grows as its chunks go out. */
+export interface FakeCharge {
+  model: string;
+  gift: number;
+  paid: number;
+}
+
 export interface RecordedRequest {
   method: string;
   /** Path with query string. */
@@ -60,6 +83,8 @@ export interface RecordedRequest {
   /** The Bearer token, or null when the Authorization header is missing or malformed. */
   key: string | null;
   receivedAt: number;
+  /** Set when the answer was billed (free models too, at 0). */
+  charge?: FakeCharge;
 }
 
 export interface FakeSiliconFlow {
@@ -70,6 +95,14 @@ export interface FakeSiliconFlow {
   setKey(key: string, state?: Partial<FakeKeyState>): void;
   removeKey(key: string): void;
   getKey(key: string): FakeKeyState | undefined;
+  /** The truth a ledger is compared with: the key's exact money; undefined for an unknown key. */
+  balances(key: string): FakeBalances | undefined;
+  /** Adds credit, e.g. `{ paid: "100.00" }` for a top-up. Throws for an unknown key. */
+  topUp(key: string, credit: { gift?: string; paid?: string }): void;
+  /** Bills `factor` times the table from now on (1.10 = 10 % more); streams already going keep theirs. */
+  setOvercharge(factor: number): void;
+  /** Prices `model` as given instead of the shipped table (prices.json's format); null restores it. */
+  setPrice(model: string, price: FakePriceText | null): void;
   setUserInfoMode(mode: UserInfoMode): void;
   readonly requests: RecordedRequest[];
   clearRequests(): void;
@@ -87,6 +120,10 @@ export interface StartFakeSiliconFlowOptions {
   userInfoMode?: UserInfoMode;
   /** Keep every upstream request in `requests` (default true). False for load tests, so memory stays flat. */
   record?: boolean;
-  /** Serve a key that was never set like a default 'ok' key (default false: unknown keys are invalid). */
+  /** Serve a key that was never set like a default 'ok' key (default false: unknown keys are invalid). Such keys are never debited. */
   acceptAnyKey?: boolean;
+  /** Bill this factor times the price table (default 1; 1.10 = 10 % more). */
+  overcharge?: number;
+  /** Prices that replace the shipped table's, by model. */
+  prices?: Record<string, FakePriceText>;
 }

@@ -5,12 +5,12 @@ import type { FakeContext } from './context.js';
 import { ERRORS, sendNotFound, sendUpstreamError } from './errors.js';
 import { sha256 } from './fake-text.js';
 import { sendJson } from './http-util.js';
-import { addMoney } from './keys.js';
+import { formatFen } from './money.js';
 import type { UserInfoMode } from './types.js';
 
 export function userInfo(ctx: FakeContext): void {
-  const { state, key } = ctx;
-  if (!state || key === null) return sendUpstreamError(ctx.res, ERRORS.invalidToken);
+  const { state, key, wallet } = ctx;
+  if (!state || !wallet || key === null) return sendUpstreamError(ctx.res, ERRORS.invalidToken);
   const account = sha256(key).toString('hex');
   const body: UserInfoBody = {
     code: CODE_OK,
@@ -27,7 +27,8 @@ export function userInfo(ctx: FakeContext): void {
       introduction: '',
       role: '',
       chargeBalance: state.chargeBalance,
-      totalBalance: addMoney(state.balance, state.chargeBalance),
+      // The exact sum, rounded once: it can be below zero after an overdraft ("-0.01").
+      totalBalance: formatFen(wallet.gift + wallet.paid),
     },
   };
   sendJson(ctx.res, 200, body);
