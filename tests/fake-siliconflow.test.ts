@@ -1,3 +1,4 @@
+import { readdir, readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { demoKeys } from './support/fake-siliconflow/demo-keys.js';
 import { maskKey, startFakeSiliconFlow, type FakeKeyState, type FakeSiliconFlow } from './support/fake-siliconflow/index.js';
@@ -514,6 +515,303 @@ describe('key state API and control endpoints', () => {
     }
     expect(Object.values(keys).some((s) => s.behavior === 'exhausted' && s.exhaustedStatus === 403)).toBe(true);
     expect(maskKey('sk-abcdefghijklmnopqrstuvwxyz')).toBe('sk-abcd…wxyz');
+  });
+});
+
+/** prices.json's figures in n¥ per unit, written out here: the fake is checked against the table, not against itself. */
+const YUAN = 1_000_000_000;
+const V3 = { input: 2_000, output: 8_000 }; // deepseek-ai/DeepSeek-V3: ¥2 / ¥8 per million tokens
+const R1 = { input: 4_000, output: 16_000 }; // deepseek-ai/DeepSeek-R1: ¥4 / ¥16
+const QWEN3_RETRIEVAL_PER_TOKEN = 280; // Qwen/Qwen3-Embedding-8B and -Reranker-8B: ¥0.28 per million
+const FLUX_PER_IMAGE = 140_000_000; // black-forest-labs/FLUX.1-dev: ¥0.14 an image
+const COSYVOICE_PER_BYTE = 50_000; // FunAudioLLM/CosyVoice2-0.5B: ¥50 per million UTF-8 bytes of input
+
+type OpenAiUsage = { prompt_tokens: number; completion_tokens: number; completion_tokens_details?: { reasoning_tokens: number } };
+const tokenCost = (price: { input: number; output: number }, usage: OpenAiUsage) =>
+  usage.prompt_tokens * price.input + usage.completion_tokens * price.output;
+const spentOf = (key: string, on = fake) => on.balances(key)!.spent;
+const PAID_REQUIRED = upstreamError(
+  30011,
+  'The selected model requires paid balance. Your paid balance is insufficient. Please top up and try again.',
+);
+
+async function chatUsage(key: string, model: string, extra: Record<string, unknown> = {}, on = fake): Promise<OpenAiUsage> {
+  const res = await call('/v1/chat/completions', { key, json: chatBody(model, extra), on });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { usage: OpenAiUsage }).usage;
+}
+
+/** The usage of the last OpenAI-style SSE chunk that carried one. */
+async function lastStreamedUsage(res: Response): Promise<OpenAiUsage | undefined> {
+  const { frames } = await readFrames(res);
+  const chunks = frames.filter((f) => f !== 'data: [DONE]').map((f) => JSON.parse(dataOf(f)) as { usage?: OpenAiUsage });
+  return chunks.at(-1)?.usage;
+}
+
+describe('money: every billable answer is paid for, by the usage it reports', () => {
+  it('a chat on a paid model costs its prompt and completion tokens at the table price, from gift credit', async () => {
+    const key = newKey();
+    const usage = await chatUsage(key, 'deepseek-ai/DeepSeek-V3');
+    const cost = tokenCost(V3, usage);
+    expect(cost).toBeGreaterThan(0);
+    expect(fake.balances(key)).toEqual({
+      gift: 14 * YUAN - cost,
+      paid: 0,
+      total: 14 * YUAN - cost,
+      spentGift: cost,
+      spentPaid: 0,
+      spent: cost,
+    });
+    expect(fake.requests.at(-1)?.charge).toEqual({ model: 'deepseek-ai/DeepSeek-V3', gift: cost, paid: 0 });
+  });
+
+  it('reasoning tokens bill as output, and a stream costs what its last chunk reported, like the plain answer', async () => {
+    const key = newKey();
+    const plain = await chatUsage(key, 'deepseek-ai/DeepSeek-R1');
+    expect(plain.completion_tokens).toBeGreaterThan(plain.completion_tokens_details!.reasoning_tokens);
+    const cost = tokenCost(R1, plain);
+    expect(spentOf(key)).toBe(cost);
+    const res = await call('/v1/chat/completions', { key, json: chatBody('deepseek-ai/DeepSeek-R1', { stream: true }) });
+    expect(await lastStreamedUsage(res)).toEqual(plain);
+    expect(spentOf(key)).toBe(2 * cost);
+  });
+
+  it('completions and messages are billed streaming or not; an Anthropic stream by message_start and message_delta', async () => {
+    const key = newKey();
+    const prompt = { model: 'deepseek-ai/DeepSeek-V3', prompt: 'def add(a, b):' };
+    const plain = (await (await call('/v1/completions', { key, json: prompt })).json()) as { usage: OpenAiUsage };
+    expect(await lastStreamedUsage(await call('/v1/completions', { key, json: { ...prompt, stream: true } }))).toEqual(plain.usage);
+    expect(spentOf(key)).toBe(2 * tokenCost(V3, plain.usage));
+
+    const before = spentOf(key);
+    const json = { model: 'deepseek-ai/DeepSeek-V3', max_tokens: 64, messages: [{ role: 'user', content: 'hi there' }] };
+    type Tokens = { input_tokens: number; output_tokens: number };
+    const { usage } = (await (await call('/v1/messages', { key, json })).json()) as { usage: Tokens };
+    const cost = usage.input_tokens * V3.input + usage.output_tokens * V3.output;
+    expect(spentOf(key) - before).toBe(cost);
+    const { frames } = await readFrames(await call('/v1/messages', { key, json: { ...json, stream: true } }));
+    const events = frames.map(
+      (f) => JSON.parse(f.slice(f.indexOf('data: ') + 6)) as { type: string; message?: { usage: Tokens }; usage?: Tokens },
+    );
+    expect(events.find((e) => e.type === 'message_start')?.message?.usage).toEqual({ input_tokens: usage.input_tokens, output_tokens: 0 });
+    expect(events.find((e) => e.type === 'message_delta')?.usage).toEqual({ output_tokens: usage.output_tokens });
+    expect(spentOf(key) - before).toBe(2 * cost);
+  });
+
+  it('embeddings and rerank bill their input tokens, images each image, speech each UTF-8 byte of its input', async () => {
+    const key = newKey();
+    type Embedded = { usage: { prompt_tokens: number } };
+    const embedded = (await (
+      await call('/v1/embeddings', { key, json: { model: 'Qwen/Qwen3-Embedding-8B', input: ['a b c', 'd e f'] } })
+    ).json()) as Embedded;
+    let spent = embedded.usage.prompt_tokens * QWEN3_RETRIEVAL_PER_TOKEN;
+    expect(spentOf(key)).toBe(spent);
+    const rerankJson = { model: 'Qwen/Qwen3-Reranker-8B', query: 'apple', documents: ['apple pie', 'car'] };
+    const reranked = (await (await call('/v1/rerank', { key, json: rerankJson })).json()) as { meta: { tokens: { input_tokens: number } } };
+    spent += reranked.meta.tokens.input_tokens * QWEN3_RETRIEVAL_PER_TOKEN;
+    expect(spentOf(key)).toBe(spent);
+    const imageJson = { model: 'black-forest-labs/FLUX.1-dev', prompt: 'a cat', batch_size: 2 };
+    expect(((await (await call('/v1/images/generations', { key, json: imageJson })).json()) as { images: unknown[] }).images).toHaveLength(
+      2,
+    );
+    spent += 2 * FLUX_PER_IMAGE;
+    expect(spentOf(key)).toBe(spent);
+    const speechJson = { model: 'FunAudioLLM/CosyVoice2-0.5B', input: 'Hello, 世界', voice: 'FunAudioLLM/CosyVoice2-0.5B:alex' };
+    await (await call('/v1/audio/speech', { key, json: speechJson })).arrayBuffer();
+    spent += 13 * COSYVOICE_PER_BYTE; // 7 ASCII bytes and two 3-byte characters: bytes, not characters
+    expect(fake.balances(key)).toMatchObject({ gift: 14 * YUAN - spent, paid: 0, spent });
+    const shown = ((14 * YUAN - spent) / YUAN).toFixed(2);
+    expect(fake.getKey(key)?.balance).toBe(shown);
+    expect(await (await call('/v1/user/info', { key })).json()).toMatchObject({ data: { balance: shown, totalBalance: shown } });
+  });
+
+  it('gift credit is spent first, then paid credit', async () => {
+    const key = newKey({ balance: '0.00001', chargeBalance: '1.00' }); // 10,000 n¥ of gift
+    const cost = tokenCost(V3, await chatUsage(key, 'deepseek-ai/DeepSeek-V3'));
+    expect(cost).toBeGreaterThan(10_000);
+    expect(fake.balances(key)).toMatchObject({ gift: 0, paid: YUAN - (cost - 10_000), spentGift: 10_000, spentPaid: cost - 10_000 });
+    expect(fake.requests.at(-1)?.charge).toEqual({ model: 'deepseek-ai/DeepSeek-V3', gift: 10_000, paid: cost - 10_000 });
+  });
+
+  it("Pro/ models cost their model's price from paid credit only, and answer 403 30011 without paid credit", async () => {
+    const key = newKey({ chargeBalance: '1.00' });
+    const cost = tokenCost(V3, await chatUsage(key, 'Pro/deepseek-ai/DeepSeek-V3'));
+    expect(fake.balances(key)).toMatchObject({ gift: 14 * YUAN, paid: YUAN - cost, spentGift: 0, spentPaid: cost });
+
+    const giftOnly = newKey();
+    for (const model of ['Pro/deepseek-ai/DeepSeek-V3', 'Pro/Qwen/Qwen2.5-7B-Instruct']) {
+      const res = await call('/v1/chat/completions', { key: giftOnly, json: chatBody(model) });
+      expect(res.status).toBe(403);
+      expect(await res.json()).toEqual(PAID_REQUIRED);
+    }
+    expect((await call('/v1/chat/completions', { key: giftOnly, json: chatBody('deepseek-ai/DeepSeek-V3') })).status).toBe(200);
+    expect(fake.balances(giftOnly)?.spentPaid).toBe(0);
+  });
+
+  it("at zero, paid models answer 30001 on the key's exhaustedStatus and free or unpriced models are still served, free", async () => {
+    const key = newKey({ balance: '0.00', exhaustedStatus: 403 });
+    for (const [path, json] of [
+      ['/v1/chat/completions', chatBody('deepseek-ai/DeepSeek-V3')],
+      ['/v1/chat/completions', chatBody('Pro/deepseek-ai/DeepSeek-V3')], // no money at all: 30001, not 30011
+      ['/v1/images/generations', { model: 'black-forest-labs/FLUX.1-dev', prompt: 'a cat' }],
+      ['/v1/audio/speech', { model: 'FunAudioLLM/CosyVoice2-0.5B', input: 'hi' }],
+    ] as const) {
+      const res = await call(path, { key, json });
+      expect(res.status).toBe(403);
+      expect(await res.json()).toEqual(BALANCE);
+    }
+    for (const [path, json] of [
+      ['/v1/chat/completions', chatBody('Qwen/Qwen2.5-7B-Instruct')],
+      ['/v1/chat/completions', chatBody('Qwen/Qwen2.5-72B-Instruct')], // not in the price table: free in the fake
+      ['/v1/embeddings', { model: 'BAAI/bge-m3', input: 'x' }],
+      ['/v1/images/generations', { model: 'Kwai-Kolors/Kolors', prompt: 'a cat' }],
+    ] as const) {
+      expect((await call(path, { key, json })).status).toBe(200);
+      expect(fake.requests.at(-1)?.charge).toMatchObject({ gift: 0, paid: 0 });
+    }
+    expect(fake.balances(key)).toMatchObject({ gift: 0, paid: 0, spent: 0 });
+  });
+
+  it('the call that empties a key overdraws it a little, then paid models get 30001 while free ones are served', async () => {
+    const key = newKey({ balance: '0.000001' }); // 1,000 n¥
+    const cost = tokenCost(V3, await chatUsage(key, 'deepseek-ai/DeepSeek-V3', { fake_chunks: 700 }));
+    expect(fake.balances(key)).toMatchObject({ gift: 1_000 - cost, paid: 0, spent: cost });
+    expect(await (await call('/v1/user/info', { key })).json()).toMatchObject({ data: { balance: '-0.01', totalBalance: '-0.01' } });
+    const refused = await call('/v1/chat/completions', { key, json: chatBody('deepseek-ai/DeepSeek-V3') });
+    expect([refused.status, await refused.json()]).toEqual([402, BALANCE]);
+    expect((await call('/v1/chat/completions', { key, json: chatBody('Qwen/Qwen2.5-7B-Instruct') })).status).toBe(200);
+    expect(spentOf(key)).toBe(cost);
+
+    // A Pro/ call overdraws paid credit, never the gift; the key still has money, so Pro/ gets 30011.
+    const pro = newKey({ chargeBalance: '0.000001' });
+    const proCost = tokenCost(V3, await chatUsage(pro, 'Pro/deepseek-ai/DeepSeek-V3', { fake_chunks: 700 }));
+    expect(fake.balances(pro)).toMatchObject({ gift: 14 * YUAN, paid: 1_000 - proCost });
+    const again = await call('/v1/chat/completions', { key: pro, json: chatBody('Pro/deepseek-ai/DeepSeek-V3') });
+    expect([again.status, await again.json()]).toEqual([403, PAID_REQUIRED]);
+  });
+
+  it('a stream cut short costs what the chunks it sent reported', async () => {
+    const key = newKey({ failMidStream: true });
+    const res = await call('/v1/chat/completions', { key, json: chatBody('deepseek-ai/DeepSeek-V3', { stream: true }) });
+    const usage = await lastStreamedUsage(res);
+    expect(usage?.completion_tokens).toBe(2);
+    expect(spentOf(key)).toBe(tokenCost(V3, usage!));
+  });
+
+  it('overcharge bills a factor more than the table: set at start or by POST /_fake/billing', async () => {
+    const own = await startFakeSiliconFlow({ overcharge: 1.1, keys: { 'sk-own': {} } });
+    try {
+      const base = tokenCost(V3, await chatUsage('sk-own', 'deepseek-ai/DeepSeek-V3', {}, own));
+      expect(spentOf('sk-own', own)).toBe((base * 11) / 10); // base is whole thousands of n¥: exact
+      const set = await call('/_fake/billing', { on: own, json: { overcharge: 1 } });
+      expect(await set.json()).toEqual({ overcharge: 1, prices: {} });
+      await chatUsage('sk-own', 'deepseek-ai/DeepSeek-V3', {}, own);
+      expect(spentOf('sk-own', own)).toBe((base * 21) / 10);
+      for (const overcharge of [-1, '2', null]) {
+        const bad = await call('/_fake/billing', { on: own, json: { overcharge } });
+        expect([bad.status, ((await bad.json()) as { code: number }).code]).toEqual([400, 20015]);
+      }
+      own.setOvercharge(1.25);
+      expect(await (await call('/_fake/state', { on: own })).json()).toMatchObject({ billing: { overcharge: 1.25 } });
+    } finally {
+      await own.close();
+    }
+  });
+
+  it("a test's price replaces the table's (for Pro/ too) until set back with null; a cost is rounded half up once", async () => {
+    const own = await startFakeSiliconFlow({ keys: { 'sk-own': { chargeBalance: '1.00' } } });
+    try {
+      own.setPrice('Qwen/Qwen2.5-7B-Instruct', { unit: 'million-tokens', input: '1', output: '3' });
+      const usage = await chatUsage('sk-own', 'Qwen/Qwen2.5-7B-Instruct', {}, own);
+      await chatUsage('sk-own', 'Pro/Qwen/Qwen2.5-7B-Instruct', {}, own);
+      const cost = usage.prompt_tokens * 1_000 + usage.completion_tokens * 3_000;
+      expect(own.balances('sk-own')).toMatchObject({ spentGift: cost, spentPaid: cost });
+
+      // ¥0.000005 per million tokens is 0.005 n¥ a token: 100 tokens cost 0.5 n¥ → 1, 99 tokens 0.495 n¥ → 0.
+      const price = { unit: 'million-tokens', input: '0.000005' };
+      expect((await call('/_fake/prices', { on: own, json: { model: 'Qwen/Qwen3-Embedding-8B', price } })).status).toBe(200);
+      const embed = async (chars: number) => {
+        const before = spentOf('sk-own', own);
+        await call('/v1/embeddings', { on: own, key: 'sk-own', json: { model: 'Qwen/Qwen3-Embedding-8B', input: 'x'.repeat(chars) } });
+        return spentOf('sk-own', own) - before;
+      };
+      expect([await embed(400), await embed(396)]).toEqual([1, 0]);
+      expect(await (await call('/_fake/state', { on: own })).json()).toMatchObject({
+        billing: { prices: { 'Qwen/Qwen3-Embedding-8B': price } },
+      });
+      await call('/_fake/prices', { on: own, json: { model: 'Qwen/Qwen3-Embedding-8B', price: null } });
+      expect(await embed(400)).toBe(100 * QWEN3_RETRIEVAL_PER_TOKEN);
+
+      for (const json of [
+        { model: 'x', price: { unit: 'per-second', input: '1' } },
+        { model: 'x', price: { unit: 'image' } },
+        { model: 'x' },
+      ]) {
+        const bad = await call('/_fake/prices', { on: own, json });
+        expect([bad.status, ((await bad.json()) as { code: number }).code]).toEqual([400, 20015]);
+      }
+      expect(() => own.setPrice('x', { unit: 'million-tokens', input: '-1' })).toThrow(/not negative/);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('the same calls cost the same every time, and the charges on the recorded requests add up to the spend', async () => {
+    const run = async (key: string) => {
+      await chatUsage(key, 'deepseek-ai/DeepSeek-V3');
+      await readFrames(await call('/v1/chat/completions', { key, json: chatBody('deepseek-ai/DeepSeek-R1', { stream: true }) }));
+      await chatUsage(key, 'Pro/deepseek-ai/DeepSeek-R1');
+      await call('/v1/embeddings', { key, json: { model: 'Qwen/Qwen3-Embedding-8B', input: 'same text' } });
+      await call('/v1/images/generations', { key, json: { model: 'black-forest-labs/FLUX.1-dev', prompt: 'a cat' } });
+      await (await call('/v1/audio/speech', { key, json: { model: 'FunAudioLLM/CosyVoice2-0.5B', input: '你好' } })).arrayBuffer();
+      const charges = fake.requests.map((r) => r.charge);
+      fake.clearRequests();
+      return charges;
+    };
+    const [a, b] = [newKey({ balance: '0.01', chargeBalance: '2.00' }), newKey({ balance: '0.01', chargeBalance: '2.00' })];
+    fake.clearRequests();
+    const charges = await run(a);
+    expect(await run(b)).toEqual(charges);
+    expect(fake.balances(b)).toEqual(fake.balances(a));
+    const sum = (credit: 'gift' | 'paid') => charges.reduce((total, c) => total + c![credit], 0);
+    expect(fake.balances(a)).toMatchObject({ spentGift: sum('gift'), spentPaid: sum('paid'), gift: 0 }); // the image took the rest of the gift
+  });
+
+  it('a top-up reaches a key at once, by topUp() or POST /_fake/top-up; gift-only is paid credit at zero', async () => {
+    const key = newKey({ behavior: 'gift-only' });
+    const pro = () => call('/v1/chat/completions', { key, json: chatBody('Pro/deepseek-ai/DeepSeek-R1') });
+    expect((await pro()).status).toBe(403);
+    fake.topUp(key, { paid: '1.00' });
+    expect((await pro()).status).toBe(200);
+    const spent = spentOf(key);
+    const res = await call('/_fake/top-up', { json: { key, paid: '100' } });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { key: string; money: Record<string, string> };
+    expect(body.key).toBe(maskKey(key));
+    expect(body.money).toMatchObject({ gift: '14', paid: String((101 * YUAN - spent) / YUAN) });
+    for (const json of [
+      { key: 'sk-unknown', paid: '1' },
+      { key, paid: '-1' },
+      { key, gift: 5 },
+    ]) {
+      expect((await call('/_fake/top-up', { json })).status).toBe(400);
+    }
+    expect(() => fake.topUp('sk-unknown', { paid: '1' })).toThrow();
+  });
+
+  it('keeps balances exactly: amounts with up to 9 decimals, shown rounded to the fen', async () => {
+    const key = newKey({ balance: '0.004999999', chargeBalance: '0.005' });
+    expect(fake.getKey(key)).toMatchObject({ balance: '0.00', chargeBalance: '0.01' });
+    expect(fake.balances(key)).toMatchObject({ gift: 4_999_999, paid: 5_000_000, total: 9_999_999 });
+    expect(await (await call('/v1/user/info', { key })).json()).toMatchObject({ data: { totalBalance: '0.01' } });
+    expect(() => fake.setKey(key, { balance: '1,5' })).toThrow(/amount in yuan/);
+  });
+
+  it('computes money with its own code: nothing in the fake imports src/ledger/', async () => {
+    const dir = new URL('./support/fake-siliconflow/', import.meta.url);
+    const files = (await readdir(dir)).filter((name) => name.endsWith('.ts'));
+    expect(files).toContain('billing.ts');
+    for (const name of files) expect(await readFile(new URL(name, dir), 'utf8')).not.toMatch(/from '[./]*src\/ledger\//);
   });
 });
 

@@ -19,6 +19,8 @@ const CATALOGUE: readonly CatalogueEntry[] = [
   { id: 'THUDM/glm-4-9b-chat', type: 'text', subType: 'chat' },
   { id: 'deepseek-ai/DeepSeek-V3', type: 'text', subType: 'chat' },
   { id: 'deepseek-ai/DeepSeek-R1', type: 'text', subType: 'chat' },
+  // Not in the shipped price table: the app counts its usage as unpriced, the fake bills it nothing.
+  { id: 'Qwen/Qwen2.5-72B-Instruct', type: 'text', subType: 'chat' },
   { id: 'Pro/deepseek-ai/DeepSeek-R1', type: 'text', subType: 'chat' },
   { id: 'Pro/deepseek-ai/DeepSeek-V3', type: 'text', subType: 'chat' },
   { id: 'Pro/Qwen/Qwen2.5-7B-Instruct', type: 'text', subType: 'chat' },
