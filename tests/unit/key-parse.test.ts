@@ -39,6 +39,71 @@ describe('extractKeys', () => {
   });
 });
 
+describe('extractKeys: balances beside the keys', () => {
+  const yuan = (n: number) => n * 1_000_000_000;
+  const balances = (text: string) => Object.fromEntries([...extractKeys(text).balances].map(([key, b]) => [key.slice(3, 4), b]));
+
+  it.each([
+    ['a space', `${k('a')} 14.00`],
+    ['four dashes', `${k('a')}----14`],
+    ['a comma', `${k('a')},14`],
+    ['a tab', `${k('a')}\t14`],
+    ['a quoted key and ¥', `"${k('a')}": ¥14`],
+    ['元 after the figure', `${k('a')} 14 元`],
+    ['a Windows line end', `${k('a')}----14\r`],
+  ])('reads a key and a figure on its line (%s) as gift credit with no paid credit', (_name, line) => {
+    const parsed = extractKeys(`${line}\n${k('b')}`);
+    expect(parsed.keys).toEqual([k('a'), k('b')]);
+    expect(balances(`${line}\n${k('b')}`)).toEqual({ a: { gift: yuan(14), paid: 0 } });
+  });
+
+  it('reads negative and fractional figures exactly', () => {
+    expect(balances(`${k('a')} -0.01\n${k('b')},0.000000001`)).toEqual({ a: { gift: -10_000_000, paid: 0 }, b: { gift: 1, paid: 0 } });
+  });
+
+  it('gives no balance to prose, two keys on a line, two figures, or a figure beyond a million yuan', () => {
+    const text = [`my key is ${k('a')} 14`, `${k('b')} ${k('c')}`, `${k('d')},14,0`, `${k('e')} 2000000`, `${k('f')} 1e3`].join('\n');
+    const parsed = extractKeys(text);
+    expect(parsed.keys).toEqual(['a', 'b', 'c', 'd', 'e', 'f'].map(k));
+    expect(parsed.balances.size).toBe(0);
+  });
+
+  it('keeps the first mention of a repeated key, balance and all', () => {
+    const parsed = extractKeys(`${k('a')} 5\n${k('a')} 9\n${k('b')}\n${k('b')} 3`);
+    expect(parsed.repeated).toBe(2);
+    expect(balances(`${k('a')} 5\n${k('a')} 9\n${k('b')}\n${k('b')} 3`)).toEqual({ a: { gift: yuan(5), paid: 0 } });
+  });
+
+  it('a CSV with key,balance: the balance column is gift credit; an empty cell is no balance', () => {
+    const text = `key,balance\n${k('a')},14\n"${k('b')}","2.5"\n${k('c')},\n`;
+    expect(extractKeys(text).keys).toEqual([k('a'), k('b'), k('c')]);
+    expect(balances(text)).toEqual({ a: { gift: yuan(14), paid: 0 }, b: { gift: yuan(2.5), paid: 0 } });
+  });
+
+  it('a CSV with key,gift,paid (any column order): each credit; an empty paid cell is unknown', () => {
+    const text = `paid;gift;key\n1;2;${k('a')}\n;3;${k('b')}`;
+    expect(balances(text)).toEqual({ a: { gift: yuan(2), paid: yuan(1) }, b: { gift: yuan(3), paid: null } });
+  });
+
+  it('Chinese headers: 赠送余额 / 充值余额, and 余额 as a total beside 充值余额 (gift = total − paid)', () => {
+    expect(balances(`密钥,赠送余额,充值余额\n${k('a')},1,2`)).toEqual({ a: { gift: yuan(1), paid: yuan(2) } });
+    expect(balances(`密钥\t余额\t充值余额\n${k('a')}\t100\t30`)).toEqual({ a: { gift: yuan(70), paid: yuan(30) } });
+    expect(balances(`密钥,余额\n${k('a')},14`)).toEqual({ a: { gift: yuan(14), paid: 0 } });
+  });
+
+  it("reads back the admin's own CSV export: gift and paid, the total ignored, a quoted note with commas and a line break", () => {
+    const header = 'id,key,status,note,giftBalance,chargeBalance,totalBalance,lastCheckedAt,createdAt';
+    const text = `${header}\r\n1,${k('a')},active,"a ""note"", with\nlines",0.88,88,88.88,,2026-01-01\r\n2,${k('b')},active,,,,,,2026-01-01\r\n`;
+    expect(extractKeys(text).keys).toEqual([k('a'), k('b')]);
+    expect(balances(text)).toEqual({ a: { gift: yuan(0.88), paid: yuan(88) } });
+  });
+
+  it('a first line that only looks a little like a header is read as free text', () => {
+    const text = `here are my keys, balance below\n${k('a')} 14`;
+    expect(balances(text)).toEqual({ a: { gift: yuan(14), paid: 0 } });
+  });
+});
+
 describe('isFullKey', () => {
   it('is true for a whole key with surrounding spaces and false for a fragment', () => {
     expect(isFullKey(`  ${k('a')} `)).toBe(true);
