@@ -14,6 +14,8 @@ import { SqliteSessionStore } from './db/session-store.js';
 import { JobRegistry } from './jobs/job-registry.js';
 import { KeyService } from './keys/key-service.js';
 import { KeyStore } from './keys/key-store.js';
+import { PriceService } from './ledger/price-service.js';
+import { PriceStore } from './ledger/price-store.js';
 import { createLogger, type Logger } from './logger.js';
 import { GuestPass } from './pages/guest-pass.js';
 import { RequestLogStore } from './logs/request-log-store.js';
@@ -55,6 +57,8 @@ type AppServices = {
   checks: CheckService;
   jobs: JobRegistry;
   stats: StatsService;
+  /** The prices in force; its `book` is the one the proxy prices requests with. */
+  prices: PriceService;
   pool: KeyPool;
   requestLogs: RequestLogStore;
   logWriter: RequestLogWriter;
@@ -108,6 +112,7 @@ function createServices(config: Config, logger: Logger): AppServices {
   const jobs = new JobRegistry();
   const client = new SiliconFlowClient(config.siliconflowBaseUrl, config.checkTimeoutMs);
   const requestLogs = new RequestLogStore(db);
+  const prices = new PriceService(new PriceStore(db), logger);
   const proxy = createProxyStack(config, settings, keyStore, keys, accessKey, requestLogs, logger);
   return {
     config,
@@ -123,6 +128,7 @@ function createServices(config: Config, logger: Logger): AppServices {
     checks: new CheckService(keys, keyStore, client, jobs, settings, logger),
     jobs,
     stats: new StatsService(keyStore, requestLogs),
+    prices,
     requestLogs,
     pool: proxy.pool,
     logWriter: proxy.logWriter,
@@ -161,6 +167,7 @@ function appDepsOf(config: Config, s: AppServices): AppDeps {
       accessKey,
       requestLogs: s.requestLogs,
       stats,
+      prices: s.prices,
     },
     keyChecker: { settings, guestPass, checks },
     pages: { settings, stats, keys, accessKey, guestPass, adminAuth },

@@ -9,6 +9,7 @@ import { authRoutes, type AuthRoutesDeps } from './auth.routes.js';
 import { jobsRoutes, type JobsRoutesDeps } from './jobs.routes.js';
 import { keysRoutes, type KeysRoutesDeps } from './keys.routes.js';
 import { logsRoutes } from './logs.routes.js';
+import { pricesRoutes, type PricesRoutesDeps } from './prices.routes.js';
 import { settingsRoutes, type SettingsRoutesDeps } from './settings.routes.js';
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -18,6 +19,7 @@ const seriesQuery = z.object({ hours: z.coerce.number().int().min(1).max(720).de
 export type AdminApiDeps = AuthRoutesDeps &
   KeysRoutesDeps &
   JobsRoutesDeps &
+  PricesRoutesDeps &
   SettingsRoutesDeps & { requestLogs: RequestLogStore; stats: Pick<StatsService, 'pool'> };
 
 /**
@@ -35,6 +37,7 @@ export function adminApi(deps: AdminApiDeps): Router {
   router.use(keysRoutes(deps));
   router.use(jobsRoutes(deps));
   router.use(settingsRoutes(deps));
+  router.use(pricesRoutes(deps));
   router.use(logsRoutes(requestLogs));
   router.get('/stats', adminOnly, (_req, res) => {
     res.json(stats.pool());
