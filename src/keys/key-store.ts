@@ -104,6 +104,15 @@ export class KeyStore {
     return (rows as { id: number }[]).map((r) => r.id);
   }
 
+  /** The stored keys among these hashes: hash → id (one JSON parameter, as in existingIds). */
+  idsByHash(hashes: string[]): Map<string, number> {
+    if (hashes.length === 0) return new Map();
+    const rows = this.stmt('SELECT key_hash AS hash, id FROM keys WHERE key_hash IN (SELECT value FROM json_each(?))').all(
+      JSON.stringify(hashes),
+    ) as { hash: string; id: number }[];
+    return new Map(rows.map((r) => [r.hash, r.id]));
+  }
+
   update(id: number, patch: { enabled?: boolean; note?: string }): boolean {
     const info = this.stmt('UPDATE keys SET enabled = COALESCE(?, enabled), note = COALESCE(?, note) WHERE id = ?').run(
       patch.enabled === undefined ? null : Number(patch.enabled),
@@ -150,6 +159,13 @@ export class KeyStore {
   setAnchors(ids: number[], gift: Nano | null, paid: Nano | null, source: AnchorSource, now = Date.now()): number {
     const count = this.db.transaction(() => this.writeAnchor(ids, gift, paid, source, now))();
     this.changed(ids);
+    return count;
+  }
+
+  /** New anchors with a balance each (an import's, or one credit set beside each key's estimate), in one transaction. */
+  setAnchorsEach(anchors: { id: number; gift: Nano | null; paid: Nano | null }[], source: AnchorSource, now = Date.now()): number {
+    const count = this.db.transaction(() => anchors.reduce((n, a) => n + this.writeAnchor([a.id], a.gift, a.paid, source, now), 0))();
+    this.changed(anchors.map((a) => a.id));
     return count;
   }
 

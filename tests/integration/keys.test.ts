@@ -20,7 +20,7 @@ describe('POST /admin/api/keys (import)', () => {
     const pasted = `Here are my keys:\n${a}\n"${b}", '${c}'\n${a} (again)\nsk-tooshort and ${d}; thanks`;
     const res = await importKeys(pasted);
     expect(res.status).toBe(201);
-    expect(res.body).toEqual({ added: 4, duplicates: 1, invalid: 1, unusual: 0, jobId: null });
+    expect(res.body).toEqual({ added: 4, duplicates: 1, invalid: 1, unusual: 0, balancesSet: 0, balancesSkipped: 0, jobId: null });
     expect(countRows()).toBe(4);
   });
 

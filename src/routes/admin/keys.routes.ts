@@ -4,7 +4,9 @@ import { adminOnly } from '../../auth/admin-guard.js';
 import type { CheckService } from '../../balance/check-service.js';
 import { HttpError } from '../../http-error.js';
 import type { KeyService } from '../../keys/key-service.js';
+import { MAX_BALANCE_NANO } from '../../keys/key-table.js';
 import { KEY_SORTS, PUBLIC_STATUSES, type KeySort } from '../../keys/key-types.js';
+import { parseYuan } from '../../ledger/money.js';
 import type { Logger } from '../../logger.js';
 import { parseInput } from '../../middleware/validate.js';
 import { sendExport } from './key-export.js';
@@ -19,18 +21,46 @@ const listQuery = z.object({
   sort: z.enum(sortValues, { message: `must be one of ${sortValues.join(', ')}` }).default('-createdAt'),
 });
 const idParam = z.object({ id: z.coerce.number().int().positive() });
+const keysText = z.string().max(5_000_000);
 const importBody = z.object({
-  keys: z.string().max(5_000_000),
+  keys: keysText,
   check: z.boolean().optional(),
+  updateExistingBalances: z.boolean().optional(),
 });
+const previewBody = z.object({ keys: keysText });
+/**
+ * Yuan as a decimal string ("14", "0.88") or a JSON number, into n¥. Negative is allowed: SiliconFlow
+ * lets the last call overdraw, and the console then shows "-0.01".
+ */
+const yuanAmount = z
+  .union([z.string().max(40), z.number()], { message: 'must be yuan, as a decimal string such as "14.00" or a number' })
+  .transform((value, ctx) => {
+    const nano = parseYuan(typeof value === 'number' ? String(value) : value);
+    if (nano !== undefined && Math.abs(nano) <= MAX_BALANCE_NANO) return nano;
+    ctx.addIssue({ code: 'custom', message: 'must be yuan such as "14.00": at most 9 decimals, within ±1,000,000' });
+    return z.NEVER;
+  });
+const balanceFields = { gift: yuanAmount.optional(), paid: yuanAmount.optional() };
+const giveOne = { message: 'give gift and/or paid (yuan); a credit left out keeps its estimate' };
+const balanceBody = z
+  .object(balanceFields)
+  .strict()
+  .refine((b) => b.gift !== undefined || b.paid !== undefined, giveOne);
+const topUpAmount = yuanAmount.refine((nano) => nano > 0, 'must be more than 0');
+const topUpBody = z.object({ amount: topUpAmount }).strict();
 const patchBody = z
   .object({ enabled: z.boolean().optional(), note: z.string().max(500).optional() })
   .strict()
   .refine((b) => b.enabled !== undefined || b.note !== undefined, { message: 'give enabled and/or note' });
-const bulkBody = z.object({
-  action: z.enum(['enable', 'disable', 'delete', 'check'], { message: 'must be one of enable, disable, delete, check' }),
-  ids: z.array(z.number().int().positive()).min(1).max(100_000),
-});
+const BULK_ACTIONS = ['enable', 'disable', 'delete', 'check', 'set-balance', 'top-up'] as const;
+const bulkAction = z.object({ action: z.enum(BULK_ACTIONS, { message: `must be one of ${BULK_ACTIONS.join(', ')}` }) });
+const ids = z.array(z.number().int().positive()).min(1).max(100_000);
+const bulkIds = z.object({ ids });
+const bulkSetBalance = z
+  .object({ action: z.literal('set-balance'), ids, ...balanceFields })
+  .strict()
+  .refine((b) => b.gift !== undefined || b.paid !== undefined, giveOne);
+const bulkTopUp = z.object({ action: z.literal('top-up'), ids, amount: topUpAmount }).strict();
 const checkAllBody = z.object({ status: status.optional() });
 const exportQuery = z.object({
   format: z.enum(['txt', 'csv', 'json'], { message: 'must be one of txt, csv, json' }).default('txt'),
@@ -39,12 +69,28 @@ const exportQuery = z.object({
 });
 
 export type KeysRoutesDeps = {
-  keys: Pick<KeyService, 'list' | 'import' | 'row' | 'existingRows' | 'export' | 'bulk' | 'get' | 'update' | 'delete'>;
+  keys: Pick<
+    KeyService,
+    | 'list'
+    | 'import'
+    | 'preview'
+    | 'row'
+    | 'existingRows'
+    | 'export'
+    | 'bulk'
+    | 'get'
+    | 'update'
+    | 'delete'
+    | 'setBalance'
+    | 'setBalances'
+    | 'topUp'
+    | 'topUps'
+  >;
   checks: Pick<CheckService, 'startJob' | 'startFullCheck' | 'checkOne'>;
   logger: Logger;
 };
 
-/** The key pool: list, import, edit, delete, bulk actions, checks and export. */
+/** The key pool: list, import (and its preview), edit, delete, balances, bulk actions, checks and export. */
 export function keysRoutes({ keys, checks, logger }: KeysRoutesDeps): Router {
   const router = Router();
 
@@ -54,7 +100,7 @@ export function keysRoutes({ keys, checks, logger }: KeysRoutesDeps): Router {
 
   router.post('/keys', adminOnly, (req, res) => {
     const body = parseInput(importBody, req.body);
-    const { addedIds, ...result } = keys.import(body.keys);
+    const { addedIds, ...result } = keys.import(body.keys, { updateExistingBalances: body.updateExistingBalances });
     if (result.added + result.duplicates + result.invalid === 0) {
       throw new HttpError(400, 'no-keys-found', 'No sk-… key was found in the pasted text.');
     }
@@ -67,6 +113,10 @@ export function keysRoutes({ keys, checks, logger }: KeysRoutesDeps): Router {
           )
         : null;
     res.status(result.added ? 201 : 200).json({ ...result, jobId: job?.id ?? null });
+  });
+
+  router.post('/keys/preview', adminOnly, (req, res) => {
+    res.json(keys.preview(parseInput(previewBody, req.body).keys));
   });
 
   router.get('/keys/export', adminOnly, (req, res) => {
@@ -82,14 +132,31 @@ export function keysRoutes({ keys, checks, logger }: KeysRoutesDeps): Router {
   });
 
   router.post('/keys/bulk', adminOnly, (req, res) => {
-    const { action, ids } = parseInput(bulkBody, req.body);
-    if (action === 'check') {
-      const rows = keys.existingRows(ids);
-      const job = checks.startJob('check-selected', rows);
-      res.status(202).json({ action, jobId: job.id, affected: rows.length });
-      return;
+    const { action } = parseInput(bulkAction, req.body);
+    switch (action) {
+      case 'check': {
+        const rows = keys.existingRows(parseInput(bulkIds, req.body).ids);
+        const job = checks.startJob('check-selected', rows);
+        res.status(202).json({ action, jobId: job.id, affected: rows.length });
+        return;
+      }
+      case 'set-balance': {
+        const { ids: chosen, gift, paid } = parseInput(bulkSetBalance, req.body);
+        const result = keys.setBalances(chosen, { gift, paid });
+        logger.info({ affected: result.affected }, 'balances set by the admin');
+        res.json({ action, ...result });
+        return;
+      }
+      case 'top-up': {
+        const { ids: chosen, amount } = parseInput(bulkTopUp, req.body);
+        const result = keys.topUps(chosen, amount);
+        logger.info({ affected: result.affected }, 'top-ups recorded by the admin');
+        res.json({ action, ...result });
+        return;
+      }
+      default:
+        res.json({ action, ...keys.bulk(action, parseInput(bulkIds, req.body).ids) });
     }
-    res.json({ action, ...keys.bulk(action, ids) });
   });
 
   router.get('/keys/:id', adminOnly, (req, res) => {
@@ -104,6 +171,20 @@ export function keysRoutes({ keys, checks, logger }: KeysRoutesDeps): Router {
   router.delete('/keys/:id', adminOnly, (req, res) => {
     keys.delete(parseInput(idParam, req.params).id);
     res.status(204).end();
+  });
+
+  router.put('/keys/:id/balance', adminOnly, (req, res) => {
+    const { id } = parseInput(idParam, req.params);
+    const view = keys.setBalance(id, parseInput(balanceBody, req.body));
+    logger.info({ keyId: id }, 'balance set by the admin');
+    res.json(view);
+  });
+
+  router.post('/keys/:id/top-up', adminOnly, (req, res) => {
+    const { id } = parseInput(idParam, req.params);
+    const view = keys.topUp(id, parseInput(topUpBody, req.body).amount);
+    logger.info({ keyId: id }, 'top-up recorded by the admin');
+    res.json(view);
   });
 
   router.post('/keys/:id/check', adminOnly, async (req, res) => {
