@@ -51,6 +51,67 @@ describe('checking one key: GET /v1/user/info answers 200', () => {
   });
 });
 
+describe('checking one key after spend: user/info 200 is a new exact anchor', () => {
+  const spent = (id: number, gift: number, paid: number, unsplit = 0) =>
+    t.ctx.db
+      .prepare('UPDATE keys SET spent_gift_nano = ?, spent_paid_nano = ?, spent_unsplit_nano = ? WHERE id = ?')
+      .run(gift, paid, unsplit, id);
+
+  it('the spend since the last anchor is past: spent resets to 0, the figures are SiliconFlow’s, source user-info', async () => {
+    const [id] = await setup({ [fakeKey(1)]: { balance: '14.00', chargeBalance: '5.00' } });
+    await checkOne(id!);
+    // What the proxy's metering writes as requests are made: ¥2 of gift credit, ¥1 of paid, ¥0.5 unsplit.
+    spent(id!, 2_000_000_000, 1_000_000_000, 500_000_000);
+    const before = (await admin.agent.get(`/admin/api/keys/${id}`)).body;
+    expect(before).toMatchObject({
+      giftBalance: 12,
+      chargeBalance: 4,
+      totalBalance: 15.5,
+      balanceKind: 'estimated',
+      balanceSource: 'user-info',
+    });
+    // SiliconFlow's truth differs a little from the estimate (prices drift, vouchers exist).
+    t.fake.setKey(fakeKey(1), { balance: '11.37', chargeBalance: '4.00' });
+    const res = await checkOne(id!);
+    expect(res.body).toMatchObject({
+      giftBalance: 11.37,
+      chargeBalance: 4,
+      totalBalance: 15.37,
+      balanceKind: 'exact',
+      balanceSource: 'user-info',
+    });
+    expect(row(id!)).toMatchObject({
+      anchor_gift_nano: 11_370_000_000,
+      anchor_paid_nano: 4_000_000_000,
+      anchor_source: 'user-info',
+      spent_gift_nano: 0,
+    });
+    expect(t.ctx.db.prepare('SELECT spent_paid_nano, spent_unsplit_nano FROM keys WHERE id = ?').get(id)).toEqual({
+      spent_paid_nano: 0,
+      spent_unsplit_nano: 0,
+    });
+  });
+
+  it("replaces a balance the admin set with SiliconFlow's exact one", async () => {
+    const [id] = await setup({ [fakeKey(1)]: { balance: '0.88', chargeBalance: '88.00' } });
+    const set = await admin.agent.put(`/admin/api/keys/${id}/balance`).set('X-CSRF-Token', admin.csrf).send({ gift: '14', paid: '0' });
+    expect(set.body).toMatchObject({ totalBalance: 14, balanceSource: 'admin' });
+    spent(id!, 1_000_000_000, 0);
+    expect((await checkOne(id!)).body).toMatchObject({
+      giftBalance: 0.88,
+      chargeBalance: 88,
+      balanceKind: 'exact',
+      balanceSource: 'user-info',
+    });
+    expect(row(id!)).toMatchObject({
+      anchor_gift_nano: 880_000_000,
+      anchor_paid_nano: 88_000_000_000,
+      anchor_source: 'user-info',
+      spent_gift_nano: 0,
+    });
+  });
+});
+
 describe('checking one key: user/info retired (410 or 404)', () => {
   // Issue 11: a check that cannot read balances used to wipe the last known one; the ledger keeps it.
   it.each(['gone', 'not-found'] as const)(

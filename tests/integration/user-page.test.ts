@@ -229,6 +229,21 @@ describe('the key checker on the user page', () => {
     expect(t.fake.requests.map((r) => r.key)).toEqual(expect.arrayContaining([fakeKey(7), fakeKey(8)]));
   });
 
+  it("reads keys pasted with a balance beside them or as a CSV, and shows SiliconFlow's figures to the fen, not the pasted ones", async () => {
+    t = await startTestApp({
+      keys: { [fakeKey(7)]: { balance: '0.88', chargeBalance: '88.00' }, [fakeKey(8)]: { balance: '-0.01', chargeBalance: '0.00' } },
+    });
+    for (const keys of [`${fakeKey(7)} 14.00\n${fakeKey(8)}----14`, `key,balance\n${fakeKey(7)},14\n${fakeKey(8)},14`]) {
+      const res = await request(t.app).post('/api/check-keys').send({ keys });
+      expect(res.status).toBe(200);
+      expect(res.body.results.map((r: Record<string, unknown>) => [r.giftBalance, r.chargeBalance, r.totalBalance])).toEqual([
+        [0.88, 88, 88.88],
+        [-0.01, 0, -0.01],
+      ]);
+    }
+    expect(t.ctx.db.prepare('SELECT COUNT(*) FROM keys').pluck().get()).toBe(0);
+  });
+
   it('can be switched off by the admin: the form leaves the page and the endpoint answers 403 key-checker-off', async () => {
     t = await startTestApp({ keys: { [fakeKey(7)]: {} } });
     expect((await request(t.app).get('/')).text).toContain('id="checker-form"');
