@@ -53,7 +53,7 @@ export function balanceOf(m: KeyMoney): Balance {
   const spent = m.spentGift + m.spentPaid + m.spentUnsplit;
   const fromUpstream = m.anchorSource === 'user-info' || m.anchorSource === 'signal';
   const kind: BalanceKind =
-    total === null && gift === null && paid === null ? 'unknown' : fromUpstream && spent === 0 ? 'exact' : 'estimated';
+    gift === null && paid === null ? 'unknown' : fromUpstream && spent === 0 && total !== null ? 'exact' : 'estimated';
   return { gift, paid, total, kind, source: m.anchorSource, at: m.anchorAt };
 }
 
@@ -93,17 +93,20 @@ export function toppedUp(m: KeyMoney, amount: Nano, at: number): KeyMoney {
 /** 30001: the account has nothing left, whatever the estimate said. */
 export const outOfMoney = (at: number): KeyMoney => anchored(0, 0, 'signal', at);
 
-/** 30011: no paid credit; the gift estimate stands. */
-export function noPaidCredit(m: KeyMoney, at: number): KeyMoney {
-  return anchored(balanceOf(m).gift, 0, 'signal', at);
+/**
+ * 30011: no paid credit; the gift estimate stands. The anchor stays (its source and time still
+ * describe the gift figure): only its paid credit is set so that what is left of it is 0.
+ */
+export function noPaidCredit(m: KeyMoney, _at: number): KeyMoney {
+  return { ...m, anchorPaid: m.spentPaid };
 }
 
 /**
  * A `Pro/` call succeeded although the ledger knew of no paid credit: there is some (a top-up or a
  * voucher it never saw), of unknown amount. Null when the ledger already expected paid credit.
  */
-export function paidCreditFound(m: KeyMoney, at: number): KeyMoney | null {
+export function paidCreditFound(m: KeyMoney, _at: number): KeyMoney | null {
   const paid = balanceOf(m).paid;
   if (paid === null || paid > 0) return null;
-  return anchored(balanceOf(m).gift, null, 'signal', at);
+  return { ...m, anchorPaid: null };
 }

@@ -62,13 +62,32 @@ describe('hard signals from real calls correct the estimate at once', () => {
     expect(balanceOf(outOfMoney(9))).toEqual({ gift: 0, paid: 0, total: 0, kind: 'exact', source: 'signal', at: 9 });
   });
 
-  it('30011: no paid credit; the gift estimate stands', () => {
-    expect(balanceOf(noPaidCredit(estimate, 9))).toMatchObject({ gift: 12 * Y, paid: 0, source: 'signal' });
+  it('30011: no paid credit; the gift estimate stands, still an estimate from its own anchor', () => {
+    expect(balanceOf(noPaidCredit(estimate, 9))).toEqual({
+      gift: 12 * Y,
+      paid: 0,
+      total: 12 * Y,
+      kind: 'estimated',
+      source: 'admin',
+      at: 1,
+    });
+    // Spend charged later against the same anchor still counts.
+    expect(balanceOf(charge(noPaidCredit(estimate, 9), Y, false).money)).toMatchObject({ gift: 11 * Y, paid: 0 });
   });
 
   it('a Pro/ success without known paid credit: there is paid credit of unknown amount', () => {
     const none = noPaidCredit(estimate, 9);
-    expect(balanceOf(paidCreditFound(none, 10)!)).toMatchObject({ gift: 12 * Y, paid: null, total: null, source: 'signal' });
+    expect(balanceOf(paidCreditFound(none, 10)!)).toMatchObject({
+      gift: 12 * Y,
+      paid: null,
+      total: null,
+      kind: 'estimated',
+      source: 'admin',
+    });
     expect(paidCreditFound(estimate, 10)).toBeNull(); // paid credit was expected: nothing to correct
+  });
+
+  it('an exact anchor with unknown paid credit is not exact as a whole', () => {
+    expect(balanceOf(anchored(5 * Y, null, 'user-info', 1)).kind).toBe('estimated');
   });
 });
