@@ -20,6 +20,7 @@ import { createLogger, type Logger } from './logger.js';
 import { GuestPass } from './pages/guest-pass.js';
 import { RequestLogStore } from './logs/request-log-store.js';
 import { RequestLogWriter } from './logs/request-log-writer.js';
+import { SpendStore } from './logs/spend-store.js';
 import { ProxyMetrics } from './metrics/metrics.js';
 import { PoolBackoff } from './proxy/backoff.js';
 import { CorsPolicy } from './proxy/cors.js';
@@ -29,6 +30,7 @@ import { createProxyHandler } from './proxy/proxy-handler.js';
 import { UpstreamClient } from './proxy/upstream-client.js';
 import type { ServerDeps } from './server-runtime.js';
 import { SettingsService } from './settings/settings-service.js';
+import { SpendService } from './stats/spend-service.js';
 import { StatsService } from './stats/stats-service.js';
 
 /** What DATA_DIR holds that no one but the server's user may read: the database with its WAL files, and secrets.json. */
@@ -59,6 +61,7 @@ type AppServices = {
   stats: StatsService;
   /** The prices in force; its `book` is the one the proxy prices requests with. */
   prices: PriceService;
+  spend: SpendService;
   pool: KeyPool;
   requestLogs: RequestLogStore;
   logWriter: RequestLogWriter;
@@ -113,6 +116,7 @@ function createServices(config: Config, logger: Logger): AppServices {
   const client = new SiliconFlowClient(config.siliconflowBaseUrl, config.checkTimeoutMs);
   const requestLogs = new RequestLogStore(db);
   const prices = new PriceService(new PriceStore(db), logger);
+  const spend = new SpendService(new SpendStore(db));
   const proxy = createProxyStack(config, settings, keyStore, keys, accessKey, requestLogs, logger);
   return {
     config,
@@ -129,6 +133,7 @@ function createServices(config: Config, logger: Logger): AppServices {
     jobs,
     stats: new StatsService(keyStore, requestLogs),
     prices,
+    spend,
     requestLogs,
     pool: proxy.pool,
     logWriter: proxy.logWriter,
@@ -168,6 +173,7 @@ function appDepsOf(config: Config, s: AppServices): AppDeps {
       requestLogs: s.requestLogs,
       stats,
       prices: s.prices,
+      spend: s.spend,
     },
     keyChecker: { settings, guestPass, checks },
     pages: { settings, stats, keys, accessKey, guestPass, adminAuth },

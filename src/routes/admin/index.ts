@@ -11,6 +11,7 @@ import { keysRoutes, type KeysRoutesDeps } from './keys.routes.js';
 import { logsRoutes } from './logs.routes.js';
 import { pricesRoutes, type PricesRoutesDeps } from './prices.routes.js';
 import { settingsRoutes, type SettingsRoutesDeps } from './settings.routes.js';
+import { spendRoutes, type SpendRoutesDeps } from './spend.routes.js';
 
 const HOUR_MS = 60 * 60 * 1000;
 const seriesQuery = z.object({ hours: z.coerce.number().int().min(1).max(720).default(24) });
@@ -20,7 +21,8 @@ export type AdminApiDeps = AuthRoutesDeps &
   KeysRoutesDeps &
   JobsRoutesDeps &
   PricesRoutesDeps &
-  SettingsRoutesDeps & { requestLogs: RequestLogStore; stats: Pick<StatsService, 'pool'> };
+  SettingsRoutesDeps &
+  SpendRoutesDeps & { requestLogs: RequestLogStore; stats: Pick<StatsService, 'pool'> };
 
 /**
  * /admin/api: JSON in and out. Sign-in is open; every other route starts with `adminOnly` (the session,
@@ -39,6 +41,7 @@ export function adminApi(deps: AdminApiDeps): Router {
   router.use(settingsRoutes(deps));
   router.use(pricesRoutes(deps));
   router.use(logsRoutes(requestLogs));
+  router.use(spendRoutes(deps));
   router.get('/stats', adminOnly, (_req, res) => {
     res.json(stats.pool());
   });

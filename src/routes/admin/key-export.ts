@@ -1,5 +1,6 @@
 import type { Response } from 'express';
 import type { ExportedKey } from '../../keys/key-service.js';
+import { csvField } from './csv.js';
 
 const CSV_COLUMNS = ['id', 'key', 'status', 'note', 'giftBalance', 'chargeBalance', 'totalBalance', 'lastCheckedAt', 'createdAt'] as const;
 
@@ -22,12 +23,4 @@ export function sendExport(res: Response, format: 'txt' | 'csv' | 'json', export
       ),
     );
   }
-}
-
-/** RFC 4180 quoting, and a leading apostrophe on text a spreadsheet would run as a formula. */
-function csvField(value: string | number | boolean | null | undefined): string {
-  if (value === null || value === undefined) return '';
-  let text = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
