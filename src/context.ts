@@ -30,7 +30,7 @@ import { createProxyHandler } from './proxy/proxy-handler.js';
 import { UpstreamClient } from './proxy/upstream-client.js';
 import type { ServerDeps } from './server-runtime.js';
 import { SettingsService } from './settings/settings-service.js';
-import { SpendService } from './stats/spend-service.js';
+import { SpendService, type PoolGauges } from './stats/spend-service.js';
 import { StatsService } from './stats/stats-service.js';
 
 /** What DATA_DIR holds that no one but the server's user may read: the database with its WAL files, and secrets.json. */
@@ -117,7 +117,7 @@ function createServices(config: Config, logger: Logger): AppServices {
   const requestLogs = new RequestLogStore(db);
   const prices = new PriceService(new PriceStore(db), logger);
   const spend = new SpendService(new SpendStore(db));
-  const proxy = createProxyStack(config, settings, keyStore, keys, accessKey, requestLogs, logger);
+  const proxy = createProxyStack(config, settings, keyStore, keys, accessKey, requestLogs, logger, () => spend.gauges());
   return {
     config,
     logger,
@@ -212,6 +212,7 @@ function createProxyStack(
   accessKey: AccessKeyService,
   requestLogs: RequestLogStore,
   logger: Logger,
+  poolGauges: () => PoolGauges,
 ) {
   const pool = new KeyPool(settings.get().keyStrategy);
   const sync = new PoolSync(keyStore, keys, pool, logger);
@@ -222,7 +223,7 @@ function createProxyStack(
     if (changed.includes('connectTimeoutMs')) upstream.setConnectTimeout(s.connectTimeoutMs);
   });
   const logWriter = new RequestLogWriter(requestLogs, logger);
-  const metrics = new ProxyMetrics(() => pool.counts());
+  const metrics = new ProxyMetrics(() => pool.counts(), poolGauges);
   const handler = createProxyHandler({
     isAccessKey: (token) => accessKey.matches(token),
     settings: () => settings.get(),

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { PoolGauges } from '../stats/spend-service.js';
 
 const PREFIX = 'sfm_';
 
@@ -29,8 +30,8 @@ export class ProxyMetrics {
   private readonly attempts: Counter<'outcome'>;
   private readonly latency: Histogram;
 
-  /** keyCounts is called at each scrape: pool keys per status. */
-  constructor(keyCounts: () => Record<string, number>) {
+  /** keyCounts and poolMoney are called at each scrape: pool keys per status, the pool's money. */
+  constructor(keyCounts: () => Record<string, number>, poolMoney: () => PoolGauges = () => NO_POOL_MONEY) {
     const own = new Registry();
     const registers = [own];
     this.requests = new Counter({
@@ -62,6 +63,7 @@ export class ProxyMetrics {
         for (const [status, count] of Object.entries(keyCounts())) this.set({ status }, count);
       },
     });
+    poolMoneyGauges(registers, poolMoney);
     this.registry = Registry.merge([own, processMetrics()]);
   }
 
@@ -82,4 +84,44 @@ export class ProxyMetrics {
   render(): Promise<string> {
     return this.registry.metrics();
   }
+}
+
+const NO_POOL_MONEY: PoolGauges = { balanceYuan: { gift: null, paid: null, total: null }, runwayHours: { gift: null, paid: null } };
+
+/**
+ * The pool's estimated balance and runway, read at each scrape. Both gauges come from one reading
+ * (one SQL aggregate, SpendService.gauges), kept until the scrape's synchronous collect pass is over.
+ * An unknown figure is left out rather than exported as 0, which would read as an empty pool.
+ */
+function poolMoneyGauges(registers: Registry[], poolMoney: () => PoolGauges): void {
+  let reading: PoolGauges | undefined;
+  const read = () => {
+    if (!reading) {
+      reading = poolMoney();
+      queueMicrotask(() => (reading = undefined));
+    }
+    return reading;
+  };
+  const setKnown = (gauge: Gauge<'credit'>, values: Record<string, number | null>) => {
+    gauge.reset();
+    for (const [credit, value] of Object.entries(values)) if (value !== null) gauge.set({ credit }, value);
+  };
+  new Gauge({
+    name: `${PREFIX}pool_estimated_balance_yuan`,
+    help: "The pool's money by credit (gift, paid, total), summed over the enabled, valid keys where it is known.",
+    labelNames: ['credit'],
+    registers,
+    collect() {
+      setKnown(this, read().balanceYuan);
+    },
+  });
+  new Gauge({
+    name: `${PREFIX}pool_runway_hours`,
+    help: "How long the pool's gift and paid credit last at the last 24 hours' rate of spending them.",
+    labelNames: ['credit'],
+    registers,
+    collect() {
+      setKnown(this, read().runwayHours);
+    },
+  });
 }
