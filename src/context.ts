@@ -131,7 +131,7 @@ function createServices(config: Config, logger: Logger): AppServices {
     keys,
     checks: new CheckService(keys, keyStore, client, jobs, settings, logger),
     jobs,
-    stats: new StatsService(keyStore, requestLogs),
+    stats: new StatsService(keyStore, requestLogs, spend),
     prices,
     spend,
     requestLogs,

@@ -51,8 +51,38 @@ export function formatters(words, zone) {
   return {
     /** @param {number | null} yuan */
     money: (yuan) => formatMoney(yuan, words.unknown),
+    /** @param {number | string | null} yuan @param {BalanceKind} kind */
+    balance: (yuan, kind) => formatBalance(yuan, kind, words.unknown),
     percent: formatPercent,
     /** @param {string | null} iso */
     when: (iso) => formatTime(iso, words.never, zone),
   };
+}
+
+/** @typedef {'exact' | 'estimated' | 'unknown'} BalanceKind */
+
+/**
+ * Money with what is known of it: "≈¥12.50" for the ledger's estimate, "¥12.50" for SiliconFlow's own
+ * figure, `unknown` when nothing is known. Yuan as a number or as the API's exact decimal string.
+ * @param {number | string | null} yuan
+ * @param {BalanceKind} kind
+ * @param {string} unknown
+ */
+export function formatBalance(yuan, kind, unknown) {
+  if (yuan === null || kind === 'unknown') return unknown;
+  const text = formatMoney(Number(yuan), unknown);
+  return kind === 'estimated' ? `≈${text}` : text;
+}
+
+/**
+ * How long money lasts, in the page's words: hours under two days, days beyond (one decimal under
+ * ten, whole above); `unknown` for null.
+ * @param {number | null} hours
+ * @param {{ hours: string; days: string; unknown: string }} words with `{n}` for the number: "约 {n} 天"
+ */
+export function formatRunway(hours, words) {
+  if (hours === null) return words.unknown;
+  /** @param {number} n */
+  const round = (n) => (n < 10 ? Math.round(n * 10) / 10 : Math.round(n));
+  return hours < 48 ? words.hours.replace('{n}', String(round(hours))) : words.days.replace('{n}', String(round(hours / 24)));
 }

@@ -16,7 +16,14 @@ const format = (await import(pathToFileURL(join(publicDir, 'js', 'format.js')).h
 export function pageLocalsOf(cookieHeader: string | undefined) {
   const lang = languageOf(cookieHeader);
   const t = translator(lang);
-  return { lang, t, ...format.formatters({ unknown: t('unknown'), never: t('never') }, 'utc') };
+  // The runway's words keep their {n} for formatRunway to fill.
+  const runwayWords = { hours: t('runwayHours', { n: '{n}' }), days: t('runwayDays', { n: '{n}' }), unknown: t('unknown') };
+  return {
+    lang,
+    t,
+    ...format.formatters({ unknown: t('unknown'), never: t('never') }, 'utc'),
+    runway: (hours: number | null) => format.formatRunway(hours, runwayWords),
+  };
 }
 
 /**

@@ -2,6 +2,7 @@ import { yuan } from '../ledger/money.js';
 import type { KeyStore } from '../keys/key-store.js';
 import type { RequestLogStore } from '../logs/request-log-store.js';
 import { PUBLIC_STATUSES, type PublicStatus } from '../keys/key-types.js';
+import type { SpendService } from './spend-service.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -10,6 +11,7 @@ export class StatsService {
   constructor(
     private readonly store: KeyStore,
     private readonly requestLogs: RequestLogStore,
+    private readonly spend: Pick<SpendService, 'pool'>,
   ) {}
 
   pool() {
@@ -31,6 +33,8 @@ export class StatsService {
         knownBalanceKeys: b.known,
         unknownBalanceKeys: b.unknown,
       },
+      // The ledger's estimate over the enabled, valid keys, each figure with its kind, and how long it lasts.
+      money: this.spend.pool(),
       // /v1 traffic over the last 24 hours (the log is written in batches: up to a second behind).
       requests: { last24h: this.requestLogs.summary(Date.now() - DAY_MS) },
     };
