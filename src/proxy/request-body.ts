@@ -45,25 +45,42 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
   });
 }
 
-export type RequestFacts = { model: string | null; stream: boolean };
+/**
+ * What the proxy reads from a request body for routing, logging and metering: `model`, `stream`,
+ * and what an answer without a usage is billed by — the UTF-8 bytes of a string `input` (speech
+ * synthesis) and the `batch_size` of an image generation.
+ */
+export type RequestFacts = { model: string | null; stream: boolean; inputBytes: number | null; batchSize: number | null };
+
+const NO_FACTS: RequestFacts = Object.freeze({ model: null, stream: false, inputBytes: null, batchSize: null });
 
 const MULTIPART_MODEL = /name="model"\r\n(?:[^\r\n]*\r\n)*\r\n([^\r\n]{1,200})\r\n/;
 
-/** Reads `model` and `stream` for routing and logging, without changing the bytes forwarded. */
+/** Reads the request's facts without changing the bytes forwarded. */
 export function requestFacts(body: Buffer, contentType: string | undefined): RequestFacts {
-  if (body.length === 0 || !contentType) return { model: null, stream: false };
+  if (body.length === 0 || !contentType) return NO_FACTS;
   if (contentType.includes('json')) {
     try {
-      const parsed = JSON.parse(body.toString('utf8')) as { model?: unknown; stream?: unknown };
-      return { model: typeof parsed.model === 'string' ? parsed.model : null, stream: parsed.stream === true };
+      return jsonFacts(JSON.parse(body.toString('utf8')) as Record<string, unknown>);
     } catch {
-      return { model: null, stream: false };
+      return NO_FACTS;
     }
   }
   if (contentType.startsWith('multipart/form-data')) {
     // The model field of an audio upload; only the first 64 KiB are searched.
     const match = MULTIPART_MODEL.exec(body.subarray(0, 65536).toString('latin1'));
-    return { model: match?.[1]?.trim() ?? null, stream: false };
+    return { ...NO_FACTS, model: match?.[1]?.trim() ?? null };
   }
-  return { model: null, stream: false };
+  return NO_FACTS;
+}
+
+function jsonFacts(parsed: Record<string, unknown> | null): RequestFacts {
+  if (typeof parsed !== 'object' || parsed === null) return NO_FACTS;
+  const { model, stream, input, batch_size: batch } = parsed;
+  return {
+    model: typeof model === 'string' ? model : null,
+    stream: stream === true,
+    inputBytes: typeof input === 'string' ? Buffer.byteLength(input, 'utf8') : null,
+    batchSize: typeof batch === 'number' && Number.isInteger(batch) && batch > 0 ? batch : null,
+  };
 }

@@ -4,16 +4,21 @@ export type Usage = { promptTokens: number | null; completionTokens: number | nu
 const JSON_TAIL_BYTES = 16 * 1024;
 
 /**
- * Watches a response body go by (it is never held up or changed) and finds the token usage:
- * the `usage` object near the end of a JSON body, or the last SSE `data:` line that carried one
- * (SiliconFlow sends running totals on every chunk). SSE lines can be long: no line-length limit.
+ * Watches a response body go by (it is never held up or changed) and finds what the answer used:
+ * - JSON: the `usage` object near the end of the body, or rerank's `tokens` (`{input_tokens}`);
+ * - SSE: the last `data:` line that carried a usage (SiliconFlow sends running totals on every
+ *   chunk; `completion_tokens` includes reasoning tokens). Anthropic's stream says `input_tokens` in
+ *   `message_start` and only `output_tokens` in the last `message_delta`: the input comes from the
+ *   first usage when the last one lacks it. SSE lines can be long: no line-length limit.
  */
 export class UsageTap {
   private readonly sse: boolean;
   private readonly json: boolean;
   private partial = '';
+  private firstUsageLine: string | null = null;
   private lastUsageLine: string | null = null;
   private tail: Buffer = Buffer.alloc(0);
+  private size = 0;
 
   constructor(contentType: string | undefined) {
     this.sse = !!contentType?.startsWith('text/event-stream');
@@ -23,6 +28,7 @@ export class UsageTap {
   push(chunk: Buffer): void {
     if (this.sse) this.scanLines(chunk.toString('utf8'));
     else if (this.json) {
+      this.size += chunk.length;
       const joined = this.tail.length ? Buffer.concat([this.tail, chunk]) : chunk;
       this.tail = joined.length > JSON_TAIL_BYTES ? joined.subarray(joined.length - JSON_TAIL_BYTES) : joined;
     }
@@ -30,24 +36,58 @@ export class UsageTap {
 
   usage(): Usage | null {
     if (this.sse) {
-      if (this.partial.includes('"usage"')) this.lastUsageLine = this.partial;
-      return this.lastUsageLine ? fromLine(this.lastUsageLine) : null;
+      if (hasUsage(this.partial)) this.noteUsageLine(this.partial);
+      return this.lastUsageLine ? this.sseUsage(this.lastUsageLine) : null;
     }
-    return this.json ? fromJsonTail(this.tail.toString('utf8')) : null;
+    if (!this.json) return null;
+    const text = this.tail.toString('utf8');
+    return toUsage(objectAfterKey(text, '"usage"') ?? objectAfterKey(text, '"tokens"'));
+  }
+
+  /**
+   * The number of images in an image generation's JSON answer (`images`, or OpenAI's `data`); null
+   * when the body was not JSON or too long to have been kept whole.
+   */
+  images(): number | null {
+    if (!this.json || this.size > JSON_TAIL_BYTES) return null;
+    try {
+      const body = JSON.parse(this.tail.toString('utf8')) as { images?: unknown; data?: unknown };
+      const list = Array.isArray(body.images) ? body.images : body.data;
+      return Array.isArray(list) ? list.length : null;
+    } catch {
+      return null;
+    }
+  }
+
+  private sseUsage(lastLine: string): Usage | null {
+    const last = fromLine(lastLine);
+    if (!last || last.promptTokens !== null || this.firstUsageLine === lastLine) return last;
+    const first = this.firstUsageLine === null ? null : fromLine(this.firstUsageLine);
+    const prompt = first?.promptTokens ?? null;
+    const total = prompt !== null && last.completionTokens !== null ? prompt + last.completionTokens : last.totalTokens;
+    return { promptTokens: prompt, completionTokens: last.completionTokens, totalTokens: total };
   }
 
   private scanLines(text: string): void {
     const lines = (this.partial + text).split('\n');
     this.partial = lines.pop()!;
-    for (const line of lines) if (line.startsWith('data:') && line.includes('"usage"')) this.lastUsageLine = line;
+    for (const line of lines) if (hasUsage(line)) this.noteUsageLine(line);
+  }
+
+  private noteUsageLine(line: string): void {
+    this.firstUsageLine ??= line;
+    this.lastUsageLine = line;
   }
 }
 
-/** The object after the last `"usage":` key (an unescaped `"usage"` can only be a key), by brace matching. */
-function fromJsonTail(text: string): Usage | null {
-  const key = text.lastIndexOf('"usage"');
-  const start = key < 0 ? -1 : text.indexOf('{', key);
-  if (start < 0 || text.slice(key + 7, start).trim() !== ':') return null;
+/** A data line with a usage object in it (a final chunk's `"usage":null` is none). */
+const hasUsage = (line: string) => line.startsWith('data:') && line.includes('"usage"') && !line.includes('"usage":null');
+
+/** The object after the last `key` (an unescaped `"usage"` can only be a key or a value), by brace matching. */
+function objectAfterKey(text: string, key: string): unknown {
+  const at = text.lastIndexOf(key);
+  const start = at < 0 ? -1 : text.indexOf('{', at);
+  if (start < 0 || text.slice(at + key.length, start).trim() !== ':') return undefined;
   let depth = 0;
   let inString = false;
   for (let i = start; i < text.length; i++) {
@@ -59,24 +99,26 @@ function fromJsonTail(text: string): Usage | null {
     else if (c === '{') depth++;
     else if (c === '}' && --depth === 0) {
       try {
-        return toUsage(JSON.parse(text.slice(start, i + 1)));
+        return JSON.parse(text.slice(start, i + 1));
       } catch {
-        return null;
+        return undefined;
       }
     }
   }
-  return null;
+  return undefined;
 }
 
+/** A chunk's `usage`, or the one inside Anthropic's `message_start` event (`message.usage`). */
 function fromLine(line: string): Usage | null {
   try {
-    return toUsage((JSON.parse(line.slice(5)) as { usage?: unknown }).usage);
+    const event = JSON.parse(line.slice(5)) as { usage?: unknown; message?: { usage?: unknown } };
+    return toUsage(event.usage ?? event.message?.usage);
   } catch {
     return null;
   }
 }
 
-/** OpenAI's prompt/completion/total tokens, or Anthropic's input/output tokens (for /v1/messages). */
+/** OpenAI's prompt/completion/total tokens, or Anthropic's and rerank's input/output tokens. */
 function toUsage(raw: unknown): Usage | null {
   if (!raw || typeof raw !== 'object') return null;
   const u = raw as Record<string, unknown>;

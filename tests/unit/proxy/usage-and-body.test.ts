@@ -41,8 +41,27 @@ describe('UsageTap', () => {
 
 describe('requestFacts', () => {
   it('reads model and stream from JSON', () => {
-    expect(requestFacts(Buffer.from('{"model":"Pro/x","stream":true}'), 'application/json')).toEqual({ model: 'Pro/x', stream: true });
-    expect(requestFacts(Buffer.from('{not json'), 'application/json')).toEqual({ model: null, stream: false });
+    expect(requestFacts(Buffer.from('{"model":"Pro/x","stream":true}'), 'application/json')).toMatchObject({
+      model: 'Pro/x',
+      stream: true,
+    });
+    expect(requestFacts(Buffer.from('{not json'), 'application/json')).toEqual({
+      model: null,
+      stream: false,
+      inputBytes: null,
+      batchSize: null,
+    });
+  });
+
+  it("reads what an answer without usage is billed by: the UTF-8 bytes of a text input, an image batch's size", () => {
+    const speech = requestFacts(Buffer.from(JSON.stringify({ model: 'm', input: '你好, world' })), 'application/json');
+    expect(speech).toMatchObject({ inputBytes: 13, batchSize: null });
+    const images = requestFacts(Buffer.from(JSON.stringify({ model: 'm', prompt: 'a cat', batch_size: 3 })), 'application/json');
+    expect(images).toMatchObject({ inputBytes: null, batchSize: 3 });
+    for (const odd of [0, 1.5, '2', -1])
+      expect(requestFacts(Buffer.from(JSON.stringify({ batch_size: odd })), 'application/json').batchSize).toBeNull();
+    expect(requestFacts(Buffer.from('[1,2]'), 'application/json')).toMatchObject({ model: null, inputBytes: null });
+    expect(requestFacts(Buffer.from('null'), 'application/json')).toMatchObject({ model: null, inputBytes: null });
   });
 
   it('reads the model field of a multipart upload', () => {
