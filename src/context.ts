@@ -14,6 +14,7 @@ import { SqliteSessionStore } from './db/session-store.js';
 import { JobRegistry } from './jobs/job-registry.js';
 import { KeyService } from './keys/key-service.js';
 import { KeyStore } from './keys/key-store.js';
+import type { PriceBook } from './ledger/price-book.js';
 import { PriceService } from './ledger/price-service.js';
 import { PriceStore } from './ledger/price-store.js';
 import { createLogger, type Logger } from './logger.js';
@@ -117,7 +118,7 @@ function createServices(config: Config, logger: Logger): AppServices {
   const requestLogs = new RequestLogStore(db);
   const prices = new PriceService(new PriceStore(db), logger);
   const spend = new SpendService(new SpendStore(db));
-  const proxy = createProxyStack(config, settings, keyStore, keys, accessKey, requestLogs, logger, () => spend.gauges());
+  const proxy = createProxyStack(config, settings, keyStore, keys, accessKey, requestLogs, prices.book, logger, () => spend.gauges());
   return {
     config,
     logger,
@@ -211,6 +212,7 @@ function createProxyStack(
   keys: KeyService,
   accessKey: AccessKeyService,
   requestLogs: RequestLogStore,
+  prices: PriceBook,
   logger: Logger,
   poolGauges: () => PoolGauges,
 ) {
@@ -232,6 +234,7 @@ function createProxyStack(
     backoff: new PoolBackoff(),
     cors: new CorsPolicy(config.corsOrigins),
     upstream,
+    prices,
     logs: logWriter,
     metrics,
     logger,

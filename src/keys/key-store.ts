@@ -12,13 +12,23 @@ export type ProxyKeyUpdate = {
   id: number;
   status: KeyStatus;
   coolingUntil: number | null;
-  lacksPaid: boolean;
+  /** When the key last answered 30011; null = not known to lack paid credit. */
+  lacksPaidAt: number | null;
   usageDelta: number;
   failureDelta: number;
   lastUsedAt: number | null;
   /** undefined = leave last_error as it is */
   lastError?: string | null;
+  /** A Pro/ call succeeded while the ledger knew of no paid credit; undefined = leave paid_found_at. */
+  paidFoundAt?: number;
+  /** An anchor learned from a hard signal, stored only over the anchor it replaced (its anchor_at and anchor_source). */
+  anchor?: { gift: Nano | null; paid: Nano | null; at: number; replaces: StoredAnchor };
+  /** Spend since the anchor `against`, added only while that anchor is still the stored one. */
+  spend?: { gift: Nano; paid: Nano; unsplit: Nano; against: StoredAnchor };
 };
+
+/** Which anchor a key has (anchor_at and anchor_source; both null: none). */
+export type StoredAnchor = { at: number | null; source: AnchorSource | null };
 
 /** 'check': a fresh verdict on the key's status and balance; 'edit': anything else the admin did. */
 export type KeyChange = 'edit' | 'check';
@@ -32,6 +42,8 @@ export type NewKeyRow = { cipher: Buffer; hash: string; masked: string };
 export const GIFT_NOW = '(anchor_gift_nano - spent_gift_nano)';
 export const PAID_NOW = '(anchor_paid_nano - spent_paid_nano)';
 export const TOTAL_NOW = '(anchor_gift_nano + anchor_paid_nano - spent_gift_nano - spent_paid_nano - spent_unsplit_nano)';
+
+const NO_SPEND: NonNullable<ProxyKeyUpdate['spend']> = { gift: 0, paid: 0, unsplit: 0, against: { at: null, source: null } };
 
 const SORT_COLUMNS: Record<string, string> = {
   createdAt: 'created_at',
@@ -193,29 +205,55 @@ export class KeyStore {
     return ids.reduce((n, id) => n + stmt.run(gift, paid, now, source, paid ?? 0, paid ?? 0, id).changes, 0);
   }
 
-  /** The proxy's write-behind: one transaction, counters added as deltas, no change event. */
+  /**
+   * The proxy's write-behind: one transaction, counters and spend added as deltas, no change event.
+   * A learned anchor goes first, and only over the anchor it replaced; spend is added only while the
+   * anchor it was made against is still stored — an anchor the admin or a check set meanwhile is
+   * never polluted by spend from before it (docs/ledger.md).
+   */
   applyProxyUpdates(updates: ProxyKeyUpdate[]): void {
-    const stmt = this.stmt(
-      `UPDATE keys SET status = ?, cooling_until = ?, lacks_paid = ?,
-         usage_count = usage_count + ?, failure_count = failure_count + ?,
-         last_used_at = COALESCE(?, last_used_at),
-         last_error = CASE WHEN ? THEN ? ELSE last_error END
-       WHERE id = ?`,
+    const anchor = this.stmt(
+      `UPDATE keys SET anchor_gift_nano = @gift, anchor_paid_nano = @paid, anchor_at = @at, anchor_source = 'signal',
+         spent_gift_nano = 0, spent_paid_nano = 0, spent_unsplit_nano = 0
+       WHERE id = @id AND anchor_at IS @replacesAt AND anchor_source IS @replacesSource`,
+    );
+    const stands = 'anchor_at IS @againstAt AND anchor_source IS @againstSource';
+    const state = this.stmt(
+      `UPDATE keys SET status = @status, cooling_until = @coolingUntil, lacks_paid = @lacksPaid, lacks_paid_at = @lacksPaidAt,
+         paid_found_at = COALESCE(@paidFoundAt, paid_found_at),
+         usage_count = usage_count + @usageDelta, failure_count = failure_count + @failureDelta,
+         last_used_at = COALESCE(@lastUsedAt, last_used_at),
+         last_error = CASE WHEN @setError THEN @lastError ELSE last_error END,
+         spent_gift_nano = spent_gift_nano + CASE WHEN ${stands} THEN @spentGift ELSE 0 END,
+         spent_paid_nano = spent_paid_nano + CASE WHEN ${stands} THEN @spentPaid ELSE 0 END,
+         spent_unsplit_nano = spent_unsplit_nano + CASE WHEN ${stands} THEN @spentUnsplit ELSE 0 END
+       WHERE id = @id`,
     );
     this.db.transaction(() => {
       for (const u of updates) {
-        const setError = u.lastError !== undefined;
-        stmt.run(
-          u.status,
-          u.coolingUntil,
-          Number(u.lacksPaid),
-          u.usageDelta,
-          u.failureDelta,
-          u.lastUsedAt,
-          Number(setError),
-          u.lastError ?? null,
-          u.id,
-        );
+        if (u.anchor) {
+          const { gift, paid, at, replaces } = u.anchor;
+          anchor.run({ id: u.id, gift, paid, at, replacesAt: replaces.at, replacesSource: replaces.source });
+        }
+        const spend = u.spend ?? NO_SPEND;
+        state.run({
+          id: u.id,
+          status: u.status,
+          coolingUntil: u.coolingUntil,
+          lacksPaid: Number(u.lacksPaidAt !== null),
+          lacksPaidAt: u.lacksPaidAt,
+          paidFoundAt: u.paidFoundAt ?? null,
+          usageDelta: u.usageDelta,
+          failureDelta: u.failureDelta,
+          lastUsedAt: u.lastUsedAt,
+          setError: Number(u.lastError !== undefined),
+          lastError: u.lastError ?? null,
+          againstAt: spend.against.at,
+          againstSource: spend.against.source,
+          spentGift: spend.gift,
+          spentPaid: spend.paid,
+          spentUnsplit: spend.unsplit,
+        });
       }
     })();
   }

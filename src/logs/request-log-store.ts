@@ -50,6 +50,9 @@ type Row = {
   completion_tokens: number | null;
   total_tokens: number | null;
   error_class: string | null;
+  cost_nano: number | null;
+  gift_nano: number | null;
+  paid_nano: number | null;
 };
 
 const STATUS_CLAUSES: Record<(typeof STATUS_CLASSES)[number], string> = {
@@ -70,8 +73,8 @@ export class RequestLogStore {
     this.statements = new StatementCache(db);
     this.insert = db.prepare<unknown[]>(
       `INSERT INTO request_logs (time, method, path, model, stream, status, key_id, attempts, first_byte_ms,
-         total_ms, prompt_tokens, completion_tokens, total_tokens, error_class)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         total_ms, prompt_tokens, completion_tokens, total_tokens, error_class, cost_nano, gift_nano, paid_nano)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.summaryStmt = db.prepare<unknown[]>(
       `SELECT COUNT(*) AS requests, COALESCE(SUM(status < 400), 0) AS succeeded,
@@ -101,6 +104,9 @@ export class RequestLogStore {
           e.completionTokens,
           e.totalTokens,
           e.errorClass,
+          e.costNano,
+          e.giftNano,
+          e.paidNano,
         );
       }
     })();
@@ -196,5 +202,8 @@ function toView(r: Row): RequestLogView {
     completionTokens: r.completion_tokens,
     totalTokens: r.total_tokens,
     errorClass: r.error_class,
+    costNano: r.cost_nano,
+    giftNano: r.gift_nano,
+    paidNano: r.paid_nano,
   };
 }

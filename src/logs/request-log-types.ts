@@ -1,3 +1,5 @@
+import type { Nano } from '../ledger/money.js';
+
 /** What the /v1 proxy records about one client request. Never the key itself. */
 export type RequestLogEntry = {
   /** ms since epoch, when the request arrived */
@@ -19,6 +21,14 @@ export type RequestLogEntry = {
   promptTokens: number | null;
   completionTokens: number | null;
   totalTokens: number | null;
+  /**
+   * What the request cost in nano-yuan (src/ledger/money.ts), by the price book in force: 0 for an
+   * answer that is not billed (an error, a free model); null when unknown (no price, no usage).
+   */
+  costNano: Nano | null;
+  /** The parts of the cost paid from gift and from paid credit (gift first; Pro/ from paid only); null = unknown. */
+  giftNano: Nano | null;
+  paidNano: Nano | null;
   /**
    * null on success; else a short class: "unauthorized", "body-too-large", "no-usable-key", "all-keys-cooling",
    * "pool-backoff", "connect-timeout", "first-byte-timeout", "idle-timeout", "connection-refused",

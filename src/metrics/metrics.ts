@@ -1,4 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Split } from '../ledger/balance.js';
+import { NANO_PER_YUAN, type Nano } from '../ledger/money.js';
 import type { PoolGauges } from '../stats/spend-service.js';
 
 const PREFIX = 'sfm_';
@@ -29,6 +31,7 @@ export class ProxyMetrics {
   private readonly requests: Counter<'status'>;
   private readonly attempts: Counter<'outcome'>;
   private readonly latency: Histogram;
+  private readonly spend: Counter<'model' | 'credit'>;
 
   /** keyCounts and poolMoney are called at each scrape: pool keys per status, the pool's money. */
   constructor(keyCounts: () => Record<string, number>, poolMoney: () => PoolGauges = () => NO_POOL_MONEY) {
@@ -50,6 +53,12 @@ export class ProxyMetrics {
       name: `${PREFIX}upstream_latency_seconds`,
       help: 'Time from sending a request to SiliconFlow until its response headers arrived.',
       buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.spend = new Counter({
+      name: `${PREFIX}spend_yuan_total`,
+      help: "Money spent through /v1 by the price book, in yuan, by model and by the credit that paid it (unknown: the key's gift credit is not known).",
+      labelNames: ['model', 'credit'],
       registers,
     });
     new Gauge({
@@ -75,6 +84,19 @@ export class ProxyMetrics {
   attempt(outcome: string, latencyMs: number | null): void {
     this.attempts.inc({ outcome });
     if (latencyMs !== null) this.latency.observe(latencyMs / 1000);
+  }
+
+  /**
+   * A request's cost and which credit paid it. Only priced models have a cost, so the model label
+   * takes no more values than the price book has models, whatever clients send.
+   */
+  spent(model: string, cost: Nano, split: Split): void {
+    if (split.gift === null || split.paid === null) {
+      if (cost > 0) this.spend.inc({ model, credit: 'unknown' }, cost / NANO_PER_YUAN);
+      return;
+    }
+    if (split.gift > 0) this.spend.inc({ model, credit: 'gift' }, split.gift / NANO_PER_YUAN);
+    if (split.paid > 0) this.spend.inc({ model, credit: 'paid' }, split.paid / NANO_PER_YUAN);
   }
 
   get contentType(): string {

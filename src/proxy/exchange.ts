@@ -25,6 +25,7 @@ import type { PoolKey } from './pool/pool-key.js';
 import type { ProxyDeps } from './proxy-deps.js';
 import { MESSAGES, PROXY_CODES, sendProxyError } from './proxy-errors.js';
 import type { RequestFacts } from './request-body.js';
+import { chargeAnswer } from './spend.js';
 import { streamToClient } from './stream-response.js';
 import { collectBody, type UpstreamCall, type UpstreamHead } from './upstream-call.js';
 
@@ -63,6 +64,7 @@ export class Exchange {
   /** The last upstream trouble, if any: the answer when the attempts or the keys run out after it. */
   private lastTrouble: Trouble | null = null;
   private needsPaid = false;
+  private facts: RequestFacts | undefined;
   /** A free model: exhausted keys are tried first (until one shows the model is not free after all). */
   private free = false;
   private finished = false;
@@ -92,6 +94,7 @@ export class Exchange {
   async run(body: Buffer, facts: RequestFacts): Promise<void> {
     this.log.model = facts.model;
     this.log.stream = facts.stream;
+    this.facts = facts;
     this.needsPaid = facts.model !== null && isPaidOnlyModel(facts.model);
     this.free = facts.model !== null && this.deps.settings().freeModels.includes(facts.model);
     for (;;) {
@@ -168,7 +171,7 @@ export class Exchange {
     const row: OutcomeRow = OUTCOMES[outcome];
     // An exhausted key refusing a "free" model: the model is not free; use funded keys from here on.
     if (row.key === 'exhausted' && key.status === 'exhausted') this.free = false;
-    recordVerdict(this.deps, row.key, key, reason, head);
+    recordVerdict(this.deps, row.key, key, reason, head, this.needsPaid);
     switch (row.request) {
       case 'answer':
         if (decoded) this.passThrough(head, decoded, key);
@@ -234,7 +237,7 @@ export class Exchange {
   private stream(answer: UpstreamHead, key: PoolKey): void {
     this.log.firstByteMs = Date.now() - this.started;
     streamToClient(answer, clientResponseHeaders(answer.headers, key.secret, this.cors), this.res, this.log.path, (result) => {
-      Object.assign(this.log, result.usage);
+      chargeAnswer(this.deps, key, this.log, result.tap, this.facts!, this.needsPaid);
       if (result.error === 'upstream-broke')
         this.deps.pool.troubled(key, 'the response broke off mid-stream', this.deps.limits.errorAfterFailures);
       if (result.error) this.deps.logger.warn({ keyId: key.id, path: this.log.path, error: result.error }, 'response ended early');

@@ -5,7 +5,8 @@ import type { UpstreamHead } from './upstream-call.js';
 
 /**
  * Tells the pool what an answer showed about the key: the `key` column of the outcome table.
- * `reason` is what the key's lastError shows; `head` is absent when there was no answer.
+ * `reason` is what the key's lastError shows; `head` is absent when there was no answer;
+ * `paidOnly`: the model needs paid credit (Pro/, or it answered 30011 on another key).
  */
 export function recordVerdict(
   { pool, limits }: Pick<ProxyDeps, 'pool' | 'limits'>,
@@ -13,10 +14,15 @@ export function recordVerdict(
   key: PoolKey,
   reason: string,
   head: UpstreamHead | undefined,
+  paidOnly = false,
 ): void {
   switch (action) {
     case 'used':
       return pool.succeeded(key);
+    case 'served':
+      pool.succeeded(key);
+      if (paidOnly) pool.paidCreditShown(key);
+      return;
     case 'invalid':
       return pool.markInvalid(key, reason);
     case 'exhausted':

@@ -17,6 +17,10 @@ export function newLogEntry(req: IncomingMessage, time: number): RequestLogEntry
     promptTokens: null,
     completionTokens: null,
     totalTokens: null,
+    // Nothing is billed unless SiliconFlow serves the request (Exchange.charge then says what it cost).
+    costNano: 0,
+    giftNano: 0,
+    paidNano: 0,
     errorClass: null,
   };
 }

@@ -11,10 +11,15 @@ import {
 export type KeyAction =
   /** A use that went well: its failures in a row reset, an `error` key is `active` again. */
   | 'used'
+  /**
+   * Used, and served: a paid-only (Pro/) model served shows paid credit — the ledger's estimate of
+   * "none" is corrected (and flagged: a top-up or voucher it did not know), a 30011 is over.
+   */
+  | 'served'
   | 'invalid'
-  /** Out of money; it still serves free models. */
+  /** Out of money (a new anchor: nothing left, whatever the estimate said); it still serves free models. */
   | 'exhausted'
-  /** Remembered as lacking paid credit; its status stays, and so does its use for other models. */
+  /** Remembered as lacking paid credit (a new anchor: paid credit 0); its status stays, and so does its use for other models. */
   | 'lacks-paid'
   /** Cooling until the answer's Retry-After, or for COOLDOWN_SECONDS. */
   | 'cools-down'
@@ -53,8 +58,8 @@ export type GoesOnRow = Extract<OutcomeRow, { budget: 'key-tries' | 'attempts' }
  * (docs/proxy.en.md, "Outcomes"). Decided before the first byte reaches the client.
  */
 export const OUTCOMES = {
-  /** 2xx/3xx: streamed to the client. */
-  ok: { key: 'used', request: 'answer', budget: null },
+  /** 2xx/3xx: streamed to the client (and charged to the key's estimate once its usage is known). */
+  ok: { key: 'served', request: 'answer', budget: null },
   /** 401, code 30014, or a bare "Invalid token": the key is invalid. */
   invalid: { key: 'invalid', request: 'next-key', budget: 'key-tries' },
   /**

@@ -1,5 +1,8 @@
 import type { ProxyLimits } from '../config/env.js';
 import type { RequestLogEntry } from '../logs/request-log-types.js';
+import type { Split } from '../ledger/balance.js';
+import type { Nano } from '../ledger/money.js';
+import type { PriceBook } from '../ledger/price-book.js';
 import type { Logger } from '../logger.js';
 import type { RuntimeSettings } from '../settings/settings-service.js';
 import type { PoolBackoff } from './backoff.js';
@@ -17,6 +20,12 @@ export type ProxyDeps = {
   cors: CorsPolicy;
   upstream: UpstreamClient;
   logs: { write(entry: RequestLogEntry): void };
-  metrics: { requestFinished(status: number): void; attempt(outcome: string, latencyMs: number | null): void };
+  /** The prices in force: what each served answer cost. */
+  prices: Pick<PriceBook, 'costOf'>;
+  metrics: {
+    requestFinished(status: number): void;
+    attempt(outcome: string, latencyMs: number | null): void;
+    spent(model: string, cost: Nano, split: Split): void;
+  };
   logger: Logger;
 };

@@ -3,9 +3,10 @@ import { errorBody } from '../http-error.js';
 import { PROXY_CODES } from './proxy-errors.js';
 import { SHUTDOWN_MESSAGE } from './stopping.js';
 import type { UpstreamHead } from './upstream-call.js';
-import { UsageTap, type Usage } from './usage-tap.js';
+import { UsageTap } from './usage-tap.js';
 
-export type StreamResult = { usage: Usage | null; error: 'client-aborted' | 'upstream-broke' | 'shutdown' | null };
+/** How the stream ended, and the tap that watched its body go by (what it used). */
+export type StreamResult = { tap: UsageTap; error: 'client-aborted' | 'upstream-broke' | 'shutdown' | null };
 
 /**
  * Sends an upstream response to the client as it arrives, byte for byte, with backpressure (and with
@@ -32,7 +33,7 @@ export function streamToClient(
     if (settled) return;
     settled = true;
     res.off('drain', resume);
-    done({ usage: tap.usage(), error });
+    done({ tap, error });
   };
   const resume = () => answer.call.resume();
 

@@ -17,6 +17,9 @@ export function logEntry(overrides: Partial<RequestLogEntry> = {}): RequestLogEn
     promptTokens: 10,
     completionTokens: 20,
     totalTokens: 30,
+    costNano: null,
+    giftNano: null,
+    paidNano: null,
     errorClass: null,
     ...overrides,
   };

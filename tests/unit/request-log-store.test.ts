@@ -29,6 +29,9 @@ describe('RequestLogStore.insertMany and list', () => {
         status: 503,
         errorClass: 'no-usable-key',
         attempts: 0,
+        costNano: 0,
+        giftNano: 0,
+        paidNano: 0,
       }),
     ]);
     const page = store.list({ page: 1, pageSize: 10 });
@@ -50,12 +53,29 @@ describe('RequestLogStore.insertMany and list', () => {
           completionTokens: null,
           totalTokens: null,
           errorClass: 'no-usable-key',
+          costNano: 0,
+          giftNano: 0,
+          paidNano: 0,
         },
       ],
       total: 1,
       page: 1,
       pageSize: 10,
     });
+  });
+
+  it("keeps a request's cost and which credit paid it in nano-yuan, null where unknown", () => {
+    store.insertMany([
+      logEntry({ time: T0, costNano: 1_234_567, giftNano: 1_000_000, paidNano: 234_567 }),
+      logEntry({ time: T0 + 1, costNano: 500, giftNano: null, paidNano: null }),
+      logEntry({ time: T0 + 2, costNano: null, giftNano: null, paidNano: null }),
+    ]);
+    const costs = store.list({ page: 1, pageSize: 10 }).items.map(({ costNano, giftNano, paidNano }) => [costNano, giftNano, paidNano]);
+    expect(costs).toEqual([
+      [null, null, null],
+      [500, null, null],
+      [1_234_567, 1_000_000, 234_567],
+    ]);
   });
 
   it('lists newest first, breaking ties on time by id, and pages with a total of all matches', () => {

@@ -20,6 +20,9 @@ const entry = (time: number): RequestLogEntry => ({
   promptTokens: 1,
   completionTokens: 1,
   totalTokens: 2,
+  costNano: null,
+  giftNano: null,
+  paidNano: null,
   errorClass: null,
 });
 

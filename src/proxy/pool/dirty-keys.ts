@@ -1,4 +1,24 @@
+import type { AnchorSource, KeyMoney, Split } from '../../ledger/balance.js';
+import type { Nano } from '../../ledger/money.js';
 import type { PoolKey } from './pool-key.js';
+
+/**
+ * Which anchor: its time and its source. The time alone is not enough — an admin's top-up and a
+ * 30011 have landed in the same millisecond. Both null: the key has no anchor.
+ */
+export type AnchorId = Readonly<{ at: number | null; source: AnchorSource | null }>;
+
+export const anchorIdOf = (m: Readonly<KeyMoney>): AnchorId => ({ at: m.anchorAt, source: m.anchorSource });
+export const sameAnchor = (a: AnchorId, b: AnchorId) => a.at === b.at && a.source === b.source;
+
+/**
+ * A new anchor the proxy learned from a hard signal (30001, 30011, a Pro/ success), stored before the
+ * spend: the key's money at that moment (source `signal`), and the stored anchor it was learned over.
+ */
+export type LearnedAnchor = Readonly<{ gift: Nano | null; paid: Nano | null; at: number; replaces: AnchorId }>;
+
+/** Spend not saved yet, made against the anchor `against`. */
+export type UnsavedSpend = Readonly<{ gift: Nano; paid: Nano; unsplit: Nano; against: AnchorId }>;
 
 /** What the proxy learned about one key and has not saved yet. The key's state is read from `key` when saving. */
 export type UnsavedChange = Readonly<Change>;
@@ -10,13 +30,17 @@ type Change = {
   failureDelta: number;
   /** The last error to store (null clears it); undefined leaves the stored one. */
   lastError: string | null | undefined;
+  anchor: LearnedAnchor | undefined;
+  spend: { gift: Nano; paid: Nano; unsplit: Nano; against: AnchorId } | undefined;
+  /** A Pro/ call succeeded while the ledger knew of no paid credit, at this time. */
+  paidFoundAt: number | undefined;
 };
 
 /**
  * The keys the proxy changed since the last save: KeyPool records into it on the hot path, PoolSync
  * drains it on its tick. A key changed any number of times between two saves is written once. Keys
- * whose state changed (status, cooling, lacks-paid, last error) come out before keys that only counted
- * uses: a status is what the admin and a restart must see, counters can wait for a later tick.
+ * whose state changed (status, cooling, lacks-paid, last error, an anchor) come out before keys that
+ * only counted uses and spend: a status is what the admin and a restart must see, counters can wait.
  */
 export class DirtyKeys {
   private readonly changes = new Map<number, Change>();
@@ -44,9 +68,51 @@ export class DirtyKeys {
     this.stateChanged.add(k.id);
   }
 
+  /** The key spent this, against its anchor now (`k.money`). */
+  spent(k: PoolKey, cost: Nano, split: Split): void {
+    const change = this.changeOf(k);
+    const spend = (change.spend ??= { gift: 0, paid: 0, unsplit: 0, against: anchorIdOf(k.money) });
+    if (split.gift === null || split.paid === null) spend.unsplit += cost;
+    else {
+      spend.gift += split.gift;
+      spend.paid += split.paid;
+    }
+  }
+
+  /**
+   * The key has a new anchor the proxy learned (already in `k.money`): the spend before it is past.
+   * `replaced` is the anchor before it; of several learned between two saves, the first's counts.
+   */
+  anchored(k: PoolKey, replaced: AnchorId): void {
+    const change = this.changeOf(k);
+    const { anchorGift: gift, anchorPaid: paid, anchorAt: at } = k.money;
+    change.anchor = { gift, paid, at: at!, replaces: change.anchor ? change.anchor.replaces : replaced };
+    change.spend = undefined;
+    this.stateChanged.add(k.id);
+  }
+
+  paidFound(k: PoolKey, at: number): void {
+    this.changeOf(k).paidFoundAt = at;
+    this.stateChanged.add(k.id);
+  }
+
   /** Uses not saved yet: an admin edit reloads the stored count, which lacks them. */
   unsavedUsage(id: number): number {
     return this.changes.get(id)?.usageDelta ?? 0;
+  }
+
+  /** The money not saved yet: an anchor learned, or the spend since the stored one. */
+  unsavedMoney(id: number): { anchor: LearnedAnchor | undefined; spend: UnsavedSpend | undefined } | undefined {
+    const change = this.changes.get(id);
+    return change && (change.anchor || change.spend) ? { anchor: change.anchor, spend: change.spend } : undefined;
+  }
+
+  /** A newer anchor was stored (the admin's, a check's): what the proxy learned before it is past. */
+  forgetMoney(id: number): void {
+    const change = this.changes.get(id);
+    if (!change) return;
+    change.anchor = undefined;
+    change.spend = undefined;
   }
 
   /** The key left the pool (deleted): nothing of it is left to save. */
@@ -75,7 +141,15 @@ export class DirtyKeys {
   private changeOf(k: PoolKey): Change {
     let change = this.changes.get(k.id);
     if (!change) {
-      change = { key: k, usageDelta: 0, failureDelta: 0, lastError: undefined };
+      change = {
+        key: k,
+        usageDelta: 0,
+        failureDelta: 0,
+        lastError: undefined,
+        anchor: undefined,
+        spend: undefined,
+        paidFoundAt: undefined,
+      };
       this.changes.set(k.id, change);
     }
     return change;

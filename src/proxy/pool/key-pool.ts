@@ -1,36 +1,36 @@
 import type { KeyStrategy } from '../../config/env.js';
-import { moneyOfRow, type KeyRow, type KeyStatus, type PublicStatus } from '../../keys/key-types.js';
-import { balanceOf } from '../../ledger/balance.js';
-import { DirtyKeys, type UnsavedChange } from './dirty-keys.js';
+import type { KeyRow, KeyStatus, PublicStatus } from '../../keys/key-types.js';
+import { charge, noPaidCredit, outOfMoney, paidCreditFound, type KeyMoney, type Split } from '../../ledger/balance.js';
+import type { Nano } from '../../ledger/money.js';
+import { anchorIdOf, DirtyKeys, type UnsavedChange } from './dirty-keys.js';
 import { IndexedHeap } from './indexed-heap.js';
-import { GROUP, groupsOf, type HeldKey, type PoolKey } from './pool-key.js';
-import { createSelector, type Selector } from './selectors.js';
+import { PoolGroups, type PickRequest } from './pool-groups.js';
+import type { HeldKey, PoolKey } from './pool-key.js';
+import { reloadedMoney, setMoney } from './pool-money.js';
 
-export type PickRequest = {
-  /** Pro/ models, or a request that already met 30011: keys with paid credit first. */
-  needsPaid: boolean;
-  /** A model exhausted keys may serve (FREE_MODELS): those are tried first. */
-  free: boolean;
-  /** Keys already tried in this request. */
-  tried: ReadonlySet<number>;
-};
+export type { PickRequest } from './pool-groups.js';
 
-type Selectors = Record<keyof typeof GROUP, Selector<HeldKey>>;
+/** PAID_RECHECK_MINUTES' default, until the settings say otherwise. */
+const DEFAULT_PAID_RECHECK_MS = 60 * 60_000;
 
 /**
- * The keys the proxy chooses from, in memory. Picking never touches the database and costs the same
- * with 10 keys as with 100,000: each group of keys has its own selector, and a key moves between
- * groups only when its state changes. What the proxy learns about a key is noted in a dirty set that
+ * The keys the proxy chooses from, in memory, with the ledger's estimate of each key's money.
+ * Picking never touches the database and costs the same with 10 keys as with 100,000: each group of
+ * keys has its own selector (PoolGroups), and a key moves between groups only when its state changes.
+ * What the proxy learns about a key (verdicts, spend, hard signals) is noted in a dirty set that
  * PoolSync drains (takeChanges) to write it behind, off the hot path.
  */
 export class KeyPool {
   private readonly keys = new Map<number, HeldKey>();
   private readonly cooling = new IndexedHeap<HeldKey>((a, b) => a.coolingUntil! < b.coolingUntil!);
+  /** Keys that answered 30011 and wait for their paid-credit recheck, earliest first. */
+  private readonly lackingPaid = new IndexedHeap<HeldKey>((a, b) => a.lacksPaidAt! < b.lacksPaidAt!);
   private readonly dirty = new DirtyKeys();
-  private selectors: Selectors;
+  private readonly groups: PoolGroups;
+  private paidRecheckMs = DEFAULT_PAID_RECHECK_MS;
 
   constructor(strategy: KeyStrategy) {
-    this.selectors = selectorsFor(strategy);
+    this.groups = new PoolGroups(strategy);
   }
 
   get size(): number {
@@ -43,31 +43,50 @@ export class KeyPool {
 
   /** Rebuilds the selectors for another strategy (a runtime setting). */
   useStrategy(strategy: KeyStrategy): void {
-    this.selectors = selectorsFor(strategy);
+    this.groups.rebuild(this.keys.values(), strategy);
+  }
+
+  /** MIN_BALANCE (a runtime setting): keys estimated at or below it go to the back. */
+  useMinBalance(nano: Nano): void {
+    this.groups.minBalance = nano;
+    this.groups.rebuild(this.keys.values());
+  }
+
+  /** PAID_RECHECK_MINUTES (a runtime setting), as ms: how long a 30011 keeps a key from Pro/ models. */
+  usePaidRecheck(ms: number, now = Date.now()): void {
+    this.paidRecheckMs = ms;
     for (const k of this.keys.values()) {
-      k.groups = 0;
-      this.place(k);
+      if (k.lacksPaidAt === null) continue;
+      k.paidRecheckDue = false;
+      this.trackLacking(k);
     }
+    this.releaseRecheck(now);
   }
 
   /**
    * Adds or refreshes a key from its database row (the secret is decrypted by the caller, once). The
-   * uses the proxy counted but has not written yet are added to the stored count. `keepState`: the
-   * row comes from an admin edit, so the status the proxy learned (and may not have written yet)
+   * uses and spend the proxy counted but has not written yet are added to the stored ones. `keepState`:
+   * the row comes from an admin edit, so the status the proxy learned (and may not have written yet)
    * stays; a check's fresh verdict replaces it.
    */
   upsert(row: KeyRow, secret: () => string, options: { keepState?: boolean } = {}): void {
-    const stored = storedFacts(row, this.dirty.unsavedUsage(row.id));
     let k = this.keys.get(row.id);
-    if (k) {
-      Object.assign(k, stored, options.keepState ? {} : storedState(row));
-    } else {
-      k = { id: row.id, secret: secret(), ...storedState(row), ...stored, consecutiveFailures: 0, groups: 0 };
+    const { money, stale, newAnchor } = reloadedMoney(row, k, this.dirty.unsavedMoney(row.id));
+    if (stale) this.dirty.forgetMoney(row.id);
+    const stored = storedFacts(row, this.dirty.unsavedUsage(row.id));
+    if (k) Object.assign(k, stored, options.keepState ? {} : storedState(row));
+    else {
+      const fresh = { ...storedState(row), ...stored, money, chargeBalance: null, totalBalance: null, paidRecheckDue: false };
+      k = { id: row.id, secret: secret(), ...fresh, consecutiveFailures: 0, groups: 0 };
       this.keys.set(k.id, k);
     }
+    setMoney(k, money);
+    // Paid credit in a new anchor (a top-up, a balance set) ends a 30011 at once, as the store does.
+    if (newAnchor && (k.chargeBalance ?? 0) > 0) k.lacksPaidAt = null;
     this.trackCooling(k);
-    this.place(k);
-    this.updateOrder(k);
+    this.trackLacking(k);
+    this.groups.place(k);
+    this.groups.updateOrder(k);
   }
 
   /** Takes a deleted key out, with what the proxy learned about it and had not written yet. */
@@ -76,8 +95,9 @@ export class KeyPool {
     const k = this.keys.get(id);
     if (!k) return;
     k.enabled = false;
-    this.place(k);
+    this.groups.place(k);
     this.cooling.remove(k);
+    this.lackingPaid.remove(k);
     this.keys.delete(id);
   }
 
@@ -91,16 +111,12 @@ export class KeyPool {
 
   pick(request: PickRequest, now = Date.now()): PoolKey | undefined {
     this.releaseCooled(now);
-    const { usable, paid, paidUnknown, exhausted } = this.selectors;
-    const k = request.needsPaid
-      ? (paid.pick(request.tried) ?? paidUnknown.pick(request.tried))
-      : request.free
-        ? (exhausted.pick(request.tried) ?? usable.pick(request.tried))
-        : usable.pick(request.tried);
+    if (request.needsPaid) this.releaseRecheck(now);
+    const k = this.groups.pick(request);
     if (k) {
       k.lastUsedAt = now;
       k.usageCount++;
-      this.updateOrder(k);
+      this.groups.updateOrder(k);
     }
     return k;
   }
@@ -112,7 +128,7 @@ export class KeyPool {
 
   /** Keys that could serve a request now (usable or exhausted), and those cooling. */
   availability(): { usable: number; exhausted: number; cooling: number } {
-    return { usable: this.selectors.usable.size, exhausted: this.selectors.exhausted.size, cooling: this.cooling.size };
+    return { usable: this.groups.usable, exhausted: this.groups.exhausted, cooling: this.cooling.size };
   }
 
   counts(): Record<PublicStatus, number> {
@@ -134,6 +150,37 @@ export class KeyPool {
     this.dirty.changedState(k, null);
   }
 
+  /**
+   * A paid-only (Pro/) model answered: the key has paid credit. When the estimate said it had none,
+   * the ledger missed a top-up or a voucher: the paid credit becomes unknown and the admin is told.
+   */
+  paidCreditShown(key: PoolKey, now = Date.now()): void {
+    const k = this.held(key);
+    if (!k) return;
+    const found = paidCreditFound(k.money, now);
+    if (found) {
+      this.anchor(k, found);
+      this.dirty.paidFound(k, now);
+    }
+    if (k.lacksPaidAt === null) return;
+    k.lacksPaidAt = null;
+    this.trackLacking(k);
+    this.groups.place(k);
+    this.dirty.changedState(k);
+  }
+
+  /** What a successful answer cost, charged to the key's estimate as SiliconFlow charges it; the split is which credit paid. */
+  charge(key: PoolKey, cost: Nano, paidOnly: boolean): Split | null {
+    const k = this.held(key);
+    if (!k) return null;
+    const charged = charge(k.money, cost, paidOnly);
+    setMoney(k, charged.money);
+    this.dirty.spent(k, cost, charged.split);
+    this.groups.place(k);
+    this.groups.updateOrder(k);
+    return charged.split;
+  }
+
   markInvalid(key: PoolKey, reason: string): void {
     const k = this.held(key);
     if (!k) return;
@@ -141,18 +188,24 @@ export class KeyPool {
     this.dirty.failed(k, reason);
   }
 
-  markExhausted(key: PoolKey, reason: string): void {
+  /** 30001: nothing left, whatever the estimate said; the key serves free models only. */
+  markExhausted(key: PoolKey, reason: string, now = Date.now()): void {
     const k = this.held(key);
     if (!k) return;
+    this.anchor(k, outOfMoney(now));
     this.setStatus(k, 'exhausted');
     this.dirty.failed(k, reason);
   }
 
-  markLacksPaid(key: PoolKey, reason: string): void {
+  /** 30011: no paid credit; the key keeps serving other models, and Pro/ ones again after PAID_RECHECK_MINUTES. */
+  markLacksPaid(key: PoolKey, reason: string, now = Date.now()): void {
     const k = this.held(key);
     if (!k) return;
-    k.lacksPaid = true;
-    this.place(k);
+    this.anchor(k, noPaidCredit(k.money, now));
+    k.lacksPaidAt = now;
+    k.paidRecheckDue = false;
+    this.trackLacking(k);
+    this.groups.place(k);
     this.dirty.failed(k, reason);
   }
 
@@ -184,13 +237,22 @@ export class KeyPool {
     return k === key ? k : undefined;
   }
 
+  /** A new anchor learned from a hard signal: it replaces the estimate, and is saved before any spend. */
+  private anchor(k: HeldKey, money: KeyMoney): void {
+    const replaced = anchorIdOf(k.money);
+    setMoney(k, money);
+    this.dirty.anchored(k, replaced);
+    this.groups.place(k);
+    this.groups.updateOrder(k);
+  }
+
   private setStatus(k: HeldKey, status: KeyStatus): void {
     k.status = status;
     if (status !== 'cooling') {
       k.coolingUntil = null;
       this.cooling.remove(k);
     }
-    this.place(k);
+    this.groups.place(k);
   }
 
   /** Brings back keys whose cooling time is over (also on every PoolSync tick, so the admin sees it). */
@@ -198,6 +260,15 @@ export class KeyPool {
     for (let top = this.cooling.peek(); top && top.coolingUntil! <= now; top = this.cooling.peek()) {
       this.setStatus(top, 'active');
       this.dirty.changedState(top);
+    }
+  }
+
+  /** Keys whose 30011 is PAID_RECHECK_MINUTES old may try Pro/ models again (last); only a new answer changes what is stored. */
+  private releaseRecheck(now: number): void {
+    for (let top = this.lackingPaid.peek(); top && top.lacksPaidAt! + this.paidRecheckMs <= now; top = this.lackingPaid.peek()) {
+      this.lackingPaid.remove(top);
+      top.paidRecheckDue = true;
+      this.groups.place(top);
     }
   }
 
@@ -211,41 +282,18 @@ export class KeyPool {
     else this.cooling.remove(k);
   }
 
-  /** Moves a key into exactly the groups its state puts it in. */
-  private place(k: HeldKey): void {
-    const want = groupsOf(k);
-    if (want === k.groups) return;
-    for (const [name, bit] of Object.entries(GROUP) as [keyof typeof GROUP, number][]) {
-      if (want & bit && !(k.groups & bit)) this.selectors[name].add(k);
-      else if (!(want & bit) && k.groups & bit) this.selectors[name].remove(k);
-    }
-    k.groups = want;
+  /** A key lacking paid credit waits for its recheck; one without a 30011, or already due, does not. */
+  private trackLacking(k: HeldKey): void {
+    if (k.lacksPaidAt === null) k.paidRecheckDue = false;
+    if (k.lacksPaidAt !== null && !k.paidRecheckDue) this.lackingPaid.push(k);
+    else this.lackingPaid.remove(k);
   }
-
-  private updateOrder(k: HeldKey): void {
-    if (k.groups & GROUP.usable) this.selectors.usable.update(k);
-    if (k.groups & GROUP.paid) this.selectors.paid.update(k);
-    if (k.groups & GROUP.paidUnknown) this.selectors.paidUnknown.update(k);
-    if (k.groups & GROUP.exhausted) this.selectors.exhausted.update(k);
-  }
-}
-
-function selectorsFor(strategy: KeyStrategy): Selectors {
-  return {
-    usable: createSelector(strategy),
-    paid: createSelector(strategy),
-    paidUnknown: createSelector(strategy),
-    exhausted: createSelector(strategy),
-  };
 }
 
 /** What every reload takes from the stored row: the admin's and the checks' fields, and the counters. */
 function storedFacts(row: KeyRow, unsavedUsage: number) {
-  const balance = balanceOf(moneyOfRow(row));
   return {
     enabled: row.enabled === 1,
-    chargeBalance: balance.paid,
-    totalBalance: balance.total,
     usageCount: row.usage_count + unsavedUsage,
     failureCount: row.failure_count,
     lastUsedAt: row.last_used_at ?? 0,
@@ -257,6 +305,6 @@ function storedState(row: KeyRow) {
   return {
     status: row.status,
     coolingUntil: row.status === 'cooling' ? (row.cooling_until ?? 0) : null,
-    lacksPaid: row.lacks_paid === 1,
+    lacksPaidAt: row.lacks_paid_at,
   };
 }

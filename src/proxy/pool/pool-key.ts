@@ -1,3 +1,4 @@
+import type { KeyMoney } from '../../ledger/balance.js';
 import type { Nano } from '../../ledger/money.js';
 import type { KeyStatus } from '../../keys/key-types.js';
 
@@ -11,13 +12,17 @@ export interface PoolKey {
   readonly secret: string;
   readonly enabled: boolean;
   readonly status: KeyStatus;
-  /** The ledger's paid credit and total, in nano-yuan (src/ledger/balance.ts); null = unknown. */
+  /** The ledger's estimate: the key's anchor and what the proxy saw it spend since (src/ledger/balance.ts). */
+  readonly money: Readonly<KeyMoney>;
+  /** balanceOf(money).paid and .total in nano-yuan, kept beside it for the selectors; null = unknown. */
   readonly chargeBalance: Nano | null;
   readonly totalBalance: Nano | null;
   /** ms since epoch while status is 'cooling'. */
   readonly coolingUntil: number | null;
-  /** Answered 30011: gift credit only, so no Pro/ models. */
-  readonly lacksPaid: boolean;
+  /** When the key last answered 30011 (no paid credit, so no Pro/ models); null = not known to lack it. */
+  readonly lacksPaidAt: number | null;
+  /** PAID_RECHECK_MINUTES have passed since lacksPaidAt: Pro/ models may try the key again, last. */
+  readonly paidRecheckDue: boolean;
   readonly usageCount: number;
   readonly failureCount: number;
   /** Upstream trouble in a row; reset by a success. */
@@ -34,25 +39,35 @@ export type HeldKey = Writable<Omit<PoolKey, 'id' | 'secret'>> &
     groups: number;
   };
 
-/** The sets the pool picks from. A key is in each set whose condition it meets. */
+/**
+ * The sets the pool picks from. A key is in each set whose condition it meets; "usable" is enabled,
+ * active or error (trouble is not the key's fault) and not cooling. MIN_BALANCE draws the line
+ * between funded and low: a low key is tried after the others, never declared exhausted for it.
+ */
 export const GROUP = {
-  /** Enabled, active or error (trouble is not the key's fault), not cooling: serves any model. */
-  usable: 1,
-  /** Usable with known paid credit: first choice for Pro/ models. */
-  paid: 2,
+  /** Usable, its estimated total above MIN_BALANCE or unknown: first choice for paid models. */
+  funded: 1,
+  /** Usable, estimated at MIN_BALANCE or less: tried after the funded keys. */
+  low: 2,
+  /** Usable with estimated paid credit above MIN_BALANCE: first choice for Pro/ models. */
+  paid: 4,
   /** Usable, paid credit unknown, not known to lack it: second choice for Pro/ models. */
-  paidUnknown: 4,
-  /** Enabled, valid but out of money: serves free models only. */
-  exhausted: 8,
+  paidUnknown: 8,
+  /** Usable, paid credit at MIN_BALANCE or less, or a 30011 due for a recheck: last choice for Pro/ models. */
+  paidLow: 16,
+  /** Enabled, valid but out of money (a real 30001): serves free models only. */
+  exhausted: 32,
 } as const;
 
-export function groupsOf(k: PoolKey): number {
+export type GroupName = keyof typeof GROUP;
+export const GROUP_NAMES = Object.keys(GROUP) as GroupName[];
+
+export function groupsOf(k: PoolKey, minBalance: Nano): number {
   if (!k.enabled) return 0;
   if (k.status === 'exhausted') return GROUP.exhausted;
   if (k.status !== 'active' && k.status !== 'error') return 0;
-  let groups = GROUP.usable;
-  if (k.lacksPaid) return groups;
-  if (k.chargeBalance !== null && k.chargeBalance > 0) groups |= GROUP.paid;
-  else if (k.chargeBalance === null) groups |= GROUP.paidUnknown;
-  return groups;
+  const groups = k.totalBalance !== null && k.totalBalance <= minBalance ? GROUP.low : GROUP.funded;
+  if (k.lacksPaidAt !== null) return k.paidRecheckDue ? groups | GROUP.paidLow : groups;
+  if (k.chargeBalance === null) return groups | GROUP.paidUnknown;
+  return groups | (k.chargeBalance > minBalance ? GROUP.paid : GROUP.paidLow);
 }

@@ -67,16 +67,22 @@ export class PoolSync {
   }
 }
 
-/** A key's row as the proxy leaves it: its state now, counters to add, and a last error that names no secret. */
-function toUpdate({ key, usageDelta, failureDelta, lastError }: UnsavedChange): ProxyKeyUpdate {
+/**
+ * A key's row as the proxy leaves it: its state now, counters and spend to add, a learned anchor,
+ * and a last error that names no secret.
+ */
+function toUpdate({ key, usageDelta, failureDelta, lastError, anchor, spend, paidFoundAt }: UnsavedChange): ProxyKeyUpdate {
   return {
     id: key.id,
     status: key.status,
     coolingUntil: key.coolingUntil,
-    lacksPaid: key.lacksPaid,
+    lacksPaidAt: key.lacksPaidAt,
     lastUsedAt: key.lastUsedAt || null,
     usageDelta,
     failureDelta,
     lastError: typeof lastError === 'string' ? redactSecrets(lastError) : lastError,
+    paidFoundAt,
+    anchor: anchor && { gift: anchor.gift, paid: anchor.paid, at: anchor.at, replaces: { ...anchor.replaces } },
+    spend: spend && { ...spend, against: { ...spend.against } },
   };
 }

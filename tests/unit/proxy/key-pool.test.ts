@@ -109,15 +109,15 @@ describe('KeyPool', () => {
     expect(share).toBeLessThan(0.95);
   });
 
-  it('Pro/ requests try keys with known paid credit first, then unknown, never those known to lack it', () => {
-    const { pool } = poolOf([row(1, money(null, 0)), row(2, money(null, 3)), row(3), row(4, { lacks_paid: 1 })]);
+  it('Pro/ requests try keys with estimated paid credit first, then unknown, then none, never those that answered 30011', () => {
+    const { pool } = poolOf([row(1, money(null, 0)), row(2, money(null, 3)), row(3), row(4, { lacks_paid: 1, lacks_paid_at: Date.now() })]);
     const tried = new Set<number>();
     const order: number[] = [];
     for (let k = pool.pick({ needsPaid: true, free: false, tried }); k; k = pool.pick({ needsPaid: true, free: false, tried })) {
       order.push(k.id);
       tried.add(k.id);
     }
-    expect(order).toEqual([2, 3]);
+    expect(order).toEqual([2, 3, 1]);
   });
 
   it('free models go to exhausted keys first, then to funded ones', () => {

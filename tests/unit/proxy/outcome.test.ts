@@ -41,7 +41,7 @@ describe('the outcome table', () => {
 
   // What each outcome does to the key, to the request, and which budget it spends (docs/proxy.en.md, "Outcomes").
   it.each([
-    ['ok', 'used', 'answer', null],
+    ['ok', 'served', 'answer', null],
     ['invalid', 'invalid', 'next-key', 'key-tries'],
     ['exhausted', 'exhausted', 'next-key', 'key-tries'],
     ['needs-paid', 'lacks-paid', 'next-paid-key', 'key-tries'],
