@@ -14,6 +14,7 @@ import { SqliteSessionStore } from './db/session-store.js';
 import { JobRegistry } from './jobs/job-registry.js';
 import { KeyService } from './keys/key-service.js';
 import { KeyStore } from './keys/key-store.js';
+import { parseYuan } from './ledger/money.js';
 import type { PriceBook } from './ledger/price-book.js';
 import { PriceService } from './ledger/price-service.js';
 import { PriceStore } from './ledger/price-store.js';
@@ -30,7 +31,7 @@ import { PoolSync } from './proxy/pool/pool-sync.js';
 import { createProxyHandler } from './proxy/proxy-handler.js';
 import { UpstreamClient } from './proxy/upstream-client.js';
 import type { ServerDeps } from './server-runtime.js';
-import { SettingsService } from './settings/settings-service.js';
+import { SettingsService, type RuntimeSettings } from './settings/settings-service.js';
 import { SpendService, type PoolGauges } from './stats/spend-service.js';
 import { StatsService } from './stats/stats-service.js';
 
@@ -217,11 +218,13 @@ function createProxyStack(
   poolGauges: () => PoolGauges,
 ) {
   const pool = new KeyPool(settings.get().keyStrategy);
+  useLedgerSettings(pool, settings.get());
   const sync = new PoolSync(keyStore, keys, pool, logger);
   sync.start();
   const upstream = new UpstreamClient(config.siliconflowBaseUrl, settings.get().connectTimeoutMs);
   settings.on('change', (s, changed) => {
     if (changed.includes('keyStrategy')) pool.useStrategy(s.keyStrategy);
+    if (changed.includes('minBalance') || changed.includes('paidRecheckMinutes')) useLedgerSettings(pool, s);
     if (changed.includes('connectTimeoutMs')) upstream.setConnectTimeout(s.connectTimeoutMs);
   });
   const logWriter = new RequestLogWriter(requestLogs, logger);
@@ -249,6 +252,12 @@ function createProxyStack(
     await upstream.close();
   };
   return { pool, logWriter, metrics, handler, flush, stop };
+}
+
+/** What the pool takes from the ledger's settings: MIN_BALANCE in nano-yuan, PAID_RECHECK_MINUTES in ms. */
+function useLedgerSettings(pool: KeyPool, s: Readonly<RuntimeSettings>): void {
+  pool.useMinBalance(parseYuan(s.minBalance)!);
+  pool.usePaidRecheck(s.paidRecheckMinutes * 60_000);
 }
 
 const CHECK_STATE = 'encryption.check';

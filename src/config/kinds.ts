@@ -1,5 +1,6 @@
 import cron from 'node-cron';
 import { z } from 'zod';
+import { parseYuan } from '../ledger/money.js';
 
 /**
  * What kind of value a setting holds: how its environment variable is read and, for a setting the
@@ -88,6 +89,17 @@ export function models(fallback: string[]) {
     runtime: z.array(z.string().min(1).max(200)).max(1000),
     input: { type: 'list' },
   } as const satisfies RuntimeKind;
+}
+
+/**
+ * An amount of yuan, not negative, as a decimal text ("0", "0.5"; up to 9 decimals, the nano-yuan):
+ * kept as the text, which parseYuan turns into nano-yuan. A text input in the form.
+ */
+export function yuanAmount() {
+  const schema = z
+    .string()
+    .refine((v) => (parseYuan(v) ?? -1) >= 0, { message: 'must be an amount in yuan such as "0" or "0.5", not negative' });
+  return { env: schema, runtime: schema, input: { type: 'text' } } as const satisfies RuntimeKind;
 }
 
 /** Any text (the default is what an unset variable gives). */

@@ -33,6 +33,8 @@ describe('runtime settings', () => {
       checkIntervalMs: 0,
       keyStrategy: 'round-robin',
       freeModels: expect.arrayContaining(['Qwen/Qwen2.5-7B-Instruct']),
+      minBalance: '0',
+      paidRecheckMinutes: 60,
       connectTimeoutMs: 10_000,
       firstByteTimeoutMs: 120_000,
       idleTimeoutMs: 120_000,
@@ -72,6 +74,9 @@ describe('runtime settings', () => {
     [{ checkConcurrency: 'eight' }, /^checkConcurrency:/],
     [{ colour: 'blue' }, /^colour:/],
     [{ accessControl: 'restricted' }, /guest password is required/],
+    [{ minBalance: '-1' }, /^minBalance: must be an amount in yuan such as "0" or "0.5", not negative/],
+    [{ minBalance: 0.5 }, /^minBalance:/],
+    [{ paidRecheckMinutes: 0 }, /^paidRecheckMinutes:/],
   ])('rejects %j with 400 invalid-setting and stores nothing', async (body, message) => {
     const res = await put(admin, body);
     expect(res.status).toBe(400);

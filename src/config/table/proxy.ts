@@ -1,5 +1,5 @@
 import { DEFAULT_FREE_MODELS } from '../../siliconflow/models.js';
-import { int, models, oneOf, seconds } from '../kinds.js';
+import { int, models, oneOf, seconds, yuanAmount } from '../kinds.js';
 import { httpUrl } from '../parsers.js';
 import { envSetting, runtimeSetting } from '../setting.js';
 
@@ -40,6 +40,28 @@ export const proxySettings = [
     help: {
       zh: 'SiliconFlow 免费提供的模型，逗号或空白分隔，留空为内置列表；`exhausted` 密钥优先服务它们（见[按模型选择](#按模型选择)）',
       en: 'Models SiliconFlow serves for free, comma- or space-separated, empty for the built-in list; `exhausted` keys serve them first (see [Model-aware choice](#model-aware-choice))',
+    },
+  }),
+  runtimeSetting({
+    name: 'minBalance',
+    env: 'MIN_BALANCE',
+    kind: yuanAmount(),
+    default: '0',
+    label: { zh: '低余额线（元）', en: 'Low balance line (yuan)' },
+    help: {
+      zh: '账本估算总余额不高于此值（元，小数）的密钥排到付费模型的最后再试，但不会因此被判为 `exhausted`（只有真实的 30001 才会）；`Pro/` 模型同样先用充值余额高于此值的密钥',
+      en: 'Keys the ledger estimates at this total or less (yuan, a decimal) are tried last for paid models, but never declared `exhausted` for it (only a real 30001 does that); `Pro/` models likewise try keys with more paid credit than this first',
+    },
+  }),
+  runtimeSetting({
+    name: 'paidRecheckMinutes',
+    env: 'PAID_RECHECK_MINUTES',
+    kind: int(1, 10_080),
+    default: '60',
+    label: { zh: '30011 复查间隔（分钟）', en: 'Paid-credit recheck after 30011 (minutes)' },
+    help: {
+      zh: '回答过 30011（没有充值余额）的密钥多少分钟后再试 `Pro/` 模型（1–10080）；管理员记录充值或设定含充值余额的余额时立即恢复',
+      en: 'Minutes after a 30011 (no paid credit) before a key tries `Pro/` models again (1–10080); at once when the admin records a top-up or sets a balance with paid credit',
     },
   }),
   envSetting({
