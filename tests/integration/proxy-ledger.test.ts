@@ -30,8 +30,10 @@ async function anchoredProxy(states: Partial<FakeKeyState>[], env: Record<string
   return p;
 }
 
-/** The shipped prices, with these models priced (or set) as given. */
-const pricing = (extra: Record<string, PriceText>) => p.ctx.priceBook.replace(new Map([...shippedPriceMap(), ...Object.entries(extra)]));
+/** Prices the admin sets over the shipped table. */
+const pricing = (prices: Record<string, PriceText>) => {
+  for (const [model, text] of Object.entries(prices)) p.ctx.prices.set(model, text);
+};
 
 function logRows() {
   p.ctx.flush();
@@ -158,7 +160,8 @@ describe('every /v1 request gets a cost', () => {
 
   it('an unpriced model costs null (unknown, not 0) and leaves the estimate alone; a free one costs 0', async () => {
     await anchoredProxy([{}]);
-    p.ctx.priceBook.replace(new Map([...shippedPriceMap()].filter(([model]) => model !== V3)));
+    // No price at all for V3 (the admin API can only replace a shipped price, not remove it).
+    p.ctx.prices.book.replace(new Map([...shippedPriceMap()].filter(([model]) => model !== V3)));
     expect((await post('/v1/chat/completions', chat(V3))).status).toBe(200);
     expect((await post('/v1/chat/completions', chat('Qwen/Qwen2.5-7B-Instruct'))).status).toBe(200);
     expect(logRows().map((r) => [r.model, r.cost_nano, r.gift_nano, r.paid_nano])).toEqual([
