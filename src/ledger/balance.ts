@@ -51,7 +51,9 @@ export function balanceOf(m: KeyMoney): Balance {
   const paid = m.anchorPaid === null ? null : m.anchorPaid - m.spentPaid;
   const total = gift === null || paid === null ? null : gift + paid - m.spentUnsplit;
   const spent = m.spentGift + m.spentPaid + m.spentUnsplit;
-  const fromUpstream = m.anchorSource === 'user-info' || m.anchorSource === 'signal';
+  // SiliconFlow's own figure: a user/info answer, or a 30001 (nothing left). A 30011 anchor carries
+  // the gift estimate forward, so it stays an estimate.
+  const fromUpstream = m.anchorSource === 'user-info' || (m.anchorSource === 'signal' && m.anchorGift === 0 && m.anchorPaid === 0);
   const kind: BalanceKind =
     gift === null && paid === null ? 'unknown' : fromUpstream && spent === 0 && total !== null ? 'exact' : 'estimated';
   return { gift, paid, total, kind, source: m.anchorSource, at: m.anchorAt };
@@ -94,19 +96,19 @@ export function toppedUp(m: KeyMoney, amount: Nano, at: number): KeyMoney {
 export const outOfMoney = (at: number): KeyMoney => anchored(0, 0, 'signal', at);
 
 /**
- * 30011: no paid credit; the gift estimate stands. The anchor stays (its source and time still
- * describe the gift figure): only its paid credit is set so that what is left of it is 0.
+ * 30011: no paid credit; the gift estimate stands. A new anchor (the pool saves spend only against
+ * the anchor it was made on), whose gift figure stays an estimate (see balanceOf).
  */
-export function noPaidCredit(m: KeyMoney, _at: number): KeyMoney {
-  return { ...m, anchorPaid: m.spentPaid };
+export function noPaidCredit(m: KeyMoney, at: number): KeyMoney {
+  return anchored(balanceOf(m).gift, 0, 'signal', at);
 }
 
 /**
  * A `Pro/` call succeeded although the ledger knew of no paid credit: there is some (a top-up or a
  * voucher it never saw), of unknown amount. Null when the ledger already expected paid credit.
  */
-export function paidCreditFound(m: KeyMoney, _at: number): KeyMoney | null {
-  const paid = balanceOf(m).paid;
+export function paidCreditFound(m: KeyMoney, at: number): KeyMoney | null {
+  const { gift, paid } = balanceOf(m);
   if (paid === null || paid > 0) return null;
-  return { ...m, anchorPaid: null };
+  return anchored(gift, null, 'signal', at);
 }

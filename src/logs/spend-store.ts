@@ -66,7 +66,9 @@ const SUMS = `COUNT(*) AS requests,
 /** The keys whose money counts: enabled, and not refused by SiliconFlow (an invalid key's money cannot be spent). */
 const POOL_KEYS = "enabled = 1 AND status != 'invalid'";
 /** src/ledger/balance.ts, balanceOf: SiliconFlow's own figure, with nothing spent since. */
-const EXACT = "(anchor_source IN ('user-info', 'signal') AND spent_gift_nano + spent_paid_nano + spent_unsplit_nano = 0)";
+const EXACT =
+  "((anchor_source = 'user-info' OR (anchor_source = 'signal' AND anchor_gift_nano = 0 AND anchor_paid_nano = 0))" +
+  ' AND anchor_gift_nano IS NOT NULL AND anchor_paid_nano IS NOT NULL AND spent_gift_nano + spent_paid_nano + spent_unsplit_nano = 0)';
 /** A key's total with a negative credit (the estimate overshot) counted as nothing left, not as a debt. */
 const TOTAL_LEFT = `CASE WHEN ${TOTAL_NOW} IS NOT NULL THEN MAX(0, ${GIFT_NOW}) + MAX(0, ${PAID_NOW}) END`;
 

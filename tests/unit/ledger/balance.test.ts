@@ -62,16 +62,18 @@ describe('hard signals from real calls correct the estimate at once', () => {
     expect(balanceOf(outOfMoney(9))).toEqual({ gift: 0, paid: 0, total: 0, kind: 'exact', source: 'signal', at: 9 });
   });
 
-  it('30011: no paid credit; the gift estimate stands, still an estimate from its own anchor', () => {
+  it('30011: no paid credit; the gift estimate stands, and stays an estimate', () => {
     expect(balanceOf(noPaidCredit(estimate, 9))).toEqual({
       gift: 12 * Y,
       paid: 0,
       total: 12 * Y,
       kind: 'estimated',
-      source: 'admin',
-      at: 1,
+      source: 'signal',
+      at: 9,
     });
-    // Spend charged later against the same anchor still counts.
+    // Even from an exact figure: the gift side was the ledger's estimate when the 30011 came.
+    const fromExact = charge(anchored(14 * Y, 3 * Y, 'user-info', 1), 2 * Y, false).money;
+    expect(balanceOf(noPaidCredit(fromExact, 9)).kind).toBe('estimated');
     expect(balanceOf(charge(noPaidCredit(estimate, 9), Y, false).money)).toMatchObject({ gift: 11 * Y, paid: 0 });
   });
 
@@ -82,7 +84,8 @@ describe('hard signals from real calls correct the estimate at once', () => {
       paid: null,
       total: null,
       kind: 'estimated',
-      source: 'admin',
+      source: 'signal',
+      at: 10,
     });
     expect(paidCreditFound(estimate, 10)).toBeNull(); // paid credit was expected: nothing to correct
   });
