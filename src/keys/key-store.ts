@@ -27,6 +27,9 @@ export type ProxyKeyUpdate = {
   spend?: { gift: Nano; paid: Nano; unsplit: Nano; against: StoredAnchor };
 };
 
+/** A balance the admin sets or tops up brings an exhausted key back (docs/ledger.md, "Setting balances"). */
+const UNEXHAUST = "status = CASE WHEN status = 'exhausted' THEN 'active' ELSE status END";
+
 /** Which anchor a key has (anchor_at and anchor_source; both null: none). */
 export type StoredAnchor = { at: number | null; source: AnchorSource | null };
 
@@ -181,12 +184,15 @@ export class KeyStore {
     return count;
   }
 
-  /** Adds a top-up of `amount` paid credit to these keys' estimates (unknown gift credit stays unknown). */
+  /**
+   * Adds a top-up of `amount` paid credit to these keys' estimates (unknown gift credit stays unknown).
+   * An exhausted key is tried again: the admin says it has money; a real 30001 would say otherwise.
+   */
   recordTopUp(ids: number[], amount: Nano, now = Date.now()): number {
     const stmt = this.stmt(
       `UPDATE keys SET anchor_gift_nano = ${GIFT_NOW}, anchor_paid_nano = COALESCE(${PAID_NOW}, 0) + ?,
          anchor_at = ?, anchor_source = 'top-up', spent_gift_nano = 0, spent_paid_nano = 0, spent_unsplit_nano = 0,
-         lacks_paid = 0, lacks_paid_at = NULL
+         lacks_paid = 0, lacks_paid_at = NULL, ${UNEXHAUST}
        WHERE id = ?`,
     );
     const count = this.db.transaction(() => ids.reduce((n, id) => n + stmt.run(amount, now, id).changes, 0))();
@@ -199,10 +205,12 @@ export class KeyStore {
       `UPDATE keys SET anchor_gift_nano = ?, anchor_paid_nano = ?, anchor_at = ?, anchor_source = ?,
          spent_gift_nano = 0, spent_paid_nano = 0, spent_unsplit_nano = 0,
          lacks_paid = CASE WHEN ? > 0 THEN 0 ELSE lacks_paid END,
-         lacks_paid_at = CASE WHEN ? > 0 THEN NULL ELSE lacks_paid_at END
+         lacks_paid_at = CASE WHEN ? > 0 THEN NULL ELSE lacks_paid_at END,
+         status = CASE WHEN ? > 0 AND status = 'exhausted' THEN 'active' ELSE status END
        WHERE id = ?`,
     );
-    return ids.reduce((n, id) => n + stmt.run(gift, paid, now, source, paid ?? 0, paid ?? 0, id).changes, 0);
+    const some = (gift ?? 0) + (paid ?? 0);
+    return ids.reduce((n, id) => n + stmt.run(gift, paid, now, source, paid ?? 0, paid ?? 0, some, id).changes, 0);
   }
 
   /**

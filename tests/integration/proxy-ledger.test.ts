@@ -202,6 +202,24 @@ describe('hard signals correct the estimate', () => {
     expect(logRows().map((r) => r.key_id)).toEqual([p.ids[1], p.ids[1]]);
   });
 
+  it('a top-up or a balance with money that the admin records brings an exhausted key back at once; a zero balance does not', async () => {
+    await anchoredProxy([{ balance: '14.00' }]);
+    p.fake.setKey(fakeKey(0), { behavior: 'exhausted' });
+    expect((await post('/v1/chat/completions', chat(V3))).status).toBe(503);
+    p.ctx.keys.setBalance(p.ids[0]!, { gift: 0, paid: 0 });
+    expect((await post('/v1/chat/completions', chat(V3))).status).toBe(503);
+    expect(money(p.ids[0]!)).toMatchObject({ status: 'exhausted', source: 'admin' });
+    p.fake.setKey(fakeKey(0), { behavior: 'ok', chargeBalance: '5.00' }); // the top-up, as SiliconFlow sees it
+    p.ctx.keys.topUp(p.ids[0]!, 5 * Y);
+    expect((await post('/v1/chat/completions', chat(V3))).status).toBe(200);
+    expect(money(p.ids[0]!)).toMatchObject({ status: 'active', source: 'top-up', paid: 5 * Y, spentPaid: expect.any(Number) });
+    p.fake.setKey(fakeKey(0), { behavior: 'exhausted' });
+    expect((await post('/v1/chat/completions', chat(V3))).status).toBe(503);
+    p.fake.setKey(fakeKey(0), { behavior: 'ok', balance: '14.00' });
+    p.ctx.keys.setBalance(p.ids[0]!, { gift: 14 * Y, paid: 0 });
+    expect((await post('/v1/chat/completions', chat(V3))).status).toBe(200);
+  });
+
   it('30011: no paid credit (the gift estimate stands), retried for Pro/ after PAID_RECHECK_MINUTES', async () => {
     vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
     await anchoredProxy([{ behavior: 'gift-only', balance: '14.00' }], { PAID_RECHECK_MINUTES: '30' });

@@ -1,6 +1,6 @@
 import type { KeyStrategy } from '../../config/env.js';
 import type { KeyRow, KeyStatus, PublicStatus } from '../../keys/key-types.js';
-import { charge, noPaidCredit, outOfMoney, paidCreditFound, type KeyMoney, type Split } from '../../ledger/balance.js';
+import { balanceOf, charge, noPaidCredit, outOfMoney, paidCreditFound, type KeyMoney, type Split } from '../../ledger/balance.js';
 import type { Nano } from '../../ledger/money.js';
 import { anchorIdOf, DirtyKeys, type UnsavedChange } from './dirty-keys.js';
 import { IndexedHeap } from './indexed-heap.js';
@@ -81,8 +81,10 @@ export class KeyPool {
       this.keys.set(k.id, k);
     }
     setMoney(k, money);
-    // Paid credit in a new anchor (a top-up, a balance set) ends a 30011 at once, as the store does.
+    // Paid credit in a new anchor (a top-up, a balance set) ends a 30011 at once, and money in it
+    // brings an exhausted key back, as the store does.
     if (newAnchor && (k.chargeBalance ?? 0) > 0) k.lacksPaidAt = null;
+    if (newAnchor && k.status === 'exhausted' && hasMoney(k.money)) this.setStatus(k, 'active');
     this.trackCooling(k);
     this.trackLacking(k);
     this.groups.place(k);
@@ -291,6 +293,12 @@ export class KeyPool {
 }
 
 /** What every reload takes from the stored row: the admin's and the checks' fields, and the counters. */
+/** Some credit known to be left (an anchor with money the admin set). */
+function hasMoney(m: KeyMoney): boolean {
+  const { gift, paid } = balanceOf(m);
+  return (gift ?? 0) + (paid ?? 0) > 0;
+}
+
 function storedFacts(row: KeyRow, unsavedUsage: number) {
   return {
     enabled: row.enabled === 1,
