@@ -2,39 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { KeyStrategy } from '../../../src/config/env.js';
 import type { KeyRow } from '../../../src/keys/key-types.js';
 import { KeyPool } from '../../../src/proxy/pool/key-pool.js';
+import { keyRow } from '../../helpers/unit-fixtures.js';
 
 const Y = 1_000_000_000; // one yuan in nano-yuan
 const T0 = 1_700_000_000_000;
 
-function row(id: number, over: Partial<KeyRow> = {}): KeyRow {
-  return {
-    id,
-    key_cipher: Buffer.alloc(0),
-    key_hash: `h${id}`,
-    masked: 'sk-…',
-    note: '',
-    enabled: 1,
-    status: 'active',
-    anchor_gift_nano: null,
-    anchor_paid_nano: null,
-    anchor_at: null,
-    anchor_source: null,
-    spent_gift_nano: 0,
-    spent_paid_nano: 0,
-    spent_unsplit_nano: 0,
-    paid_found_at: null,
-    lacks_paid_at: null,
-    last_checked_at: null,
-    last_error: null,
-    created_at: 0,
-    usage_count: 0,
-    failure_count: 0,
-    last_used_at: null,
-    cooling_until: null,
-    lacks_paid: 0,
-    ...over,
-  };
-}
+const row = keyRow;
 
 /** A row anchored by the admin at these yuan (null = unknown), at `at`. */
 const anchor = (gift: number | null, paid: number | null, at = T0): Partial<KeyRow> => ({
