@@ -4,6 +4,8 @@
  * types from; `window.Chart` is missing when the script failed to load, and the charts are skipped.
  */
 interface ChartDataset {
+  /** A dataset's own type, in a chart of another (a line over bars). */
+  type?: 'line' | 'bar';
   label: string;
   data: number[];
   borderColor?: string;
@@ -12,6 +14,8 @@ interface ChartDataset {
   fill?: boolean;
   tension?: number;
   yAxisID?: string;
+  /** Bars with the same stack are drawn on top of each other. */
+  stack?: string;
 }
 
 interface ChartData {
@@ -20,7 +24,7 @@ interface ChartData {
 }
 
 interface ChartConfiguration {
-  type: 'line';
+  type: 'line' | 'bar';
   data: ChartData;
   options?: Record<string, unknown>;
 }

@@ -7,6 +7,7 @@ import { $, $$, failureText, show, showError } from './dom.js';
 import { initKeys, loadKeys } from './keys.js';
 import { initLogs, loadLogs } from './logs.js';
 import { initSettings, loadSettings } from './settings.js';
+import { initSpend, loadSpend } from './spend.js';
 import { refreshStats } from './stats.js';
 
 /** @typedef {import('./types.js').Session} Session */
@@ -63,7 +64,7 @@ $('#signout').addEventListener(
 );
 
 /** @type {Record<string, () => Promise<void>>} */
-const TABS = { keys: loadKeys, logs: loadLogs, settings: loadSettings };
+const TABS = { keys: loadKeys, logs: loadLogs, settings: loadSettings, spend: loadSpend };
 for (const tab of $$('[data-tab]')) {
   const name = tab.dataset.tab ?? '';
   tab.addEventListener('click', () => {
@@ -80,4 +81,5 @@ for (const tab of $$('[data-tab]')) {
 initKeys();
 initLogs();
 initSettings();
+initSpend();
 void start();

@@ -1,38 +1,27 @@
 // @ts-check
-// The overview: the pool's cards (server-rendered), the 24-hour chart, and what needs attention.
+// The overview: the pool's cards (server-rendered), the 24-hour chart, and what needs attention; its
+// money (the keys that run out first among it) comes from the spend ledger, in overview-money.js.
 import { formatHour } from '../format.js';
 import { api, fragment } from './api.js';
 import { attempt } from './areas.js';
-import { $, el, money, t, when } from './dom.js';
+import { $, el, t, when } from './dom.js';
+import { loadMoney } from './overview-money.js';
 
-/** @typedef {import('./types.js').SeriesBucket} SeriesBucket */
-/** @typedef {import('./types.js').KeyList} KeyList @typedef {import('./types.js').LogList} LogList */
+/** @typedef {import('./types.js').SeriesBucket} SeriesBucket @typedef {import('./types.js').LogList} LogList */
 
-/** Below this total balance (yuan) an active key is listed as about to run out. */
-const LOW_BALANCE = 1;
 /** @type {ChartInstance | undefined} */
 let chart;
 
 /** Loads the overview again; a failure shows in the overview. Never rejects. */
-export const refreshStats = () => attempt($('#overview'), loadStats);
+export const refreshStats = () => attempt($('#overview'), () => Promise.all([loadStats(), loadMoney()]));
 
 async function loadStats() {
-  const [cards, series, low, errors] = /** @type {[string, { buckets: SeriesBucket[] }, KeyList, LogList]} */ (
-    await Promise.all([
-      fragment('/admin/stats-cards'),
-      api('GET', '/stats/series?hours=24'),
-      api('GET', '/keys?status=active&sort=totalBalance&pageSize=5'),
-      api('GET', '/logs?status=error&pageSize=5'),
-    ])
+  const [cards, series, errors] = /** @type {[string, { buckets: SeriesBucket[] }, LogList]} */ (
+    await Promise.all([fragment('/admin/stats-cards'), api('GET', '/stats/series?hours=24'), api('GET', '/logs?status=error&pageSize=5')])
   );
   // The cards are the user page's, rendered by the server (views/partials/stats-cards.ejs), where every value is escaped.
   $('#stats').innerHTML = cards;
   paintChart(series.buckets);
-  const lowKeys = low.items.filter((k) => k.totalBalance !== null && k.totalBalance < LOW_BALANCE);
-  fillList(
-    '#running-out',
-    lowKeys.map((k) => `${k.maskedKey} · ${money(k.totalBalance)}${k.note ? ` · ${k.note}` : ''}`),
-  );
   fillList(
     '#recent-errors',
     errors.items.map((l) => `${when(l.time)} · ${l.status} · ${l.model ?? '—'} · ${l.errorClass ?? ''}`),

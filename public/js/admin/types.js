@@ -21,4 +21,36 @@
  * @typedef {{ key: string }} AccessKey
  */
 
+// Spend (issue 11): GET /admin/api/spend and /admin/api/spend/summary (docs/admin-api.en.md, "Spend").
+// Money is exact decimal yuan strings, each figure with its kind.
+/**
+ * @typedef {'exact' | 'estimated' | 'unknown'} MoneyKind
+ * @typedef {{
+ *   kind: MoneyKind; requests: number; inputTokens: number; outputTokens: number; cost: string; gift: string; paid: string;
+ *   unknownCredit: string; unpriced: { requests: number; inputTokens: number; outputTokens: number };
+ * }} SpendFigures
+ * @typedef {SpendFigures & { group: string | number | null; start?: string; maskedKey?: string | null }} SpendRow
+ * @typedef {'day' | 'hour' | 'model' | 'key'} SpendGroupBy
+ * @typedef {{ from: string; to: string; groupBy: SpendGroupBy; rows: SpendRow[]; totals: SpendFigures }} SpendReport
+ * @typedef {{ yuan: string | null; kind: MoneyKind; keys: number }} PoolCredit
+ * @typedef {{
+ *   gift: PoolCredit; paid: PoolCredit; total: PoolCredit; keys: { counted: number; exact: number; estimated: number; unknown: number };
+ * }} PoolBalance
+ * @typedef {{ kind: 'estimated'; hours: number; days: number; at: string; perHour: string }
+ *   | { kind: 'unknown'; hours: null; days: null; at: null; perHour: string | null; reason: 'no-balance' | 'no-spend' }} Runway
+ * @typedef {{
+ *   keyId: number; maskedKey: string; perHour: string; basis: '24h' | '7d'; hours: number; at: string; date: string;
+ *   balance: { yuan: string; kind: MoneyKind; source: string | null; at: string | null };
+ * }} RunningOutKey
+ * @typedef {{
+ *   days: string[]; models: { model: string | null; cost: string[] }[]; other: string[]; unpricedRequests: number[];
+ * }} DailySpend
+ * @typedef {{
+ *   spend: { today: SpendFigures; last7Days: SpendFigures; last30Days: SpendFigures };
+ *   daily: DailySpend; topModels: SpendRow[]; topKeys: SpendRow[];
+ *   burn: { kind: MoneyKind; perHour: { cost: string; gift: string; paid: string; unknownCredit: string }; unpricedRequests: number };
+ *   balance: PoolBalance; runway: { gift: Runway; paid: Runway }; runningOut: RunningOutKey[];
+ * }} SpendSummary
+ */
+
 export {};
