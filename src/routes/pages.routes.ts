@@ -57,7 +57,7 @@ export function pageRoutes(deps: PageDeps): Router {
 
   // The admin overview's cards: the user page's partial, rendered here and fetched by the admin's scripts.
   router.get('/admin/stats-cards', requireAdmin, requirePasswordChanged(mustChangePassword), (_req, res) => {
-    res.set('Cache-Control', 'no-store').render('partials/stats-cards', { stats: stats.pool() });
+    res.set('Cache-Control', 'no-store').render('partials/stats-cards', { stats: stats.pool(), withoutMoney: true });
   });
   return router;
 }
