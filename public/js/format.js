@@ -2,6 +2,7 @@
 // Money, rates and times, formatted in one place: the server's templates (src/pages/page-locals.ts
 // loads this very file) and the browser's scripts both call these. Plain ECMAScript, neither DOM nor
 // Node, so both type-checks (tsconfig.json and tsconfig.browser.json) hold it to that.
+import { roundDecimal } from './exact-yuan.js';
 
 /**
  * Yuan with two decimals; `unknown` (in the page's language) when no balance is known — never ¥0.00,
@@ -70,18 +71,23 @@ export function formatters(words, zone) {
  */
 export function formatBalance(yuan, kind, unknown) {
   if (yuan === null || kind === 'unknown') return unknown;
-  const text = formatMoney(Number(yuan), unknown);
+  // The API's exact decimal strings are rounded as decimals; a float would show 1.005 as ¥1.00.
+  const text = typeof yuan === 'string' ? `¥${roundDecimal(yuan, 2)}`.replace('¥-', '-¥') : formatMoney(yuan, unknown);
   return kind === 'estimated' ? `≈${text}` : text;
 }
 
+/** Beyond a year, "N days" says more than anyone knows: prices and pools change sooner. */
+const YEAR_HOURS = 365 * 24;
+
 /**
  * How long money lasts, in the page's words: hours under two days, days beyond (one decimal under
- * ten, whole above); `unknown` for null.
+ * ten, whole above), `overAYear` from a year on; `unknown` for null.
  * @param {number | null} hours
- * @param {{ hours: string; days: string; unknown: string }} words with `{n}` for the number: "约 {n} 天"
+ * @param {{ hours: string; days: string; overAYear: string; unknown: string }} words with `{n}` for the number: "约 {n} 天"
  */
 export function formatRunway(hours, words) {
   if (hours === null) return words.unknown;
+  if (hours >= YEAR_HOURS) return words.overAYear;
   /** @param {number} n */
   const round = (n) => (n < 10 ? Math.round(n * 10) / 10 : Math.round(n));
   return hours < 48 ? words.hours.replace('{n}', String(round(hours))) : words.days.replace('{n}', String(round(hours / 24)));

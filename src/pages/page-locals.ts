@@ -17,7 +17,12 @@ export function pageLocalsOf(cookieHeader: string | undefined) {
   const lang = languageOf(cookieHeader);
   const t = translator(lang);
   // The runway's words keep their {n} for formatRunway to fill.
-  const runwayWords = { hours: t('runwayHours', { n: '{n}' }), days: t('runwayDays', { n: '{n}' }), unknown: t('unknown') };
+  const runwayWords = {
+    hours: t('runwayHours', { n: '{n}' }),
+    days: t('runwayDays', { n: '{n}' }),
+    overAYear: t('runwayOverAYear'),
+    unknown: t('unknown'),
+  };
   return {
     lang,
     t,

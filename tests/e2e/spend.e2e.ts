@@ -58,7 +58,7 @@ async function reloadOverview(page: Page) {
   await page.waitForSelector('#view-main:not([hidden])');
   await expect.poll(() => text(page, '#runway-sentence'), { timeout: 10_000 }).not.toBe('');
 }
-const runway = (hours: number) => formatRunway(hours, { hours: '{n} 小时', days: '{n} 天', unknown: '未知' });
+const runway = (hours: number) => formatRunway(hours, { hours: '{n} 小时', days: '{n} 天', overAYear: '一年以上', unknown: '未知' });
 
 async function summaryOf(admin: Admin, offset: number) {
   const res = await admin.agent.get(`/admin/api/spend/summary?tzOffsetMinutes=${offset}`);

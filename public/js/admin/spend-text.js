@@ -80,7 +80,12 @@ export function kindText(kind, at) {
 /** @param {number} hours */
 export const durationText = (hours) =>
   // The words keep their {n} for formatRunway to fill.
-  formatRunway(hours, { hours: t('spend.hours', { n: '{n}' }), days: t('spend.days', { n: '{n}' }), unknown: t('unknown') });
+  formatRunway(hours, {
+    hours: t('spend.hours', { n: '{n}' }),
+    days: t('spend.days', { n: '{n}' }),
+    overAYear: t('spend.overAYear'),
+    unknown: t('unknown'),
+  });
 
 /**
  * "At the current rate the gift credit lasts about 12 days, the paid credit about 40 days." — with
