@@ -1,14 +1,17 @@
 // @ts-check
-// The keys tab: the list with its filters and pages, import, checks, bulk actions, notes and export.
+// The keys tab: the list with its filters and pages, checks, bulk actions, notes and export; the
+// import (import.js) and the keys' money (key-money.js) have their own files.
 import { RequestError } from '../request-error.js';
 import { api, download } from './api.js';
 import { attempt, handle } from './areas.js';
-import { $, $$, el, money, t, when } from './dom.js';
+import { $, $$, el, t, when } from './dom.js';
+import { initImport } from './import.js';
 import { followJob } from './job-progress.js';
+import { initKeyMoney, moneyButton, moneyCells, spendByKey } from './key-money.js';
 import { refreshStats } from './stats.js';
 
-/** @typedef {import('./types.js').KeyList} KeyList @typedef {import('./types.js').KeyView} KeyView */
-/** @typedef {import('./types.js').ImportResult} ImportResult */
+/** @typedef {import('./types.js').MoneyKeyList} MoneyKeyList @typedef {import('./types.js').MoneyKeyView} MoneyKeyView */
+/** @typedef {import('./types.js').KeySpend} KeySpend */
 
 const state = { page: 1, pageSize: 50, total: 0, selected: /** @type {Set<number>} */ (new Set()) };
 const area = () => $('#tab-keys');
@@ -28,10 +31,11 @@ function query() {
 
 export async function loadKeys() {
   const params = query();
-  const data = /** @type {KeyList} */ (await api('GET', `/keys?${params.toString()}`));
+  const [data, spend] = await Promise.all([/** @type {Promise<MoneyKeyList>} */ (api('GET', `/keys?${params.toString()}`)), spendByKey()]);
   state.total = data.total;
   state.selected.clear();
-  $('#keys-body').replaceChildren(...data.items.map(row));
+  $('#select-all', HTMLInputElement).checked = false;
+  $('#keys-body').replaceChildren(...data.items.map((key) => row(key, spend.get(key.id))));
   const pages = Math.max(1, Math.ceil(data.total / state.pageSize));
   $('#page-label').textContent = t('page', { page: state.page, pages });
   $('#prev', HTMLButtonElement).disabled = state.page <= 1;
@@ -48,8 +52,11 @@ export async function loadKeys() {
 /** The list (its failure shows in this tab) and the overview's cards (theirs in the overview), after a change. */
 const reload = () => Promise.all([loadKeys(), refreshStats()]);
 
-/** @param {KeyView} key */
-function row(key) {
+/**
+ * @param {MoneyKeyView} key
+ * @param {KeySpend | undefined} spend the key's spend over 30 days; none when it made no request
+ */
+function row(key, spend) {
   const select = el('input', { type: 'checkbox', 'aria-label': key.maskedKey, onchange: () => toggle(key.id, select.checked) });
   const note = el('input', { class: 'note', value: key.note, 'aria-label': t('note') });
   note.addEventListener(
@@ -77,10 +84,10 @@ function row(key) {
     el('td', {}, select),
     el('td', {}, el('code', { text: key.maskedKey })),
     el('td', {}, status),
-    el('td', { text: money(key.totalBalance) }),
+    ...moneyCells(key, spend),
     el('td', {}, note),
     el('td', { text: when(key.lastCheckedAt) }),
-    el('td', {}, check),
+    el('td', { class: 'row-actions' }, check, moneyButton(key)),
   );
 }
 
@@ -111,19 +118,6 @@ async function bulk(action) {
   if (gone) throw new RequestError(200, 'keys-gone', `${gone} of the selected keys no longer exist.`, { count: gone });
 }
 
-/** @param {SubmitEvent} event */
-async function importKeys(event) {
-  event.preventDefault();
-  $('#import-result').textContent = '';
-  const body = { keys: $('#import-text', HTMLTextAreaElement).value, check: $('#import-check', HTMLInputElement).checked };
-  const result = /** @type {ImportResult} */ (await api('POST', '/keys', body));
-  $('#import-result').textContent = t('importResult', result);
-  $('#import-text', HTMLTextAreaElement).value = '';
-  await loadKeys();
-  if (result.jobId) await followJob(result.jobId);
-  await reload();
-}
-
 /** The filters and pages reload the list from its first page (or the next/previous one). */
 function initPaging() {
   /** @param {number} page */
@@ -143,19 +137,8 @@ function initPaging() {
 }
 
 export function initKeys() {
-  // A .txt file is read in the browser and goes the same way as pasted text.
-  const fileInput = $('#import-file', HTMLInputElement);
-  fileInput.addEventListener(
-    'change',
-    handle(area(), async () => {
-      const file = fileInput.files?.[0];
-      if (file) $('#import-text', HTMLTextAreaElement).value = await file.text();
-    }),
-  );
-  $('#open-import').addEventListener('click', () => {
-    $('#import-form').hidden = !$('#import-form').hidden;
-  });
-  $('#import-form', HTMLFormElement).addEventListener('submit', handle(area(), importKeys));
+  initImport({ loadKeys, reload });
+  initKeyMoney({ reload, selected: () => [...state.selected] });
   $('#check-all').addEventListener(
     'click',
     handle(area(), async () => {
@@ -171,7 +154,8 @@ export function initKeys() {
       toggle(Number(box.closest('tr')?.dataset.id), selectAll.checked);
     }
   });
-  for (const b of $$('[data-bulk]'))
+  // The money buttons of the bulk bar open a form first (key-money.js).
+  for (const b of $$('[data-bulk]:not([data-money])'))
     b.addEventListener(
       'click',
       handle(area(), () => bulk(b.dataset.bulk ?? '')),

@@ -53,4 +53,22 @@
  * }} SpendSummary
  */
 
+// Key money and prices (issue 11): the ledger's fields of a key, its spend, the import preview.
+/**
+ * @typedef {import('../format.js').BalanceKind} BalanceKind
+ * @typedef {'user-info' | 'signal' | 'admin' | 'top-up' | 'import'} MoneyAnchorSource
+ * @typedef {KeyView & {
+ *   giftBalance: number | null; chargeBalance: number | null; balanceKind: BalanceKind;
+ *   balanceSource: MoneyAnchorSource | null; balanceAt: string | null;
+ * }} MoneyKeyView
+ * @typedef {{ items: MoneyKeyView[]; total: number }} MoneyKeyList
+ * @typedef {{ group: string | number | null; kind: BalanceKind; requests: number; cost: string; unpriced: { requests: number } }} KeySpend
+ * @typedef {{ affected: number; notFound: number[] }} BulkMoneyResult
+ * @typedef {{ maskedKey: string; gift: number | null; paid: number | null; duplicate: boolean }} PreviewKey
+ * @typedef {{
+ *   keys: PreviewKey[]; keysLeftOut: number; added: number; duplicates: number; invalid: number; unusual: number; withBalance: number;
+ * }} ImportPreview
+ * @typedef {ImportResult & { unusual: number; balancesSet: number; balancesSkipped: number }} MoneyImportResult
+ */
+
 export {};
