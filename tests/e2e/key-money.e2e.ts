@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SHIPPED_PRICES } from '../../src/ledger/shipped-prices.js';
 import { fakeKey, startTestApp, TEST_ADMIN_PASSWORD, type TestApp } from '../helpers/test-app.js';
 import { fitsWidth, openPage, screenshot, signInAsAdmin, useBrowser } from './browser.js';
 
@@ -126,6 +128,9 @@ describe('key money in a real browser', () => {
     await phone.page.goto(`${base}/admin`);
     await phone.page.waitForSelector('#view-main:not([hidden])');
     expect(await fitsWidth(phone.page)).toBe(true);
+    await phone.page.click('[data-tab=prices]');
+    await phone.page.waitForSelector('#prices-body tr');
+    expect(await fitsWidth(phone.page), 'prices').toBe(true);
     expect(await page.content()).not.toContain(fakeKey(1).slice(3, 20));
     expect(unexpected([...problems, ...phone.problems])).toEqual([]);
   });
@@ -177,6 +182,109 @@ describe('key money in a real browser', () => {
     await page.click('#import-preview');
     await expect.poll(() => page.locator('#import-preview-more').textContent(), POLL).toBe('……另有 2 个未列出');
     await expect(page.locator('#import-preview-body tr').count()).resolves.toBe(1000);
+    expect(unexpected(problems)).toEqual([]);
+  });
+
+  it('the prices tab: the shipped date, edit and reset a price, add a model, export, and a bad import named', async () => {
+    const base = await startWithKeys(0);
+    const { page, problems } = await openPage(browser.current);
+    const prices = async () =>
+      ((await (await page.request.get(`${base}/admin/api/prices`)).json()) as { models: { model: string }[] }).models;
+    const priceOf = async (model: string) => (await prices()).find((m) => m.model === model);
+    await signInAsAdmin(page, base, TEST_ADMIN_PASSWORD);
+    await page.click('[data-tab=prices]');
+    await expect.poll(() => page.locator('#prices-date').textContent(), POLL).toBe(`自带价格表：${SHIPPED_PRICES.date}`);
+    await expect(page.locator('#prices-date').isVisible()).resolves.toBe(true);
+    await expect(page.locator('#prices-source').textContent()).resolves.toBe(SHIPPED_PRICES.source);
+    const total = Object.keys(SHIPPED_PRICES.models).length;
+    await expect(page.locator('#prices-body tr').count()).resolves.toBe(total);
+    await expect(page.locator('#prices-body .uncertain').count()).resolves.toBeGreaterThan(0);
+
+    await page.fill('#prices-filter', 'deepseek-v3');
+    await expect.poll(() => page.locator('#prices-count').textContent(), POLL).toMatch(new RegExp(`^\\d / ${total} 个模型$`));
+    const v3 = page.locator('#prices-body tr[data-model="deepseek-ai/DeepSeek-V3"]');
+    await expect(v3.locator('td').nth(2).textContent()).resolves.toBe('输入 ¥2 · 输出 ¥8');
+
+    // Edit: a bad figure is named by its field; a good one is in force at once, the shipped one beside it.
+    await v3.locator('button', { hasText: '修改' }).click();
+    await expect(page.locator('#price-model').inputValue()).resolves.toBe('deepseek-ai/DeepSeek-V3');
+    await page.fill('#price-input', '2.5.1');
+    await page.click('#price-form button[type=submit]');
+    await expect.poll(() => tabError(page, 'prices').textContent(), POLL).toBe('input：取值无效。');
+    await page.fill('#price-input', '2.5');
+    await page.click('#price-form button[type=submit]');
+    await expect.poll(() => page.locator('#prices-result').textContent(), POLL).toBe('已保存 deepseek-ai/DeepSeek-V3 的价格。');
+    await expect(page.locator('#price-form').isHidden()).resolves.toBe(true);
+    expect(await priceOf('deepseek-ai/DeepSeek-V3')).toMatchObject({
+      input: '2.5',
+      output: '8',
+      source: 'admin',
+      shipped: { input: '2', output: '8' },
+    });
+    await expect(v3.locator('td').nth(2).textContent()).resolves.toBe('输入 ¥2.5 · 输出 ¥8自带：输入 ¥2 · 输出 ¥8');
+    await expect(v3.locator('td').nth(3).textContent()).resolves.toBe('管理员');
+
+    // Reset to shipped.
+    await v3.locator('button', { hasText: '恢复自带' }).click();
+    await expect.poll(() => page.locator('#prices-result').textContent(), POLL).toBe('deepseek-ai/DeepSeek-V3 已恢复为自带价格。');
+    expect(await priceOf('deepseek-ai/DeepSeek-V3')).toEqual({
+      model: 'deepseek-ai/DeepSeek-V3',
+      unit: 'million-tokens',
+      input: '2',
+      output: '8',
+      uncertain: false,
+      source: 'shipped',
+    });
+    await expect(v3.locator('td').nth(3).textContent()).resolves.toBe('自带');
+
+    // A new model priced per image: only the unit's own field is shown and sent.
+    await page.fill('#prices-filter', '');
+    await page.click('#price-add');
+    await page.fill('#price-model', 'acme/Image-Maker');
+    await page.selectOption('#price-unit', 'image');
+    await expect(page.locator('#price-input').isHidden()).resolves.toBe(true);
+    await expect(page.locator('label[for=price-input]').isHidden()).resolves.toBe(true);
+    await page.fill('#price-each', '0.25');
+    await page.check('#price-uncertain');
+    await page.click('#price-form button[type=submit]');
+    await expect
+      .poll(() => priceOf('acme/Image-Maker'), POLL)
+      .toEqual(expect.objectContaining({ unit: 'image', price: '0.25', uncertain: true, source: 'admin' }));
+    await expect.poll(() => page.locator('#prices-body tr[data-model="acme/Image-Maker"] td').nth(2).textContent(), POLL).toBe('¥0.25');
+
+    // Export, then that same file imported back; a bad file is refused with the model and field named.
+    const download = page.waitForEvent('download');
+    await page.click('#prices-export');
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/^siliconflow-prices-\d{4}-\d{2}-\d{2}\.json$/);
+    const exported = readFileSync(await file.path(), 'utf8');
+    expect(JSON.parse(exported)).toMatchObject({ models: { 'acme/Image-Maker': { unit: 'image', price: '0.25' } } });
+    page.on('dialog', (dialog) => void dialog.accept());
+    await page.setInputFiles('#prices-import', { name: 'prices.json', mimeType: 'application/json', buffer: Buffer.from(exported) });
+    await expect
+      .poll(() => page.locator('#prices-result').textContent(), POLL)
+      .toBe(`已导入 ${total + 1} 个模型：1 个与自带价格不同，保存为管理员价格；${total} 个与自带相同；之前的 1 个管理员价格已被替换。`);
+
+    const bad = { ...JSON.parse(exported), models: { 'acme/Chat': { unit: 'million-tokens', input: '-1' } } };
+    await page.setInputFiles('#prices-import', {
+      name: 'bad.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(bad)),
+    });
+    await expect
+      .poll(() => tabError(page, 'prices').textContent(), POLL)
+      .toMatch(/^价格表有误，未导入任何内容：models\["acme\/Chat"\]\.input: /);
+    await page.setInputFiles('#prices-import', { name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('{"models": ') });
+    await expect.poll(() => tabError(page, 'prices').textContent(), POLL).toMatch(/^这个文件不是 JSON，未导入任何内容：/);
+    expect(await priceOf('acme/Chat')).toBeUndefined();
+    expect(await priceOf('acme/Image-Maker')).toMatchObject({ source: 'admin' });
+
+    // A model only the admin priced is removed (after a confirmation) rather than reset.
+    await page.locator('#prices-body tr[data-model="acme/Image-Maker"] button', { hasText: '删除价格' }).click();
+    await expect.poll(() => priceOf('acme/Image-Maker'), POLL).toBeUndefined();
+    await expect.poll(() => page.locator('#prices-body tr').count(), POLL).toBe(total);
+
+    await screenshot(page, 'admin-prices');
     expect(unexpected(problems)).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@ import { attempt, handle } from './areas.js';
 import { $, $$, failureText, show, showError } from './dom.js';
 import { initKeys, loadKeys } from './keys.js';
 import { initLogs, loadLogs } from './logs.js';
+import { initPrices, loadPrices } from './prices.js';
 import { initSettings, loadSettings } from './settings.js';
 import { initSpend, loadSpend } from './spend.js';
 import { refreshStats } from './stats.js';
@@ -64,7 +65,7 @@ $('#signout').addEventListener(
 );
 
 /** @type {Record<string, () => Promise<void>>} */
-const TABS = { keys: loadKeys, logs: loadLogs, settings: loadSettings, spend: loadSpend };
+const TABS = { keys: loadKeys, logs: loadLogs, settings: loadSettings, spend: loadSpend, prices: loadPrices };
 for (const tab of $$('[data-tab]')) {
   const name = tab.dataset.tab ?? '';
   tab.addEventListener('click', () => {
@@ -82,4 +83,5 @@ initKeys();
 initLogs();
 initSettings();
 initSpend();
+initPrices();
 void start();

@@ -53,7 +53,7 @@
  * }} SpendSummary
  */
 
-// Key money and prices (issue 11): the ledger's fields of a key, its spend, the import preview.
+// Key money and prices (issue 11): the ledger's fields of a key, its spend, the import preview, the price table.
 /**
  * @typedef {import('../format.js').BalanceKind} BalanceKind
  * @typedef {'user-info' | 'signal' | 'admin' | 'top-up' | 'import'} MoneyAnchorSource
@@ -69,6 +69,11 @@
  *   keys: PreviewKey[]; keysLeftOut: number; added: number; duplicates: number; invalid: number; unusual: number; withBalance: number;
  * }} ImportPreview
  * @typedef {ImportResult & { unusual: number; balancesSet: number; balancesSkipped: number }} MoneyImportResult
+ * @typedef {'million-tokens' | 'million-utf8-bytes' | 'image' | 'video'} PriceUnit
+ * @typedef {{ unit: PriceUnit; input?: string; output?: string; price?: string; uncertain?: boolean }} PriceText
+ * @typedef {PriceText & { model: string; uncertain: boolean; source: 'shipped' | 'admin'; updatedAt?: string; shipped?: PriceText }} PriceEntry
+ * @typedef {{ date: string; source: string; models: PriceEntry[] }} PriceList
+ * @typedef {{ models: number; sameAsShipped: number; adminPrices: number; replaced: number }} PriceImport
  */
 
 export {};
