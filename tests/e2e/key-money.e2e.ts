@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { exactYuan } from '../../src/ledger/money.js';
 import { SHIPPED_PRICES } from '../../src/ledger/shipped-prices.js';
+import { yuanText } from '../../public/js/exact-yuan.js';
 import { fakeKey, startTestApp, TEST_ADMIN_PASSWORD, type TestApp } from '../helpers/test-app.js';
 import { fitsWidth, openPage, screenshot, signInAsAdmin, useBrowser } from './browser.js';
 
@@ -44,8 +46,12 @@ describe('key money in a real browser', () => {
     await expect.poll(() => page.locator('#keys-body tr').count(), POLL).toBe(3);
     // Nothing is known yet: "unknown", never ¥0.00; the one request's cost is an estimate (the spend API, joined by key id).
     await expect(cell(page, 1, TOTAL).textContent()).resolves.toBe('未知');
-    const served = t.ctx.db.prepare('SELECT key_id FROM request_logs').pluck().get() as number;
-    await expect(cell(page, served, SPEND).textContent()).resolves.toMatch(/^≈¥0\.\d\d$/);
+    const { served, cost } = t.ctx.db.prepare('SELECT key_id AS served, cost_nano AS cost FROM request_logs').get() as {
+      served: number;
+      cost: number;
+    };
+    // A cost under a fen keeps its significant digits, as the overview shows it.
+    await expect(cell(page, served, SPEND).textContent()).resolves.toBe(`≈${yuanText(exactYuan(cost))}`);
     await expect(cell(page, served, SPEND).getAttribute('title')).resolves.toBe('1 次请求');
     await expect(page.locator('#keys-body td.money', { hasText: /^—$/ }).count()).resolves.toBe(2);
 

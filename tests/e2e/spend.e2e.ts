@@ -152,7 +152,8 @@ describe('the spend ledger in a real browser', () => {
     expect(runningOut.length).toBeGreaterThan(0);
     const first = summary.runningOut[0];
     expect(runningOut[0]).toBe(
-      `#${first.keyId} ${first.maskedKey} · ≈${yuanText(first.balance.yuan)}（管理员设置，刚刚） · 约 ${first.date} 用完（${runway(first.hours)}后）`,
+      `#${first.keyId} ${first.maskedKey} · ≈${yuanText(first.balance.yuan)}（管理员设置，刚刚） · ` +
+        (first.hours >= 365 * 24 ? '一年内不会用完' : `约 ${first.date} 用完（${runway(first.hours)}后）`),
     );
 
     const html = await page.content();
@@ -191,7 +192,8 @@ describe('the spend ledger in a real browser', () => {
     expect(balance.gift.yuan).toMatch(/^4\.9999\d+$/);
     await expect(text(page, '[data-credit=gift] strong')).resolves.toBe('≈¥5.00');
     await expect(text(page, '#running-out li')).resolves.toBe(
-      `#${ids[0]} ${maskKey(KEYS[0]!)} · ≈${yuanText(runningOut[0].balance.yuan)}（SiliconFlow 查询，刚刚） · 约 ${runningOut[0].date} 用完（${runway(runningOut[0].hours)}后）`,
+      `#${ids[0]} ${maskKey(KEYS[0]!)} · ≈${yuanText(runningOut[0].balance.yuan)}（SiliconFlow 查询，刚刚） · ` +
+        (runningOut[0].hours >= 365 * 24 ? '一年内不会用完' : `约 ${runningOut[0].date} 用完（${runway(runningOut[0].hours)}后）`),
     );
     expect(problems.filter((p) => !p.includes('status of 401'))).toEqual([]);
   });

@@ -7,6 +7,7 @@ import { RequestError } from '../request-error.js';
 import { api } from './api.js';
 import { handle } from './areas.js';
 import { $, el, t, when } from './dom.js';
+import { moneyText } from './spend-text.js';
 
 /** @typedef {import('./types.js').MoneyKeyView} MoneyKeyView @typedef {import('./types.js').KeySpend} KeySpend */
 /** @typedef {import('./types.js').BulkMoneyResult} BulkMoneyResult @typedef {import('./types.js').BalanceKind} BalanceKind */
@@ -73,7 +74,8 @@ function spendCell(spend) {
   const cell = el(
     'td',
     { class: 'money', title: t('money.requests', { count: spend.requests }) },
-    el('span', { text: figure(spend.cost, spend.kind) }),
+    // A spend string keeps its significant digits under a fen (¥0.000018), as the overview shows it.
+    el('span', { text: moneyText(spend.cost, spend.kind) }),
   );
   // Requests without a price have an unknown cost: counted beside the figure, never as ¥0.
   if (spend.unpriced.requests) cell.append(el('small', { class: 'anchor', text: t('money.unpriced', { count: spend.unpriced.requests }) }));

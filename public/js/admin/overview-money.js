@@ -16,6 +16,9 @@ import {
   unpricedText,
 } from './spend-text.js';
 
+/** Hours in a year: the runway's words stop counting there (format.js, formatRunway). */
+const YEAR_HOURS = 365 * 24;
+
 /** @typedef {import('./types.js').SpendSummary} SpendSummary @typedef {import('./types.js').SpendRow} SpendRow */
 /** @typedef {import('./types.js').DailySpend} DailySpend @typedef {import('./types.js').RunningOutKey} RunningOutKey */
 
@@ -103,7 +106,8 @@ function runningOutLine(k) {
   return [
     `#${k.keyId} ${k.maskedKey}`,
     anchor ? t('spend.withAnchor', { money: moneyText(yuan, kind), anchor }) : moneyText(yuan, kind),
-    t('spend.runsOut', { date: k.date, time: durationText(k.hours) }),
+    // A date centuries away says nothing: beyond a year, just that.
+    k.hours >= YEAR_HOURS ? t('spend.runsOutLater') : t('spend.runsOut', { date: k.date, time: durationText(k.hours) }),
   ];
 }
 
@@ -160,7 +164,7 @@ function paintChart(daily) {
       animation: false,
       scales: {
         x: { stacked: true },
-        y: { stacked: true, beginAtZero: true, ticks: { callback: (/** @type {number} */ v) => `¥${v}` } },
+        y: { stacked: true, beginAtZero: true, ticks: { callback: (/** @type {number} */ v) => `¥${Number(v.toPrecision(3))}` } },
         unpriced: { position: 'right', beginAtZero: true, ticks: { precision: 0 }, grid: { drawOnChartArea: false } },
       },
     },
