@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { demoKeys } from './support/fake-siliconflow/demo-keys.js';
+import { demoEntries, demoKeys } from './support/fake-siliconflow/demo-keys.js';
 import { maskKey, startFakeSiliconFlow, type FakeKeyState, type FakeSiliconFlow } from './support/fake-siliconflow/index.js';
 
 let fake: FakeSiliconFlow;
@@ -515,6 +515,19 @@ describe('key state API and control endpoints', () => {
     }
     expect(Object.values(keys).some((s) => s.behavior === 'exhausted' && s.exhaustedStatus === 403)).toBe(true);
     expect(maskKey('sk-abcdefghijklmnopqrstuvwxyz')).toBe('sk-abcd…wxyz');
+  });
+
+  it("the demo's recorded balances are the fake's money, but for one seller's figure out of date", () => {
+    const keys = demoKeys();
+    const entries = demoEntries();
+    expect(entries.map((e) => e.key)).toEqual(Object.keys(keys));
+    const recorded = entries.filter((e) => e.via !== null);
+    expect(new Set(recorded.map((e) => e.via))).toEqual(new Set(['import', 'admin', 'top-up']));
+    // An import line carries one figure: gift credit, and no paid credit.
+    for (const e of recorded.filter((r) => r.via === 'import')) expect(keys[e.key]!.chargeBalance).toBe('0.00');
+    const stale = recorded.filter((e) => e.gift !== keys[e.key]!.balance || e.paid !== keys[e.key]!.chargeBalance);
+    expect(stale.map((e) => [e.label, e.gift, keys[e.key]!.balance])).toEqual([['nearly-empty', '0.05', '0.02']]);
+    expect(entries.filter((e) => !e.enabled).map((e) => e.label)).toEqual(['overloaded']);
   });
 });
 
