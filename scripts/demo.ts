@@ -1,58 +1,139 @@
 /**
  * npm run demo — try everything offline: starts the local fake SiliconFlow with demo keys in every
- * state, seeds them into the demo's own database (data/demo), checks them, and starts the app
- * pointed at the fake. Sign in at /admin with admin / admin.
+ * state, seeds them into the demo's own database (data/demo) with the balances an admin would write
+ * down, checks them, starts the app pointed at the fake, and sends it a few requests a second
+ * (demo-traffic.ts; DEMO_TRAFFIC=0 turns that off). Sign in at /admin with admin / admin.
  *
  * Self-contained and repeatable: it reads neither .env nor DATA_DIR (that is where the real data
  * lives), and data/demo is emptied at every start, so admin / admin always works and the banner's
  * counts describe this run — not a password or key states left from an earlier one.
  */
 import { rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config/env.js';
-import { createContext } from '../src/context.js';
-import { demoKeys } from '../tests/support/fake-siliconflow/demo-keys.js';
+import { createContext, type AppContext } from '../src/context.js';
+import { parseYuan } from '../src/ledger/money.js';
+import { demoEntries, demoKeys, type DemoEntry } from '../tests/support/fake-siliconflow/demo-keys.js';
 import { startFakeSiliconFlow } from '../tests/support/fake-siliconflow/index.js';
 import { projectRoot } from '../src/paths.js';
 import { runServer } from '../src/server-runtime.js';
+import { startDemoTraffic, trafficRate, type DemoTraffic } from './demo-traffic.js';
 
 const DEMO_DATA_DIR = join(projectRoot, 'data', 'demo');
+/** The shapes a balance is written beside a key in pasted text: each demo key with a figure uses one. */
+const FIGURE_SEPARATORS = [' ', '----', ','];
 
 async function main() {
+  const rate = trafficRate(process.env.DEMO_TRAFFIC);
+  if (typeof rate === 'string') {
+    console.error(rate);
+    process.exit(1);
+  }
   rmSync(DEMO_DATA_DIR, { recursive: true, force: true });
   const keys = demoKeys();
-  const fake = await startFakeSiliconFlow({ port: Number(process.env.FAKE_PORT ?? 0), keys });
-  const ctx = createContext(
-    loadConfig({
-      PORT: process.env.PORT ?? '3000',
-      HOST: process.env.HOST ?? '127.0.0.1',
-      DATA_DIR: DEMO_DATA_DIR,
-      ADMIN_PASSWORD: 'admin',
-      SILICONFLOW_BASE_URL: fake.url,
-      CHECK_INTERVAL_MS: '20',
-      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-    }),
-  );
-
-  const imported = ctx.keys.import(Object.keys(keys).join('\n'));
-  ctx.keys.update(imported.addedIds.at(-1)!, { enabled: false, note: 'spare key, switched off by the admin' });
-  ctx.keys.update(imported.addedIds[0]!, { note: 'team A' });
-  const { job } = ctx.checks.startFullCheck();
-  await new Promise<void>((resolve) => (job.finished ? resolve() : job.on('progress', (p) => p.state !== 'running' && resolve())));
-
-  const byStatus = Object.entries(ctx.stats.pool().keys.byStatus)
-    .filter(([, n]) => n > 0)
-    .map(([s, n]) => `${s} ${n}`)
-    .join(', ');
-  runServer(ctx.serverDeps, {
+  // user/info answers 410, as SiliconFlow's has since 2026: every balance is the ledger's. Requests
+  // are not recorded, so the fake's memory stays flat however long the traffic runs.
+  const fake = await startFakeSiliconFlow({ port: Number(process.env.FAKE_PORT ?? 0), keys, userInfoMode: 'gone', record: false });
+  const ctx = demoContext(fake.url);
+  seedPool(ctx, demoEntries());
+  const byStatus = await checkEveryKey(ctx);
+  let traffic: DemoTraffic | undefined;
+  const server = runServer(ctx.serverDeps, {
     extraBanner: [
       '',
       `  Demo: fake SiliconFlow at ${fake.url} with ${Object.keys(keys).length} keys (${byStatus}).`,
       '  Demo: every run starts fresh in data/demo (DATA_DIR and .env are not used): sign in at /admin with admin / admin.',
       '  演示：每次启动都使用全新的演示数据库 data/demo（不使用 DATA_DIR 和 .env），用 admin / admin 登录管理后台。',
+      ...trafficBanner(rate),
     ],
-    onStop: () => fake.close(),
+    onStop: async () => {
+      await traffic?.stop();
+      await fake.close();
+    },
   });
+  if (rate === 0) return;
+  server.once('listening', () => {
+    traffic = startDemoTraffic(dialableUrl(server), ctx.accessKey.current().key, rate);
+    // Before the server's own shutdown gets far: no new request meets a closing server.
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void traffic?.stop());
+  });
+}
+
+function demoContext(fakeUrl: string): AppContext {
+  return createContext(
+    loadConfig({
+      PORT: process.env.PORT ?? '3000',
+      HOST: process.env.HOST ?? '127.0.0.1',
+      DATA_DIR: DEMO_DATA_DIR,
+      ADMIN_PASSWORD: 'admin',
+      SILICONFLOW_BASE_URL: fakeUrl,
+      CHECK_INTERVAL_MS: '20',
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    }),
+  );
+}
+
+/** Checks the pool as the admin's "check all" does; returns the keys' statuses for the banner ("active 8, invalid 2"). */
+async function checkEveryKey(ctx: AppContext): Promise<string> {
+  const { job } = ctx.checks.startFullCheck();
+  await new Promise<void>((resolve) => (job.finished ? resolve() : job.on('progress', (p) => p.state !== 'running' && resolve())));
+  return Object.entries(ctx.stats.pool().keys.byStatus)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${s} ${n}`)
+    .join(', ');
+}
+
+/**
+ * The demo keys into the pool as an admin would: one paste (a figure beside some keys), then the
+ * balance set on others and a top-up recorded, a note here and there, the spare key switched off.
+ */
+function seedPool(ctx: AppContext, entries: DemoEntry[]): void {
+  let figures = 0;
+  const text = entries
+    .map(({ key, via, gift }) => (via === 'import' ? `${key}${FIGURE_SEPARATORS[figures++ % FIGURE_SEPARATORS.length]}${gift}` : key))
+    .join('\n');
+  const { addedIds } = ctx.keys.import(text);
+  entries.forEach((entry, i) => {
+    const id = addedIds[i]!;
+    const nano = (yuan: string | null) => (yuan === null ? 0 : parseYuan(yuan)!);
+    if (entry.via === 'admin' || entry.via === 'top-up') {
+      ctx.keys.setBalance(id, { gift: nano(entry.gift), paid: nano(entry.paid) - nano(entry.topUp) });
+    }
+    if (entry.topUp !== null) ctx.keys.topUp(id, nano(entry.topUp));
+    if (entry.note !== null || !entry.enabled) ctx.keys.update(id, { note: entry.note ?? undefined, enabled: entry.enabled });
+  });
+}
+
+function trafficBanner(rate: number): string[] {
+  const balances = [
+    "  Demo: balances come from the import text and the admin: the fake's user/info answers 410, as SiliconFlow's does.",
+    '  演示：余额来自导入文本和管理员的设定：假上游的 user/info 和真实的一样返回 410。',
+  ];
+  if (rate === 0) {
+    return [
+      ...balances,
+      '  Demo: the built-in client is off (DEMO_TRAFFIC=0): send your own requests to /v1 with the access key below.',
+      '  演示：内置客户端已关闭（DEMO_TRAFFIC=0）：请用下面的访问密钥自己向 /v1 发请求。',
+    ];
+  }
+  return [
+    ...balances,
+    `  Demo: a built-in client sends ${rate} requests/s through /v1 (chat, streaming, embeddings, Pro/, an unpriced model):`,
+    '        spend, the ≈ estimated balances and the runway move, and a nearly dry key runs out (30001 → exhausted).',
+    '        DEMO_TRAFFIC=0 turns it off; DEMO_TRAFFIC=10 sends 10 a second.',
+    `  演示：内置客户端每秒经 /v1 发送 ${rate} 个请求（对话、流式、嵌入、Pro/、未定价模型）：`,
+    '        花费、≈ 估算余额和可用时长随之变化，一个快用完的密钥会用完（30001 → exhausted）。',
+    '        DEMO_TRAFFIC=0 关闭；DEMO_TRAFFIC=10 每秒发送 10 个。',
+  ];
+}
+
+/** Where this process reaches its own server: a wildcard address is dialled on loopback. */
+function dialableUrl(server: Server): string {
+  const { address, port } = server.address() as AddressInfo;
+  const host = address === '0.0.0.0' ? '127.0.0.1' : address === '::' ? '[::1]' : address.includes(':') ? `[${address}]` : address;
+  return `http://${host}:${port}`;
 }
 
 void main();
