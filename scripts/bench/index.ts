@@ -2,10 +2,13 @@
  * npm run bench — the /v1 proxy's overhead, measured side by side in one run against the local fake
  * SiliconFlow (answering at once): straight to the fake, through a minimal Node pipe proxy (the floor
  * for any Node proxy), and through this server with 10 and with 100,000 keys; non-streaming and SSE.
- * Prints a Markdown table and the issue's targets. Exits 1 when a scenario saw a non-2xx answer or an
- * error (a benchmark of errors is worthless), 0 otherwise, even when a target is missed.
+ * Then the ledger's cost: the 10-key server's JSON case with a priced and an unpriced model, in
+ * alternating rounds (ledger.ts). Prints a Markdown table, the issue's targets and the ledger's line.
+ * Exits 1 when a scenario saw a non-2xx answer or an error (a benchmark of errors is worthless), 0
+ * otherwise, even when a target is missed.
  *
  *   BENCH_CONNECTIONS (32)  BENCH_WARMUP (1 s)  BENCH_DURATION (5 s per scenario)
+ *   BENCH_LEDGER_ROUNDS (4)  BENCH_LEDGER_SECONDS (3 s per run, two runs a round)
  *   BENCH_CPU_PROF=dir      also profile this server (node --cpu-prof, into dir) and summarise its time under load
  *
  * Scenarios run one after another; every child process is stopped at the end, on error and on Ctrl-C.
@@ -18,7 +21,8 @@ import { join, resolve } from 'node:path';
 import { startNode, stopAllChildren, type Child } from './children.js';
 import { mainThreadProfile, monotonicMicros, summarizeProfile } from './cpu-profile.js';
 import { measure, MODES, stopLoad, warmUp, type CpuMeters, type LoadOptions } from './load.js';
-import { checklist, cpuTable, markdownTable, SCENARIO_NAMES, type Measurement, type ScenarioId } from './report.js';
+import { measureLedger, type LedgerOptions, type LedgerRound } from './ledger.js';
+import { checklist, cpuTable, ledgerLines, markdownTable, SCENARIO_NAMES, type Measurement, type ScenarioId } from './report.js';
 import { benchKey, seedKeys, type SeedEnv } from './seed.js';
 
 const READY_TIMEOUT_MS = 60_000;
@@ -38,8 +42,17 @@ const load: LoadOptions = {
   warmupSeconds: positiveInt('BENCH_WARMUP', 1),
   durationSeconds: positiveInt('BENCH_DURATION', 5),
 };
-/** The load alone (8 scenarios, 4 process warm-ups) plus start-up and seeding take ~95 s here: give up at 3 min. */
-const LOAD_SECONDS = 8 * (load.warmupSeconds + load.durationSeconds + 3) + 8 * PROCESS_WARMUP_SECONDS;
+const ledger: LedgerOptions = {
+  connections: load.connections,
+  rounds: positiveInt('BENCH_LEDGER_ROUNDS', 4),
+  seconds: positiveInt('BENCH_LEDGER_SECONDS', 3),
+};
+/**
+ * The load alone (8 scenarios, 4 process warm-ups, the ledger's rounds) plus start-up and seeding
+ * take ~2 min here: give up at 3 min, or later when the runs are made longer.
+ */
+const LOAD_SECONDS =
+  8 * (load.warmupSeconds + load.durationSeconds + 3) + 8 * PROCESS_WARMUP_SECONDS + 2 * ledger.rounds * (ledger.seconds + 1) + 2;
 const WATCHDOG_MS = Math.max(180_000, 1.5 * (30 + LOAD_SECONDS) * 1000);
 const profileDir = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined;
 const workDir = mkdtempSync(join(os.tmpdir(), 'sfm-bench-'));
@@ -70,20 +83,29 @@ async function main(): Promise<void> {
   });
   await minimal.child.stop();
 
-  const profiles: Array<{ file: string; sinceUs: number }> = [];
-  for (const [scenario, count] of SERVER_RUNS) {
-    const server = await startServer(await seed(count, fake.url), count);
-    await warmProcess(server.url, ACCESS_KEY);
-    const sinceUs = monotonicMicros();
-    await measureModes(results, scenario, server.url, ACCESS_KEY, { fake: fakeCpu, proxy: () => server.child.cpuSeconds() });
-    await server.child.stop();
-    if (server.profileDir) profiles.push({ file: mainThreadProfile(server.profileDir), sinceUs });
-  }
+  const { profiles, ledgerRounds } = await measureServers(results, fake.url, fakeCpu);
 
-  console.log(`\n${markdownTable(results)}\n\n${checklist(results, MODES)}\n`);
+  console.log(`\n${markdownTable(results)}\n\n${checklist(results, MODES)}\n${ledgerLines(ledgerRounds, ledger.seconds)}\n`);
   const cpu = cpuTable(results);
   if (cpu) console.log(`CPU during the measured runs (${os.availableParallelism()} cores in all):\n\n${cpu}\n`);
   for (const { file, sinceUs } of profiles) console.log(`${summarizeProfile(file, { sinceUs })}\n`);
+}
+
+/** This server with 10 and with 100,000 keys, each a fresh process; the ledger's rounds on the 10-key one. */
+async function measureServers(results: Measurement[], fakeUrl: string, fakeCpu: () => number | undefined) {
+  const profiles: Array<{ file: string; sinceUs: number }> = [];
+  let ledgerRounds: LedgerRound[] = [];
+  for (const [scenario, count] of SERVER_RUNS) {
+    const server = await startServer(await seed(count, fakeUrl), count);
+    await warmProcess(server.url, ACCESS_KEY);
+    const sinceUs = monotonicMicros();
+    const meters = { fake: fakeCpu, proxy: () => server.child.cpuSeconds() };
+    await measureModes(results, scenario, server.url, ACCESS_KEY, meters);
+    if (scenario === 'server-10') ledgerRounds = await measureLedger(server.url, ACCESS_KEY, ledger, meters, progress);
+    await server.child.stop();
+    if (server.profileDir) profiles.push({ file: mainThreadProfile(server.profileDir), sinceUs });
+  }
+  return { profiles, ledgerRounds };
 }
 
 async function warmProcess(url: string, token: string): Promise<void> {

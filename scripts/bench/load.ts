@@ -25,12 +25,15 @@ export type LoadResult = {
   cores: Record<string, number>;
 };
 
+/** A priced model (src/siliconflow/prices.json): every answer is charged to a key's estimate. */
+export const PRICED_MODEL = 'deepseek-ai/DeepSeek-V3';
 const MESSAGES = [{ role: 'user', content: 'hi' }];
-const BODIES: Record<Mode, string> = {
-  json: JSON.stringify({ model: 'deepseek-ai/DeepSeek-V3', messages: MESSAGES }),
+
+function bodyOf(mode: Mode, model: string): string {
+  if (mode === 'json') return JSON.stringify({ model, messages: MESSAGES });
   // fake_chunks / fake_chunk_delay_ms are the fake's test hooks: 8 content chunks, sent at once.
-  sse: JSON.stringify({ model: 'deepseek-ai/DeepSeek-V3', messages: MESSAGES, stream: true, fake_chunks: 8, fake_chunk_delay_ms: 0 }),
-};
+  return JSON.stringify({ model, messages: MESSAGES, stream: true, fake_chunks: 8, fake_chunk_delay_ms: 0 });
+}
 const CHAT_PATH = '/v1/chat/completions';
 const REQUEST_TIMEOUT_SECONDS = 10;
 const IDLE_LATENCY_SECONDS = 3;
@@ -46,24 +49,49 @@ export class BenchFailure extends Error {
 export async function measure(baseUrl: string, token: string, mode: Mode, opts: LoadOptions, meters: CpuMeters = {}): Promise<LoadResult> {
   await probe(baseUrl, token, mode);
   await run(baseUrl, token, mode, opts.connections, opts.warmupSeconds);
+  const result = await metered(baseUrl, token, mode, PRICED_MODEL, opts, meters);
+  // Under load, p50 is mostly queueing on a saturated machine; one connection shows the added latency itself.
+  const single = await run(baseUrl, token, mode, 1, IDLE_LATENCY_SECONDS);
+  return { ...result, idleP50Ms: single.p50Ms, idleP99Ms: single.p99Ms };
+}
+
+/** Throughput and CPU only (no one-connection latency run), for comparisons run back to back on a warm process. */
+export async function measureThroughput(
+  baseUrl: string,
+  token: string,
+  model: string,
+  opts: LoadOptions,
+  meters: CpuMeters = {},
+): Promise<LoadResult> {
+  await probe(baseUrl, token, 'json', model);
+  return metered(baseUrl, token, 'json', model, opts, meters);
+}
+
+/** One measured run of `opts.durationSeconds`, with the cores each metered process kept busy meanwhile. */
+async function metered(baseUrl: string, token: string, mode: Mode, model: string, opts: LoadOptions, meters: CpuMeters) {
   const before = readMeters(meters);
   const started = performance.now();
-  const result = await run(baseUrl, token, mode, opts.connections, opts.durationSeconds);
+  const result = await run(baseUrl, token, mode, opts.connections, opts.durationSeconds, model);
   const seconds = (performance.now() - started) / 1000;
   const after = readMeters(meters);
   for (const [name, cpu] of Object.entries(after)) {
     const start = before[name];
     if (start !== undefined) result.cores[name] = (cpu - start) / seconds;
   }
-  // Under load, p50 is mostly queueing on a saturated machine; one connection shows the added latency itself.
-  const single = await run(baseUrl, token, mode, 1, IDLE_LATENCY_SECONDS);
-  return { ...result, idleP50Ms: single.p50Ms, idleP99Ms: single.p99Ms };
+  return result;
 }
 
 /** Load that is not measured: lets a freshly started server's JIT settle (checked for errors all the same). */
-export async function warmUp(baseUrl: string, token: string, mode: Mode, opts: LoadOptions, seconds: number): Promise<void> {
-  await probe(baseUrl, token, mode);
-  await run(baseUrl, token, mode, opts.connections, seconds);
+export async function warmUp(
+  baseUrl: string,
+  token: string,
+  mode: Mode,
+  opts: LoadOptions,
+  seconds: number,
+  model = PRICED_MODEL,
+): Promise<void> {
+  await probe(baseUrl, token, mode, model);
+  await run(baseUrl, token, mode, opts.connections, seconds, model);
 }
 
 /** The load generator is this process: its own CPU time is metered as "load generator". */
@@ -78,11 +106,11 @@ function readMeters(meters: CpuMeters): Record<string, number> {
 }
 
 /** One request by hand: a 200 with a chat.completion, or an SSE stream of 8 content chunks ending in [DONE]. */
-export async function probe(baseUrl: string, token: string, mode: Mode): Promise<void> {
+export async function probe(baseUrl: string, token: string, mode: Mode, model = PRICED_MODEL): Promise<void> {
   const res = await fetch(baseUrl + CHAT_PATH, {
     method: 'POST',
     headers: requestHeaders(token),
-    body: BODIES[mode],
+    body: bodyOf(mode, model),
     signal: AbortSignal.timeout(REQUEST_TIMEOUT_SECONDS * 1000),
   });
   const text = await res.text();
@@ -111,7 +139,7 @@ function requestHeaders(token: string): Record<string, string> {
   return { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 }
 
-function run(baseUrl: string, token: string, mode: Mode, connections: number, seconds: number): Promise<LoadResult> {
+function run(baseUrl: string, token: string, mode: Mode, connections: number, seconds: number, model = PRICED_MODEL): Promise<LoadResult> {
   const latencyUs = createHistogram({ lowest: 1, highest: 60_000_000, figures: 3 });
   return new Promise((resolve, reject) => {
     const instance = autocannon(
@@ -119,7 +147,7 @@ function run(baseUrl: string, token: string, mode: Mode, connections: number, se
         url: baseUrl + CHAT_PATH,
         method: 'POST',
         headers: requestHeaders(token),
-        body: BODIES[mode],
+        body: bodyOf(mode, model),
         connections,
         pipelining: 1,
         duration: seconds,

@@ -1,5 +1,6 @@
-/** The benchmark's report: a Markdown table (pasteable into the README) and the issue's three targets. */
-import type { LoadResult, Mode } from './load.js';
+/** The benchmark's report: a Markdown table (pasteable into the README), the issue's three targets and the ledger's cost. */
+import { UNPRICED_MODEL, type LedgerRound } from './ledger.js';
+import { PRICED_MODEL, type LoadResult, type Mode } from './load.js';
 
 export type ScenarioId = 'direct' | 'minimal' | 'server-10' | 'server-100k';
 
@@ -103,3 +104,37 @@ function rps(all: Measurement[], scenario: ScenarioId, mode: Mode): number {
 function p50(all: Measurement[], scenario: ScenarioId, mode: Mode): number {
   return find(all, scenario, mode)?.idleP50Ms ?? Number.NaN;
 }
+
+/**
+ * The ledger's cost (ledger.ts), per round: throughput with a priced model over the same with an
+ * unpriced one, and the proxy's CPU per request likewise (less disturbed by the load generator and
+ * the fake sharing the cores). A ratio is within noise when the rounds' figures straddle 1.
+ */
+export function ledgerLines(rounds: LedgerRound[], seconds: number): string {
+  const cpuPerRequest = (r: LoadResult) => (r.cores.proxy ?? Number.NaN) / r.requestsPerSecond;
+  const throughput = summarize(rounds.map((r) => r.priced.requestsPerSecond / r.unpriced.requestsPerSecond));
+  const cpu = summarize(rounds.map((r) => cpuPerRequest(r.priced) / cpuPerRequest(r.unpriced)));
+  const micros = (pick: (r: LedgerRound) => LoadResult) => Math.round(mean(rounds.map((r) => cpuPerRequest(pick(r)))) * 1e6);
+  const lines = [
+    `- Ledger cost (10 keys, json, ${rounds.length} alternating rounds of ${seconds} s, priced ${PRICED_MODEL} ÷ unpriced ${UNPRICED_MODEL}):`,
+    `  - throughput ${throughput}`,
+  ];
+  if (Number.isFinite(micros((r) => r.priced))) {
+    lines.push(
+      `  - proxy CPU per request ${cpu}; on average ${micros((r) => r.priced)} µs priced, ${micros((r) => r.unpriced)} µs unpriced`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** "0.991× (min–max 0.962×–1.018×): within noise" — the median of the ratios, their range, and whether it holds 1. */
+function summarize(ratios: number[]): string {
+  const sorted = [...ratios].sort((a, b) => a - b);
+  const [min, max] = [sorted[0]!, sorted.at(-1)!];
+  const middle = sorted.length / 2;
+  const median = sorted.length % 2 ? sorted[Math.floor(middle)]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  const verdict = min <= 1 && max >= 1 ? 'within noise' : `not within noise: ${max < 1 ? 'below' : 'above'} 1× in every round`;
+  return `${exactRatio(median)} (min–max ${exactRatio(min)}–${exactRatio(max)}): ${verdict}`;
+}
+
+const mean = (values: number[]) => values.reduce((sum, v) => sum + v, 0) / values.length;

@@ -1,0 +1,41 @@
+/**
+ * The ledger's cost on the /v1 hot path (issue 11: a Map lookup and arithmetic per request, within
+ * noise): the same JSON load through the same warm server, with a priced model — the answer is
+ * priced, charged to the key's estimate, counted in sfm_spend_yuan_total and written behind — and
+ * with a model the price table does not know (one lookup that misses; nothing is charged). The runs
+ * alternate and every round swaps their order, so a drifting machine (other work on shared cores,
+ * a CPU heating up) weighs on both alike.
+ */
+import { measureThroughput, PRICED_MODEL, warmUp, type CpuMeters, type LoadOptions, type LoadResult } from './load.js';
+
+/** In the fake's catalogue, answered like the priced model, but in no price table (the fake bills it nothing). */
+export const UNPRICED_MODEL = 'Qwen/Qwen2.5-72B-Instruct';
+/** The unpriced path has not run yet when the rounds start: let the JIT see it first. */
+const WARMUP_SECONDS = 2;
+
+export type LedgerRound = { priced: LoadResult; unpriced: LoadResult };
+export type LedgerOptions = { connections: number; rounds: number; seconds: number };
+
+export async function measureLedger(
+  url: string,
+  token: string,
+  options: LedgerOptions,
+  meters: CpuMeters,
+  progress: (line: string) => void,
+): Promise<LedgerRound[]> {
+  const load: LoadOptions = { connections: options.connections, warmupSeconds: 0, durationSeconds: options.seconds };
+  await warmUp(url, token, 'json', load, WARMUP_SECONDS, UNPRICED_MODEL);
+  const rounds: LedgerRound[] = [];
+  for (let i = 0; i < options.rounds; i++) {
+    const models = i % 2 === 0 ? [PRICED_MODEL, UNPRICED_MODEL] : [UNPRICED_MODEL, PRICED_MODEL];
+    const results = new Map<string, LoadResult>();
+    for (const model of models) {
+      progress(
+        `  ledger round ${i + 1}/${options.rounds}: ${model === PRICED_MODEL ? 'priced' : 'unpriced'} (${model}), ${options.seconds} s`,
+      );
+      results.set(model, await measureThroughput(url, token, model, load, meters));
+    }
+    rounds.push({ priced: results.get(PRICED_MODEL)!, unpriced: results.get(UNPRICED_MODEL)! });
+  }
+  return rounds;
+}
