@@ -13,6 +13,7 @@ export type RequestLogQuery = {
   model?: string;
   status?: StatusFilter;
   keyId?: number;
+  clientId?: number;
   /** ms since epoch: only rows with time >= since */
   since?: number;
 };
@@ -43,6 +44,7 @@ type Row = {
   stream: number;
   status: number;
   key_id: number | null;
+  client_id: number | null;
   attempts: number;
   first_byte_ms: number | null;
   total_ms: number;
@@ -73,8 +75,8 @@ export class RequestLogStore {
     this.statements = new StatementCache(db);
     this.insert = db.prepare<unknown[]>(
       `INSERT INTO request_logs (time, method, path, model, stream, status, key_id, attempts, first_byte_ms,
-         total_ms, prompt_tokens, completion_tokens, total_tokens, error_class, cost_nano, gift_nano, paid_nano)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         total_ms, prompt_tokens, completion_tokens, total_tokens, error_class, cost_nano, gift_nano, paid_nano, client_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.summaryStmt = db.prepare<unknown[]>(
       `SELECT COUNT(*) AS requests, COALESCE(SUM(status < 400), 0) AS succeeded,
@@ -107,6 +109,7 @@ export class RequestLogStore {
           e.costNano,
           e.giftNano,
           e.paidNano,
+          e.clientId,
         );
       }
     })();
@@ -178,6 +181,10 @@ function whereClause(query: RequestLogQuery) {
     clauses.push('key_id = ?');
     params.push(query.keyId);
   }
+  if (query.clientId !== undefined) {
+    clauses.push('client_id = ?');
+    params.push(query.clientId);
+  }
   if (query.since !== undefined) {
     clauses.push('time >= ?');
     params.push(query.since);
@@ -195,6 +202,7 @@ function toView(r: Row): RequestLogView {
     stream: r.stream === 1,
     status: r.status,
     keyId: r.key_id,
+    clientId: r.client_id,
     attempts: r.attempts,
     firstByteMs: r.first_byte_ms,
     totalMs: r.total_ms,

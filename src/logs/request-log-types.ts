@@ -13,6 +13,8 @@ export type RequestLogEntry = {
   status: number;
   /** The pool key that served (or last failed) the request. */
   keyId: number | null;
+  /** The client key that made it (0: the admin's own key); null when no key was accepted. */
+  clientId: number | null;
   /** Upstream calls made for this request. */
   attempts: number;
   /** ms from arrival until the first response byte went to the client. */

@@ -11,6 +11,7 @@ export function newLogEntry(req: IncomingMessage, time: number): RequestLogEntry
     stream: false,
     status: 0,
     keyId: null,
+    clientId: null,
     attempts: 0,
     firstByteMs: null,
     totalMs: 0,

@@ -12,6 +12,7 @@ export function logEntry(overrides: Partial<RequestLogEntry> = {}): RequestLogEn
     stream: false,
     status: 200,
     keyId: 1,
+    clientId: 0,
     attempts: 1,
     firstByteMs: 120,
     totalMs: 450,

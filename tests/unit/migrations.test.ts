@@ -57,4 +57,17 @@ describe('migrations', () => {
     const columns = db.prepare("SELECT name FROM pragma_table_info('keys')").pluck().all();
     expect(columns).not.toContain('total_balance');
   });
+  it("0005 adds the clients table with the default client, and names the admin's key on every row logged before", () => {
+    const db = new Database(':memory:');
+    for (const [i, m] of migrations.slice(0, 4).entries()) {
+      db.exec(m.sql);
+      db.pragma(`user_version = ${i + 1}`);
+    }
+    db.prepare("INSERT INTO request_logs (time, method, path, status, total_ms) VALUES (1, 'POST', '/v1/chat/completions', 200, 5)").run();
+    migrate(db);
+    expect(db.prepare('SELECT client_id FROM request_logs').pluck().get()).toBe(0);
+    expect(db.prepare('SELECT id, name, key_hash FROM clients').all()).toEqual([{ id: 0, name: 'default', key_hash: null }]);
+    const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'request_logs'").pluck().all();
+    expect(indexes).toContain('request_logs_client_time');
+  });
 });

@@ -14,6 +14,7 @@ const entry = (time: number): RequestLogEntry => ({
   stream: false,
   status: 200,
   keyId: 1,
+  clientId: 0,
   attempts: 1,
   firstByteMs: 5,
   totalMs: 10,

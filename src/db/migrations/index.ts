@@ -2,6 +2,7 @@ import initial from './0001-initial.js';
 import proxyKeyState from './0002-proxy-key-state.js';
 import requestLogs from './0003-request-logs.js';
 import ledger from './0004-ledger.js';
+import clients from './0005-clients.js';
 
 /** Applied in order; the position in this list is the schema version (PRAGMA user_version). */
 export const migrations: readonly { name: string; sql: string }[] = [
@@ -9,4 +10,5 @@ export const migrations: readonly { name: string; sql: string }[] = [
   { name: '0002-proxy-key-state', sql: proxyKeyState },
   { name: '0003-request-logs', sql: requestLogs },
   { name: '0004-ledger', sql: ledger },
+  { name: '0005-clients', sql: clients },
 ];

@@ -17,6 +17,7 @@ const listQuery = z.object({
   model: z.string().max(200).optional(),
   status: statusFilter.optional(),
   keyId: z.coerce.number().int().positive().optional(),
+  clientId: z.coerce.number().int().min(0).optional(),
 });
 
 /** The /v1 request log, newest first. */
