@@ -17,10 +17,11 @@ export function parseTrustProxy(text: string): TrustProxy | undefined {
   if (value === 'false') return false;
   if (/^\d{1,3}$/.test(value)) return Number(value);
   const items = value.split(',').map((item) => item.trim());
-  return items.every(isTrustedProxyItem) ? items : undefined;
+  return items.every(isAddressItem) ? items : undefined;
 }
 
-function isTrustedProxyItem(item: string): boolean {
+/** An address, a CIDR range or address/netmask, or a named range (lower case): also a client key's allow-list entry. */
+export function isAddressItem(item: string): boolean {
   if (NAMED_RANGES.has(item) || isIP(item) !== 0) return true;
   const [address = '', range, ...rest] = item.split('/');
   const family = isIP(address);
