@@ -7,6 +7,7 @@ import type { TrustProxy } from './config/trust-proxy.js';
 import type { Logger } from './logger.js';
 import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
 import { projectRoot, publicDir, viewsDir } from './paths.js';
+import { clientLookupRoutes, type ClientLookupDeps } from './routes/client-lookup.routes.js';
 import { keyCheckerRoutes, type KeyCheckerDeps } from './routes/key-checker.routes.js';
 import { adminApi, type AdminApiDeps } from './routes/admin/index.js';
 import { healthRoutes, type HealthDeps } from './routes/health.routes.js';
@@ -26,6 +27,7 @@ export type AppDeps = {
   metrics: MetricsDeps;
   admin: AdminApiDeps;
   keyChecker: KeyCheckerDeps;
+  clientLookup: ClientLookupDeps;
   pages: PageDeps;
   logger: Logger;
 };
@@ -76,6 +78,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(metricsRoutes(deps.metrics));
   app.use('/admin/api', adminApi(deps.admin));
   app.use(keyCheckerRoutes(deps.keyChecker));
+  app.use(clientLookupRoutes(deps.clientLookup));
   app.use(pageRoutes(deps.pages));
   app.use(notFoundHandler());
   app.use(errorHandler(deps.logger));

@@ -3,6 +3,12 @@ import type { AppDeps } from './app.js';
 import { AccessKeyService } from './auth/access-key.js';
 import { AdminAuth } from './auth/admin-auth.js';
 import { CheckService } from './balance/check-service.js';
+import { ClientGate } from './clients/client-gate.js';
+import { ClientRegistry } from './clients/client-registry.js';
+import { ClientKeyHasher } from './clients/client-secret.js';
+import { ClientService } from './clients/client-service.js';
+import { ClientStore } from './clients/client-store.js';
+import { ClientSync } from './clients/client-sync.js';
 import { SiliconFlowClient } from './balance/siliconflow-client.js';
 import { ConfigError, type Config } from './config/env.js';
 import { loadSecrets, SECRETS_FILE } from './config/secrets.js';
@@ -25,6 +31,7 @@ import { RequestLogWriter } from './logs/request-log-writer.js';
 import { SpendStore } from './logs/spend-store.js';
 import { ProxyMetrics } from './metrics/metrics.js';
 import { PoolBackoff } from './proxy/backoff.js';
+import { clientAddressResolver } from './proxy/client-address.js';
 import { CorsPolicy } from './proxy/cors.js';
 import { KeyPool } from './proxy/pool/key-pool.js';
 import { PoolSync } from './proxy/pool/pool-sync.js';
@@ -61,6 +68,8 @@ type AppServices = {
   checks: CheckService;
   jobs: JobRegistry;
   stats: StatsService;
+  /** Client keys: the admin's CRUD, and the lookup a key's holder makes. */
+  clients: ClientService;
   /** The prices in force; its `book` is the one the proxy prices requests with. */
   prices: PriceService;
   spend: SpendService;
@@ -98,11 +107,11 @@ function openDataDir(config: Config, logger: Logger) {
   const cipher = new KeyCipher(secrets.encryptionKey);
   const appState = new AppState(db);
   assertCipherMatches(appState, cipher);
-  return { db, cipher, appState, sessionSecret: secrets.sessionSecret };
+  return { db, cipher, appState, sessionSecret: secrets.sessionSecret, clientHasher: new ClientKeyHasher(secrets.encryptionKey) };
 }
 
 function createServices(config: Config, logger: Logger): AppServices {
-  const { db, cipher, appState, sessionSecret } = openDataDir(config, logger);
+  const { db, cipher, appState, sessionSecret, clientHasher } = openDataDir(config, logger);
   const settings = new SettingsService(db, config.runtime, cipher);
   const accessKey = new AccessKeyService(appState, cipher, config.authApiKey);
   const generatedAccessKey = accessKey.init();
@@ -119,7 +128,13 @@ function createServices(config: Config, logger: Logger): AppServices {
   const requestLogs = new RequestLogStore(db);
   const prices = new PriceService(new PriceStore(db), logger);
   const spend = new SpendService(new SpendStore(db));
-  const proxy = createProxyStack(config, settings, keyStore, keys, accessKey, requestLogs, prices.book, logger, () => spend.gauges());
+  const clientStore = new ClientStore(db);
+  const clientRegistry = new ClientRegistry(clientHasher);
+  const clients = new ClientService({ store: clientStore, registry: clientRegistry, hasher: clientHasher, accessKey, spend });
+  const proxy = createProxyStack(config, settings, keyStore, keys, accessKey, requestLogs, prices.book, logger, () => spend.gauges(), {
+    store: clientStore,
+    registry: clientRegistry,
+  });
   return {
     config,
     logger,
@@ -136,6 +151,7 @@ function createServices(config: Config, logger: Logger): AppServices {
     stats: new StatsService(keyStore, requestLogs, spend),
     prices,
     spend,
+    clients,
     requestLogs,
     pool: proxy.pool,
     logWriter: proxy.logWriter,
@@ -176,8 +192,10 @@ function appDepsOf(config: Config, s: AppServices): AppDeps {
       stats,
       prices: s.prices,
       spend: s.spend,
+      clients: s.clients,
     },
     keyChecker: { settings, guestPass, checks },
+    clientLookup: { clients: s.clients },
     pages: { settings, stats, keys, accessKey, guestPass, adminAuth },
     logger,
   };
@@ -216,6 +234,7 @@ function createProxyStack(
   prices: PriceBook,
   logger: Logger,
   poolGauges: () => PoolGauges,
+  clientParts: { store: ClientStore; registry: ClientRegistry },
 ) {
   const pool = new KeyPool(settings.get().keyStrategy);
   useLedgerSettings(pool, settings.get());
@@ -227,10 +246,18 @@ function createProxyStack(
     if (changed.includes('minBalance') || changed.includes('paidRecheckMinutes')) useLedgerSettings(pool, s);
     if (changed.includes('connectTimeoutMs')) upstream.setConnectTimeout(s.connectTimeoutMs);
   });
+  const clientSync = new ClientSync(clientParts.store, clientParts.registry, logger);
+  clientSync.start();
+  const clients = new ClientGate({
+    registry: clientParts.registry,
+    isAccessKey: (token) => accessKey.matches(token),
+    freeModels: () => settings.get().freeModels,
+    clientAddress: clientAddressResolver(config.trustProxy),
+  });
   const logWriter = new RequestLogWriter(requestLogs, logger);
   const metrics = new ProxyMetrics(() => pool.counts(), poolGauges);
   const handler = createProxyHandler({
-    isAccessKey: (token) => accessKey.matches(token),
+    clients,
     settings: () => settings.get(),
     limits: config.proxy,
     pool,
@@ -244,10 +271,12 @@ function createProxyStack(
   });
   const flush = () => {
     sync.flush();
+    clientSync.flush();
     logWriter.flush();
   };
   const stop = async () => {
     sync.stop();
+    clientSync.stop();
     logWriter.close();
     await upstream.close();
   };

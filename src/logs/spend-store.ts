@@ -4,8 +4,8 @@ import { GIFT_NOW, PAID_NOW, TOTAL_NOW } from '../keys/key-store.js';
 import type { AnchorSource } from '../ledger/balance.js';
 import type { Nano } from '../ledger/money.js';
 
-/** Which requests: `from` ≤ time < `to` (ms since epoch), of one model or key if given. */
-export type SpendRange = { from: number; to: number; model?: string; keyId?: number };
+/** Which requests: `from` ≤ time < `to` (ms since epoch), of one model, pool key or client key if given. */
+export type SpendRange = { from: number; to: number; model?: string; keyId?: number; clientId?: number };
 
 /** What a set of requests used and cost, in n¥; the unpriced ones (cost unknown) counted apart, never as 0. */
 export type SpendSums = {
@@ -22,8 +22,8 @@ export type SpendSums = {
   unpricedOutputTokens: number;
 };
 
-/** Local days or hours (a bucket's start, ms), models, or keys (null: requests that never got one). */
-export type SpendGrouping = { time: { sizeMs: number; offsetMinutes: number } } | 'model' | 'key';
+/** Local days or hours (a bucket's start, ms), models, keys or client keys (null: requests that never got one). */
+export type SpendGrouping = { time: { sizeMs: number; offsetMinutes: number } } | 'model' | 'key' | 'client';
 export type SpendGroup = SpendSums & { group: number | string | null };
 
 /** The enabled keys' money now (see poolMoney), each credit over the keys where it is known. */
@@ -89,7 +89,7 @@ export class SpendStore {
   /** The sums per group, in time order for days and hours, biggest cost first otherwise; `limit` for a top list. */
   groups(range: SpendRange, by: SpendGrouping, limit = -1): SpendGroup[] {
     const { where, params } = whereClause(range);
-    const group = typeof by === 'object' ? 'time - (time + ?) % ?' : by === 'model' ? 'model' : 'key_id';
+    const group = typeof by === 'object' ? 'time - (time + ?) % ?' : GROUP_COLUMNS[by];
     const groupParams = typeof by === 'object' ? [by.time.offsetMinutes * 60_000, by.time.sizeMs] : [];
     const order = typeof by === 'object' ? 'grp' : 'cost DESC, requests DESC, grp';
     const sql = `SELECT ${group} AS grp, ${SUMS} FROM request_logs ${where} GROUP BY grp ORDER BY ${order} LIMIT ?`;
@@ -107,6 +107,19 @@ export class SpendStore {
   totals(range: SpendRange): SpendSums {
     const { where, params } = whereClause(range);
     return this.stmt(`SELECT ${SUMS} FROM request_logs ${where}`).get(...params) as SpendSums;
+  }
+
+  /** The names of these client keys, deleted ones included (their rows stay). */
+  clientNames(ids: number[]): Map<number, { name: string; deleted: boolean }> {
+    const rows = this.stmt('SELECT id, name, deleted_at FROM clients WHERE id IN (SELECT value FROM json_each(?))').all(
+      JSON.stringify(ids),
+    );
+    return new Map(
+      (rows as { id: number; name: string; deleted_at: number | null }[]).map((r) => [
+        r.id,
+        { name: r.name, deleted: r.deleted_at !== null },
+      ]),
+    );
   }
 
   /** The masked form of these keys (a deleted key has none). */
@@ -189,6 +202,8 @@ export class SpendStore {
   }
 }
 
+const GROUP_COLUMNS = { model: 'model', key: 'key_id', client: 'client_id' } as const;
+
 function whereClause(range: SpendRange) {
   const clauses = ['time >= ?', 'time < ?'];
   const params: unknown[] = [range.from, range.to];
@@ -199,6 +214,10 @@ function whereClause(range: SpendRange) {
   if (range.keyId !== undefined) {
     clauses.push('key_id = ?');
     params.push(range.keyId);
+  }
+  if (range.clientId !== undefined) {
+    clauses.push('client_id = ?');
+    params.push(range.clientId);
   }
   return { where: `WHERE ${clauses.join(' AND ')}`, params };
 }

@@ -28,10 +28,10 @@ const LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 /** Prometheus metrics for the /v1 proxy, in a registry of its own (never prom-client's global one). */
 export class ProxyMetrics {
   private readonly registry: Registry;
-  private readonly requests: Counter<'status'>;
+  private readonly requests: Counter<'status' | 'client'>;
   private readonly attempts: Counter<'outcome'>;
   private readonly latency: Histogram;
-  private readonly spend: Counter<'model' | 'credit'>;
+  private readonly spend: Counter<'model' | 'credit' | 'client'>;
 
   /** keyCounts and poolMoney are called at each scrape: pool keys per status, the pool's money. */
   constructor(keyCounts: () => Record<string, number>, poolMoney: () => PoolGauges = () => NO_POOL_MONEY) {
@@ -39,8 +39,8 @@ export class ProxyMetrics {
     const registers = [own];
     this.requests = new Counter({
       name: `${PREFIX}requests_total`,
-      help: 'Client requests to /v1, by the HTTP status the client got.',
-      labelNames: ['status'],
+      help: 'Client requests to /v1, by the HTTP status the client got and the client key (its id; "default" for the admin\'s key, "none" when no key was accepted).',
+      labelNames: ['status', 'client'],
       registers,
     });
     this.attempts = new Counter({
@@ -58,7 +58,7 @@ export class ProxyMetrics {
     this.spend = new Counter({
       name: `${PREFIX}spend_yuan_total`,
       help: "Money spent through /v1 by the price book, in yuan, by model and by the credit that paid it (unknown: the key's gift credit is not known).",
-      labelNames: ['model', 'credit'],
+      labelNames: ['model', 'credit', 'client'],
       registers,
     });
     new Gauge({
@@ -76,8 +76,9 @@ export class ProxyMetrics {
     this.registry = Registry.merge([own, processMetrics()]);
   }
 
-  requestFinished(status: number): void {
-    this.requests.inc({ status: String(status) });
+  /** `client` is a client key's id (bounded by the clients the admin made), never the key. */
+  requestFinished(status: number, client: string): void {
+    this.requests.inc({ status: String(status), client });
   }
 
   /** latencyMs is null when SiliconFlow never answered (timeout, connection error). */
@@ -90,13 +91,13 @@ export class ProxyMetrics {
    * A request's cost and which credit paid it. Only priced models have a cost, so the model label
    * takes no more values than the price book has models, whatever clients send.
    */
-  spent(model: string, cost: Nano, split: Split): void {
+  spent(model: string, cost: Nano, split: Split, client: string): void {
     if (split.gift === null || split.paid === null) {
-      if (cost > 0) this.spend.inc({ model, credit: 'unknown' }, cost / NANO_PER_YUAN);
+      if (cost > 0) this.spend.inc({ model, credit: 'unknown', client }, cost / NANO_PER_YUAN);
       return;
     }
-    if (split.gift > 0) this.spend.inc({ model, credit: 'gift' }, split.gift / NANO_PER_YUAN);
-    if (split.paid > 0) this.spend.inc({ model, credit: 'paid' }, split.paid / NANO_PER_YUAN);
+    if (split.gift > 0) this.spend.inc({ model, credit: 'gift', client }, split.gift / NANO_PER_YUAN);
+    if (split.paid > 0) this.spend.inc({ model, credit: 'paid', client }, split.paid / NANO_PER_YUAN);
   }
 
   get contentType(): string {

@@ -1,13 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ClientState } from '../clients/client-state.js';
 import type { RequestLogEntry } from '../logs/request-log-types.js';
 import { parseUpstreamBody } from '../siliconflow/body.js';
 import { describeAnswer } from '../siliconflow/errors.js';
 import { isPaidOnlyModel } from '../siliconflow/models.js';
 import type { CorsHeaders } from './cors.js';
 import { decodedBody } from './error-body.js';
+import { clientRefusal } from './client-refusals.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './headers.js';
 import { recordVerdict } from './key-verdict.js';
 import { newLogEntry } from './log-entry.js';
+import { filteredModelList, isModelList, MAX_MODEL_LIST_BYTES } from './model-list.js';
 import type { NoAnswer } from './no-answer.js';
 import { classifyAnswer, isOkStatus, OUTCOMES, type GoesOnRow, type Outcome, type OutcomeRow } from './outcome.js';
 import {
@@ -71,6 +74,9 @@ export class Exchange {
   private readonly cors: CorsHeaders;
   /** The server's shutdown deadline came (stop()): end now, try no other key. */
   private stopping = false;
+  /** The client key that called (set once it is known), and whether the gate let the request in (it holds a slot). */
+  private client: ClientState | undefined;
+  private admitted = false;
 
   constructor(
     private readonly deps: ProxyDeps,
@@ -88,6 +94,27 @@ export class Exchange {
       this.aborted = true;
       this.current?.abort();
     });
+  }
+
+  /** The client key the request came with: its log row and metrics name it. */
+  identify(client: ClientState): void {
+    this.client = client;
+    this.log.clientId = client.id;
+  }
+
+  /**
+   * The client key's checks once the body named the model (model, budgets, RPM, concurrency). False
+   * when refused: the refusal is answered and the exchange is over.
+   */
+  admit(model: string | null, bodyBytes: number): boolean {
+    this.log.model = model;
+    const refused = this.deps.clients.admit(this.client!, model, bodyBytes, Date.now());
+    if (refused) {
+      this.end(clientRefusal(refused));
+      return false;
+    }
+    this.admitted = true;
+    return true;
   }
 
   /** Tries keys, one attempt at a time, until an attempt or a check before one ends the exchange. */
@@ -175,6 +202,7 @@ export class Exchange {
     switch (row.request) {
       case 'answer':
         if (decoded) this.passThrough(head, decoded, key);
+        else if (this.modelFilter()) void this.answerModelList(head, key, this.modelFilter()!);
         else this.stream(head, key);
         return ANSWERED;
       case 'pool-backoff':
@@ -237,12 +265,29 @@ export class Exchange {
   private stream(answer: UpstreamHead, key: PoolKey): void {
     this.log.firstByteMs = Date.now() - this.started;
     streamToClient(answer, clientResponseHeaders(answer.headers, key.secret, this.cors), this.res, this.log.path, (result) => {
-      chargeAnswer(this.deps, key, this.log, result.tap, this.facts!, this.needsPaid);
+      chargeAnswer(this.deps, key, this.log, result.tap, this.facts!, this.needsPaid, this.client!.label);
       if (result.error === 'upstream-broke')
         this.deps.pool.troubled(key, 'the response broke off mid-stream', this.deps.limits.errorAfterFailures);
       if (result.error) this.deps.logger.warn({ keyId: key.id, path: this.log.path, error: result.error }, 'response ended early');
       this.finish(answer.status, result.error);
     });
+  }
+
+  /** GET /v1/models for a key limited to some models: the list as it may use it (read whole, filtered). */
+  private modelFilter(): ((model: string) => boolean) | null {
+    return isModelList(this.log.method, this.log.path) ? this.deps.clients.modelFilter(this.client!) : null;
+  }
+
+  private async answerModelList(answer: UpstreamHead, key: PoolKey, keep: (model: string) => boolean): Promise<void> {
+    const collected = await collectBody(answer.call, MAX_MODEL_LIST_BYTES);
+    const decoded = Buffer.isBuffer(collected) ? decodedBody(collected, answer.headers['content-encoding']) : null;
+    if (!decoded)
+      return this.end(this.interrupted() ?? upstreamUnavailable(Buffer.isBuffer(collected) ? 'upstream-5xx' : collected.errorClass));
+    const { headers, bytes } = filteredModelList(answer, decoded, key.secret, this.cors, keep);
+    this.log.firstByteMs = Date.now() - this.started;
+    this.res.writeHead(answer.status, headers);
+    this.res.end(bytes);
+    this.finish(answer.status, null);
   }
 
   private passThrough(answer: UpstreamHead, decoded: Buffer, key: PoolKey): void {
@@ -256,7 +301,7 @@ export class Exchange {
   /** Ends the exchange: SiliconFlow's answer is under way (it finishes when sent), or the proxy answers itself. */
   end(last: Last): void {
     if (last.kind === 'answered') return;
-    if (last.error) this.error(last.status, last.error.code, last.error.message, last.error.headers);
+    if (last.error) this.error(last.status, last.error.code, last.error.message, last.error.headers, last.error.details);
     this.finish(last.status, last.errorClass);
   }
 
@@ -266,8 +311,14 @@ export class Exchange {
   }
 
   /** Every answer of the proxy's own carries the CORS headers, so a browser client can read it. */
-  private error(status: number, code: number, message: string, headers: Readonly<Record<string, string>> = {}): void {
-    sendProxyError(this.res, status, code, message, { ...this.cors, ...headers });
+  private error(
+    status: number,
+    code: number,
+    message: string,
+    headers: Readonly<Record<string, string>> = {},
+    details?: Readonly<Record<string, unknown>>,
+  ): void {
+    sendProxyError(this.res, status, code, message, { ...this.cors, ...headers }, details);
   }
 
   /**
@@ -297,6 +348,7 @@ export class Exchange {
     this.log.errorClass = errorClass;
     this.log.totalMs = Date.now() - this.started;
     this.deps.logs.write(this.log);
-    this.deps.metrics.requestFinished(status);
+    if (this.client) this.deps.clients.finished(this.client, this.admitted, this.log.costNano, this.log.totalTokens, Date.now());
+    this.deps.metrics.requestFinished(status, this.client?.label ?? 'none');
   }
 }

@@ -14,7 +14,13 @@ export type Ending = {
   readonly kind: 'ended';
   readonly status: number;
   readonly errorClass: string;
-  readonly error?: { readonly code: number; readonly message: string; readonly headers?: Readonly<Record<string, string>> };
+  readonly error?: {
+    readonly code: number;
+    readonly message: string;
+    readonly headers?: Readonly<Record<string, string>>;
+    /** More fields of the error object (a client key's refusal names its reason, budget, model). */
+    readonly details?: Readonly<Record<string, unknown>>;
+  };
 };
 
 /** nginx's "client closed request": only logged, there is nobody left to answer. */

@@ -1,3 +1,4 @@
+import type { ClientGate } from '../clients/client-gate.js';
 import type { ProxyLimits } from '../config/env.js';
 import type { RequestLogEntry } from '../logs/request-log-types.js';
 import type { Split } from '../ledger/balance.js';
@@ -12,7 +13,8 @@ import type { UpstreamClient } from './upstream-client.js';
 
 /** What the /v1 proxy needs, and nothing else: no req/res-free service sees more. */
 export type ProxyDeps = {
-  isAccessKey(token: string): boolean;
+  /** Client keys (the admin's own included): who may call, with what, and what they used. */
+  clients: Pick<ClientGate, 'find' | 'checkKey' | 'admit' | 'finished' | 'modelFilter'>;
   settings(): Readonly<RuntimeSettings>;
   limits: ProxyLimits;
   pool: KeyPool;
@@ -23,9 +25,10 @@ export type ProxyDeps = {
   /** The prices in force: what each served answer cost. */
   prices: Pick<PriceBook, 'costOf'>;
   metrics: {
-    requestFinished(status: number): void;
+    /** `client`: the client key's id ("default" for the admin's key, "none" when no key was accepted). */
+    requestFinished(status: number, client: string): void;
     attempt(outcome: string, latencyMs: number | null): void;
-    spent(model: string, cost: Nano, split: Split): void;
+    spent(model: string, cost: Nano, split: Split, client: string): void;
   };
   logger: Logger;
 };

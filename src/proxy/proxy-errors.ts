@@ -5,10 +5,17 @@ import { errorBody, sendJsonError, type ErrorBody } from '../http-error.js';
 export const PROXY_CODES = {
   badPath: 40000,
   unauthorized: 40100,
+  clientDisabled: 40101,
+  clientExpired: 40102,
+  clientIpRefused: 40301,
+  clientModelRefused: 40302,
   forbiddenEndpoint: 40300,
   methodNotAllowed: 40500,
   payloadTooLarge: 41300,
   rateLimited: 42900,
+  clientBudget: 42901,
+  clientRpm: 42902,
+  clientConcurrency: 42903,
   internalError: 50000,
   upstreamUnavailable: 50300,
   noUsableKey: 50301,
@@ -21,8 +28,9 @@ export function sendProxyError(
   code: number,
   message: string,
   headers: Record<string, string> = {},
+  details?: Readonly<Record<string, unknown>>,
 ): void {
-  sendJsonError(res, status, proxyErrorBody(status, code, message), headers);
+  sendJsonError(res, status, proxyErrorBody(status, code, message, details), headers);
 }
 
 /**
@@ -30,8 +38,8 @@ export function sendProxyError(
  * type, code}}`, so SDKs show the message and branch on the type, and beside it the original system's
  * `{code, message}`.
  */
-export function proxyErrorBody(status: number, code: number, message: string): ErrorBody {
-  return errorBody(code, message, { details: { type: errorType(status) }, beside: { code, message } });
+export function proxyErrorBody(status: number, code: number, message: string, details?: Readonly<Record<string, unknown>>): ErrorBody {
+  return errorBody(code, message, { details: { type: errorType(status), ...details }, beside: { code, message } });
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { presentedToken } from '../auth/access-token.js';
+import { clientRefusal } from './client-refusals.js';
 import { Exchange } from './exchange.js';
 import { CLIENT_GONE } from './own-answers.js';
 import type { ProxyDeps } from './proxy-deps.js';
@@ -11,7 +12,7 @@ import { ALLOW, isForwardedMethod, isUserInfo, leavesV1 } from './request-checks
 export const isProxyPath = (url: string | undefined) => !!url && (url.startsWith('/v1/') || url === '/v1' || url.startsWith('/v1?'));
 
 /**
- * The /v1 proxy: checks the method and the access key, reads the body once (it may go to several
+ * The /v1 proxy: checks the method and the client key (src/clients/client-gate.ts), reads the body once (it may go to several
  * keys), then lets an Exchange try keys until one answers. Mounted before every body parser and all
  * of Express's routing. stopAll() is for the shutdown deadline: it ends every open exchange, and any
  * that starts later.
@@ -31,14 +32,20 @@ export function createProxyHandler(deps: ProxyDeps): ((req: IncomingMessage, res
     if (!isForwardedMethod(req.method)) {
       return exchange.reject(405, PROXY_CODES.methodNotAllowed, MESSAGES.methodNotAllowed, 'method-not-allowed', { allow: ALLOW });
     }
-    if (!authorized(req, deps)) {
+    const token = presentedToken(req.headers);
+    const client = token === undefined ? undefined : deps.clients.find(token);
+    if (!client) {
       return exchange.reject(401, PROXY_CODES.unauthorized, MESSAGES.unauthorized, 'unauthorized', { 'www-authenticate': 'Bearer' });
     }
+    exchange.identify(client);
+    const refused = deps.clients.checkKey(client, req, Date.now());
+    if (refused) return exchange.end(clientRefusal(refused));
     if (leavesV1(req.url!)) return exchange.reject(400, PROXY_CODES.badPath, MESSAGES.badPath, 'bad-path');
     if (isUserInfo(req.url!)) return exchange.reject(403, PROXY_CODES.forbiddenEndpoint, MESSAGES.userInfo, 'forbidden-endpoint');
     readBody(req, deps.limits.maxBodyBytes).then(
       (body) => {
         const facts = requestFacts(body, req.headers['content-type']);
+        if (!exchange.admit(facts.model, body.length)) return;
         exchange.run(body, facts).catch((err: unknown) => exchange.crash(err));
       },
       (err: unknown) => {
@@ -53,10 +60,4 @@ export function createProxyHandler(deps: ProxyDeps): ((req: IncomingMessage, res
     );
   };
   return Object.assign(handle, { stopAll });
-}
-
-/** The access key, compared in constant time. */
-function authorized(req: IncomingMessage, deps: ProxyDeps): boolean {
-  const token = presentedToken(req.headers);
-  return token !== undefined && deps.isAccessKey(token);
 }

@@ -13,6 +13,7 @@ const UNSPLIT: Split = Object.freeze({ gift: null, paid: null });
  * the usage the tap saw, metered in the endpoint's unit, priced by the book (a Map lookup and
  * arithmetic — no database: the key's estimate is in the pool and written behind). `paidOnly`: the
  * model needs paid credit (Pro/, or it answered 30011 on another key), which alone pays for it.
+ * `client`: the client key's metrics label.
  */
 export function chargeAnswer(
   { prices, pool, metrics }: Pick<ProxyDeps, 'prices' | 'pool' | 'metrics'>,
@@ -21,6 +22,7 @@ export function chargeAnswer(
   tap: UsageTap,
   facts: RequestFacts,
   paidOnly: boolean,
+  client: string,
 ): void {
   const usage = tap.usage();
   if (usage) Object.assign(log, usage);
@@ -30,5 +32,5 @@ export function chargeAnswer(
   const split = cost.nano === null ? UNSPLIT : (pool.charge(key, cost.nano, paidOnly || cost.paidOnly) ?? UNSPLIT);
   log.giftNano = split.gift;
   log.paidNano = split.paid;
-  if (cost.nano !== null && log.model !== null) metrics.spent(log.model, cost.nano, split);
+  if (cost.nano !== null && log.model !== null) metrics.spent(log.model, cost.nano, split, client);
 }

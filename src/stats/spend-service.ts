@@ -16,14 +16,23 @@ import {
 } from './spend-figures.js';
 import { bucketStart, DAY_MS, HOUR_MS, localDate, localHour } from './local-time.js';
 
-export const SPEND_GROUPINGS = ['day', 'hour', 'model', 'key'] as const;
+export const SPEND_GROUPINGS = ['day', 'hour', 'model', 'key', 'client'] as const;
 export type SpendGroupBy = (typeof SPEND_GROUPINGS)[number];
 
 /** `from` ≤ time < `to`, ms since epoch; days and hours are local to `tzOffsetMinutes` (minutes east of UTC). */
 export type SpendQuery = SpendRange & { groupBy: SpendGroupBy; tzOffsetMinutes: number };
 
-/** A group: its day ("2026-03-01"), hour ("2026-03-01 08:00"), model, or key id — with when it starts, or the key's masked form. */
-export type SpendRow = SpendFigures & { group: string | number | null; start?: string; maskedKey?: string | null };
+/**
+ * A group: its day ("2026-03-01"), hour ("2026-03-01 08:00"), model, key id or client id — with when
+ * it starts, the key's masked form, or the client's name (and whether it was deleted).
+ */
+export type SpendRow = SpendFigures & {
+  group: string | number | null;
+  start?: string;
+  maskedKey?: string | null;
+  clientName?: string | null;
+  clientDeleted?: boolean;
+};
 
 export type SpendReport = {
   from: string;
@@ -50,9 +59,10 @@ export class SpendService {
   ) {}
 
   report(q: SpendQuery): SpendReport {
-    const range: SpendRange = { from: q.from, to: q.to, model: q.model, keyId: q.keyId };
-    const groups = this.store.groups(range, q.groupBy === 'model' || q.groupBy === 'key' ? q.groupBy : this.timeGrouping(q));
-    const rows = q.groupBy === 'model' ? groups.map(rowOf) : q.groupBy === 'key' ? this.withMaskedKeys(groups) : this.timeline(groups, q);
+    const range: SpendRange = { from: q.from, to: q.to, model: q.model, keyId: q.keyId, clientId: q.clientId };
+    const byTime = q.groupBy === 'day' || q.groupBy === 'hour';
+    const groups = this.store.groups(range, byTime ? this.timeGrouping(q) : (q.groupBy as 'model' | 'key' | 'client'));
+    const rows = this.rowsOf(groups, q);
     return {
       from: new Date(q.from).toISOString(),
       to: new Date(q.to).toISOString(),
@@ -62,6 +72,27 @@ export class SpendService {
       // The groups cover the whole range: their sum is the total, without a second pass over the log.
       totals: figuresOf(sumOf(groups)),
     };
+  }
+
+  private rowsOf(groups: SpendGroup[], q: SpendQuery): SpendRow[] {
+    switch (q.groupBy) {
+      case 'model':
+        return groups.map(rowOf);
+      case 'key':
+        return this.withMaskedKeys(groups);
+      case 'client':
+        return this.withClientNames(groups);
+      default:
+        return this.timeline(groups, q);
+    }
+  }
+
+  private withClientNames(groups: SpendGroup[]): SpendRow[] {
+    const names = this.store.clientNames(groups.flatMap((g) => (typeof g.group === 'number' ? [g.group] : [])));
+    return groups.map(({ group, ...sums }) => {
+      const client = typeof group === 'number' ? names.get(group) : undefined;
+      return { group, clientName: client?.name ?? null, clientDeleted: client?.deleted ?? false, ...figuresOf(sums) };
+    });
   }
 
   private timeGrouping(q: SpendQuery) {

@@ -5,6 +5,7 @@ import type { Express } from 'express';
 import request from 'supertest';
 import { expect } from 'vitest';
 import { createApp, createHttpServer } from '../../src/app.js';
+import type { ClientSettings } from '../../src/clients/client-types.js';
 import { loadConfig } from '../../src/config/env.js';
 import { createContext, type AppContext } from '../../src/context.js';
 import { startFakeSiliconFlow, type FakeKeyState, type FakeSiliconFlow } from '../support/fake-siliconflow/index.js';
@@ -125,5 +126,34 @@ export async function waitForJob(admin: Admin, jobId: string, timeoutMs = 10_000
     if (res.body.state !== 'running') return res.body;
     if (Date.now() > deadline) throw new Error(`job ${jobId} still running after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** A client key's settings: no limit unless given. */
+export function clientSettings(settings: Partial<ClientSettings> = {}): ClientSettings {
+  return {
+    name: 'friend',
+    note: '',
+    enabled: true,
+    expiresAt: null,
+    models: [],
+    freeOnly: false,
+    budgets: { day: null, month: null, total: null },
+    rpm: null,
+    maxConcurrent: null,
+    allowedIps: [],
+    ...settings,
+  };
+}
+
+/** A data folder holding these pool keys and one client key, for a server process to start on; returns the client key and id. */
+export async function seedClientKey(env: Record<string, string>, keys: string[], settings: Partial<ClientSettings>) {
+  const ctx = createContext(loadConfig(env), { logger: silentLogger });
+  try {
+    ctx.keys.import(keys.join('\n'));
+    const { key, client } = ctx.clients.create(clientSettings(settings));
+    return { key, id: client.id };
+  } finally {
+    await ctx.close();
   }
 }

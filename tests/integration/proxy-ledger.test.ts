@@ -71,7 +71,7 @@ function lastStreamUsage(text: string): Usage {
 
 async function spendMetric(model: string, credit: string): Promise<number> {
   const text = await (await p.call('/metrics')).text();
-  const line = text.split('\n').find((l) => l.startsWith(`sfm_spend_yuan_total{model="${model}",credit="${credit}"}`));
+  const line = text.split('\n').find((l) => l.startsWith(`sfm_spend_yuan_total{model="${model}",credit="${credit}",client="default"}`));
   return line ? Number(line.split(' ').at(-1)) : 0;
 }
 

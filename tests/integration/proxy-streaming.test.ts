@@ -270,7 +270,7 @@ describe('logs, stats and metrics', () => {
 
     expect((await fetch(`${p.base}/metrics`)).status).toBe(401);
     const metrics = await (await fetch(`${p.base}/metrics`, { headers: { authorization: `Bearer ${p.accessKey}` } })).text();
-    expect(metrics).toMatch(/sfm_requests_total\{status="200"\} 1/);
+    expect(metrics).toMatch(/sfm_requests_total\{status="200",client="default"\} 1/);
     expect(metrics).toMatch(/sfm_upstream_attempts_total\{outcome="invalid"\} 1/);
     expect(metrics).toMatch(/sfm_keys\{status="invalid"\} 1/);
     expect(metrics).toMatch(/sfm_upstream_latency_seconds_count \d+/);

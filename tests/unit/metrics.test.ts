@@ -30,18 +30,18 @@ function sample(text: string, series: string): number | undefined {
 }
 
 describe('ProxyMetrics', () => {
-  it('counts finished requests by status and upstream attempts by outcome', async () => {
+  it('counts finished requests by status and client key, and upstream attempts by outcome', async () => {
     const metrics = new ProxyMetrics(() => ({}));
-    metrics.requestFinished(200);
-    metrics.requestFinished(200);
-    metrics.requestFinished(503);
+    metrics.requestFinished(200, 'default');
+    metrics.requestFinished(200, 'default');
+    metrics.requestFinished(503, '7');
     metrics.attempt('ok', 300);
     metrics.attempt('rate-limited', 40);
     metrics.attempt('upstream-error', null);
     const text = await metrics.render();
     expect(text).toContain('# TYPE sfm_requests_total counter');
-    expect(sample(text, 'sfm_requests_total{status="200"}')).toBe(2);
-    expect(sample(text, 'sfm_requests_total{status="503"}')).toBe(1);
+    expect(sample(text, 'sfm_requests_total{status="200",client="default"}')).toBe(2);
+    expect(sample(text, 'sfm_requests_total{status="503",client="7"}')).toBe(1);
     expect(sample(text, 'sfm_upstream_attempts_total{outcome="ok"}')).toBe(1);
     expect(sample(text, 'sfm_upstream_attempts_total{outcome="rate-limited"}')).toBe(1);
     expect(sample(text, 'sfm_upstream_attempts_total{outcome="upstream-error"}')).toBe(1);
@@ -84,12 +84,12 @@ describe('ProxyMetrics', () => {
   it('keeps separate values in separate instances', async () => {
     const a = new ProxyMetrics(() => ({ active: 1 }));
     const b = new ProxyMetrics(() => ({ active: 7 }));
-    a.requestFinished(200);
-    a.requestFinished(200);
-    b.requestFinished(200);
+    a.requestFinished(200, 'default');
+    a.requestFinished(200, 'default');
+    b.requestFinished(200, 'default');
     const [textA, textB] = await Promise.all([a.render(), b.render()]);
-    expect(sample(textA, 'sfm_requests_total{status="200"}')).toBe(2);
-    expect(sample(textB, 'sfm_requests_total{status="200"}')).toBe(1);
+    expect(sample(textA, 'sfm_requests_total{status="200",client="default"}')).toBe(2);
+    expect(sample(textB, 'sfm_requests_total{status="200",client="default"}')).toBe(1);
     expect(sample(textA, 'sfm_keys{status="active"}')).toBe(1);
     expect(sample(textB, 'sfm_keys{status="active"}')).toBe(7);
   });
@@ -97,7 +97,7 @@ describe('ProxyMetrics', () => {
 
 describe('GET /metrics', () => {
   const metrics = new ProxyMetrics(() => ({ active: 2 }));
-  metrics.requestFinished(200);
+  metrics.requestFinished(200, 'default');
 
   it('answers 401 not-authorized without credentials or with a wrong key', async () => {
     const app = metricsApp(metrics);
@@ -120,7 +120,7 @@ describe('GET /metrics', () => {
     ]) {
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4; charset=utf-8$/);
-      expect(res.text).toContain('sfm_requests_total{status="200"} 1');
+      expect(res.text).toContain('sfm_requests_total{status="200",client="default"} 1');
       expect(res.text).toContain('sfm_keys{status="active"} 2');
     }
   });

@@ -6,6 +6,7 @@ import { notFoundHandler } from '../../middleware/error-handler.js';
 import { parseInput } from '../../middleware/validate.js';
 import type { StatsService } from '../../stats/stats-service.js';
 import { authRoutes, type AuthRoutesDeps } from './auth.routes.js';
+import { clientsRoutes, type ClientsRoutesDeps } from './clients.routes.js';
 import { jobsRoutes, type JobsRoutesDeps } from './jobs.routes.js';
 import { keysRoutes, type KeysRoutesDeps } from './keys.routes.js';
 import { logsRoutes } from './logs.routes.js';
@@ -22,7 +23,8 @@ export type AdminApiDeps = AuthRoutesDeps &
   JobsRoutesDeps &
   PricesRoutesDeps &
   SettingsRoutesDeps &
-  SpendRoutesDeps & { requestLogs: RequestLogStore; stats: Pick<StatsService, 'pool'> };
+  SpendRoutesDeps &
+  ClientsRoutesDeps & { requestLogs: RequestLogStore; stats: Pick<StatsService, 'pool'> };
 
 /**
  * /admin/api: JSON in and out. Sign-in is open; every other route starts with `adminOnly` (the session,
@@ -42,6 +44,7 @@ export function adminApi(deps: AdminApiDeps): Router {
   router.use(pricesRoutes(deps));
   router.use(logsRoutes(requestLogs));
   router.use(spendRoutes(deps));
+  router.use(clientsRoutes(deps));
   router.get('/stats', adminOnly, (_req, res) => {
     res.json(stats.pool());
   });

@@ -40,23 +40,40 @@ const spendQuery = z
     groupBy: z.enum(SPEND_GROUPINGS, { message: `must be one of ${SPEND_GROUPINGS.join(', ')}` }).default('day'),
     model: z.string().min(1).max(200).optional(),
     keyId: z.coerce.number().int().positive().optional(),
+    clientId: z.coerce.number().int().min(0).optional(),
     tzOffsetMinutes: tzOffset,
     format: z.enum(['json', 'csv'], { message: 'must be json or csv' }).default('json'),
   })
-  .transform((q, ctx) => {
-    const to = q.to === undefined ? Date.now() : resolve(q.to, 'to', q.tzOffsetMinutes);
-    const from = q.from === undefined ? to - DEFAULT_DAYS * DAY_MS : resolve(q.from, 'from', q.tzOffsetMinutes);
-    if (from >= to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be after from' });
-    const bucketMs = q.groupBy === 'hour' ? HOUR_MS : q.groupBy === 'day' ? DAY_MS : 0;
-    if (bucketMs && (to - from) / bucketMs > MAX_BUCKETS) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['from'],
-        message: `gives more than ${MAX_BUCKETS} ${q.groupBy}s: narrow the range or group by day`,
-      });
-    }
-    return { ...q, from, to };
-  });
+  .transform(resolveRange);
+
+const CLIENT_GROUPINGS = ['day', 'hour', 'model'] as const;
+/** A client key's usage (GET /admin/api/clients/:id/usage): the spend query of one client, by time or model. */
+export const clientUsageQuery = z
+  .object({
+    from: instant.optional(),
+    to: instant.optional(),
+    groupBy: z.enum(CLIENT_GROUPINGS, { message: `must be one of ${CLIENT_GROUPINGS.join(', ')}` }).default('day'),
+    tzOffsetMinutes: tzOffset,
+  })
+  .strict()
+  .transform(resolveRange);
+
+/** `from` and `to` as ms (defaults: the last 30 days), checked: in order, and not too many buckets. */
+function resolveRange<Q extends { from?: string; to?: string; groupBy: string; tzOffsetMinutes: number }>(q: Q, ctx: z.RefinementCtx) {
+  const to = q.to === undefined ? Date.now() : resolve(q.to, 'to', q.tzOffsetMinutes);
+  const from = q.from === undefined ? to - DEFAULT_DAYS * DAY_MS : resolve(q.from, 'from', q.tzOffsetMinutes);
+  if (from >= to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be after from' });
+  const bucketMs = q.groupBy === 'hour' ? HOUR_MS : q.groupBy === 'day' ? DAY_MS : 0;
+  if (bucketMs && (to - from) / bucketMs > MAX_BUCKETS) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['from'],
+      message: `gives more than ${MAX_BUCKETS} ${q.groupBy}s: narrow the range or group by day`,
+    });
+  }
+  return { ...q, from, to } as Omit<Q, 'from' | 'to'> & { from: number; to: number };
+}
+
 const summaryQuery = z.object({ tzOffsetMinutes: tzOffset });
 
 export type SpendRoutesDeps = { spend: Pick<SpendService, 'report' | 'summary'> };
@@ -79,7 +96,7 @@ export function spendRoutes({ spend }: SpendRoutesDeps): Router {
   return router;
 }
 
-const CSV_GROUP = { day: 'day', hour: 'hour', model: 'model', key: 'key_id' } as const;
+const CSV_GROUP = { day: 'day', hour: 'hour', model: 'model', key: 'key_id', client: 'client_id' } as const;
 const CSV_FIGURES = [
   'requests',
   'input_tokens',
@@ -94,13 +111,27 @@ const CSV_FIGURES = [
   'kind',
 ];
 
+const EXTRA_COLUMNS = {
+  day: ['start_utc'],
+  hour: ['start_utc'],
+  model: [],
+  key: ['masked_key'],
+  client: ['client_name', 'client_deleted'],
+};
+
+function extraCells(groupBy: SpendReport['groupBy'], r: SpendReport['rows'][number]): (string | boolean | null | undefined)[] {
+  if (groupBy === 'key') return [r.maskedKey];
+  if (groupBy === 'client') return [r.clientName, r.clientDeleted];
+  return groupBy === 'model' ? [] : [r.start];
+}
+
 /** One line per group with the JSON's columns (the start of a day or hour in UTC, a key's masked form). */
 function sendCsv(res: Response, report: SpendReport): void {
-  const extra = report.groupBy === 'key' ? ['masked_key'] : report.groupBy === 'model' ? [] : ['start_utc'];
+  const extra = EXTRA_COLUMNS[report.groupBy];
   const header = [CSV_GROUP[report.groupBy], ...extra, ...CSV_FIGURES];
   const rows = report.rows.map((r) => [
     r.group,
-    ...(report.groupBy === 'key' ? [r.maskedKey] : report.groupBy === 'model' ? [] : [r.start]),
+    ...extraCells(report.groupBy, r),
     r.requests,
     r.inputTokens,
     r.outputTokens,
