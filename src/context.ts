@@ -251,6 +251,7 @@ function createProxyStack(
   const clients = new ClientGate({
     registry: clientParts.registry,
     isAccessKey: (token) => accessKey.matches(token),
+    isPriced: (model) => prices.priceOf(model) !== undefined,
     freeModels: () => settings.get().freeModels,
     clientAddress: clientAddressResolver(config.trustProxy),
   });

@@ -10,6 +10,7 @@ export type Refusal =
   | { readonly reason: 'disabled' | 'ip-refused' | 'concurrency' }
   | { readonly reason: 'expired'; readonly at: number }
   | { readonly reason: 'model'; readonly model: string | null }
+  | { readonly reason: 'unpriced'; readonly model: string }
   | { readonly reason: 'budget'; readonly period: BudgetPeriod; readonly limit: number; readonly resetsAt: number | null }
   | { readonly reason: 'rpm'; readonly retryAfterMs: number };
 
@@ -21,6 +22,8 @@ export type ClientGateDeps = {
   registry: ClientRegistry;
   /** The admin's own key (constant-time compare; no hash). */
   isAccessKey(token: string): boolean;
+  /** Whether the price book prices the model: a budget can only count what has a price. */
+  isPriced(model: string): boolean;
   /** The pool's free models now (the freeModels setting): what a "free models only" key may use. */
   freeModels(): readonly string[];
   /** The request's client address as TRUST_PROXY says (src/proxy/client-address.ts). */
@@ -58,7 +61,7 @@ export class ClientGate {
    * On success the request holds a concurrency slot until finished().
    */
   admit(client: ClientState, model: string | null, bodyBytes: number, now: number): Refusal | null {
-    const refused = this.modelRefusal(client, model, bodyBytes) ?? this.budgetRefusal(client, now);
+    const refused = this.modelRefusal(client, model, bodyBytes) ?? this.unpricedRefusal(client, model) ?? this.budgetRefusal(client, now);
     if (refused) return refused;
     const wait = client.rpmWaitMs(now);
     if (wait > 0) return { reason: 'rpm', retryAfterMs: wait };
@@ -101,6 +104,16 @@ export class ClientGate {
       this.freeSet = new Set(list);
     }
     return this.freeSet;
+  }
+
+  /**
+   * A key with a budget and a model without a price: its cost would be unknown, so the budget could
+   * not count it and the key would spend without limit. Refused until the admin prices the model.
+   */
+  private unpricedRefusal(client: ClientState, model: string | null): Refusal | null {
+    const { day, month, total } = client.settings.budgets;
+    if (model === null || (day === null && month === null && total === null)) return null;
+    return this.deps.isPriced(model) ? null : { reason: 'unpriced', model };
   }
 
   private budgetRefusal(client: ClientState, now: number): Refusal | null {

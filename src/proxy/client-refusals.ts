@@ -60,6 +60,15 @@ export function clientRefusal(refusal: Refusal): Ending {
           : `此客户端密钥不能使用模型 "${name}"，可用的模型见 GET /v1/models。This client key may not use the model "${name}": GET /v1/models lists the ones it may.`;
       return ended(403, PROXY_CODES.clientModelRefused, 'client-model-refused', message, { model: refusal.model });
     }
+    case 'unpriced':
+      return ended(
+        403,
+        PROXY_CODES.clientUnpriced,
+        'client-model-unpriced',
+        `模型 "${refusal.model}" 在价格表中没有价格，无法计入此客户端密钥的预算；请管理员为它设置价格。` +
+          `The model "${refusal.model}" has no price in the price table, so it cannot count against this client key's budget; the admin can set its price.`,
+        { model: refusal.model },
+      );
     case 'budget':
       return budgetRefusal(refusal);
     case 'rpm': {

@@ -9,6 +9,7 @@ export const PROXY_CODES = {
   clientExpired: 40102,
   clientIpRefused: 40301,
   clientModelRefused: 40302,
+  clientUnpriced: 40303,
   forbiddenEndpoint: 40300,
   methodNotAllowed: 40500,
   payloadTooLarge: 41300,

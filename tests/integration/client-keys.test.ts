@@ -168,6 +168,23 @@ describe('budgets in yuan, from the real cost of each request', () => {
     expect(usageRow(id)).toMatchObject({ spent_total: 2 * cost, spent_day: 2 * cost, requests_total: 2 });
   });
 
+  it('a key with a budget is refused a model without a price (403 40303 naming it) and nothing reaches SiliconFlow; without a budget it is served', async () => {
+    await proxyWith();
+    const unpriced = 'Qwen/Qwen2.5-72B-Instruct';
+    expect(p.ctx.prices.book.priceOf(unpriced)).toBeUndefined();
+    const budgeted = client({ budgets: { day: null, month: 1_000_000_000, total: null } });
+    const sent = p.fake.requests.length;
+    const refused = await refusal(await chatWith(budgeted.key, unpriced));
+    expect(refused).toMatchObject({ status: 403, code: 40303, reason: 'client-model-unpriced' });
+    expect(refused.error).toMatchObject({ model: unpriced });
+    expect(p.fake.requests.length).toBe(sent);
+    expect((await chatWith(client().key, unpriced)).status).toBe(200);
+    // Once the admin prices it, the budgeted key may use it, and its cost counts.
+    p.ctx.prices.set(unpriced, { unit: 'million-tokens', input: '4.13', output: '4.13' });
+    expect((await chatWith(budgeted.key, unpriced)).status).toBe(200);
+    expect(usageRow(budgeted.id).spent_total).toBeGreaterThan(0);
+  });
+
   it('streaming: a stream that crosses the budget mid-way finishes, counts in full, and the next request is refused', async () => {
     await proxyWith();
     const probe = client();

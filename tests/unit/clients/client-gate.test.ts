@@ -41,6 +41,7 @@ function gateWith(settings: Partial<ClientSettings>, free: string[] = ['Qwen/Qwe
   const gate = new ClientGate({
     registry,
     isAccessKey: (t) => t === 'admin-key',
+    isPriced: (model) => model !== 'unpriced/model',
     freeModels: () => free,
     clientAddress: (req) => req.socket.remoteAddress,
   });
@@ -153,6 +154,15 @@ describe('ClientGate', () => {
     expect(gate.admit(client, null, 0, tomorrow)).toBeNull();
     expect(client.usage.day).toMatchObject({ spent: 0, requests: 0 });
     expect(client.usage.total).toMatchObject({ spent: 2_500, requests: 1, tokens: 40 });
+  });
+
+  it('a key with a budget may not use a model without a price (its cost could not count); without a budget it may', () => {
+    const budgeted = gateWith({ budgets: { day: null, month: 1_000, total: null } });
+    expect(budgeted.gate.admit(budgeted.client, 'unpriced/model', 10, NOON)).toEqual({ reason: 'unpriced', model: 'unpriced/model' });
+    expect(budgeted.gate.admit(budgeted.client, 'deepseek-ai/DeepSeek-V3', 10, NOON)).toBeNull();
+    expect(budgeted.gate.admit(budgeted.client, null, 0, NOON)).toBeNull();
+    const free = gateWith({});
+    expect(free.gate.admit(free.client, 'unpriced/model', 10, NOON)).toBeNull();
   });
 
   it('monthly and total budgets: the month resets on the 1st, the total never', () => {
