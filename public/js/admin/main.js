@@ -3,6 +3,7 @@
 import { RequestError } from '../request-error.js';
 import { api, setCsrf } from './api.js';
 import { attempt, handle } from './areas.js';
+import { initClients, loadClients } from './clients.js';
 import { $, $$, failureText, show, showError } from './dom.js';
 import { initKeys, loadKeys } from './keys.js';
 import { initLogs, loadLogs } from './logs.js';
@@ -65,7 +66,7 @@ $('#signout').addEventListener(
 );
 
 /** @type {Record<string, () => Promise<void>>} */
-const TABS = { keys: loadKeys, logs: loadLogs, settings: loadSettings, spend: loadSpend, prices: loadPrices };
+const TABS = { keys: loadKeys, logs: loadLogs, settings: loadSettings, spend: loadSpend, prices: loadPrices, clients: loadClients };
 for (const tab of $$('[data-tab]')) {
   const name = tab.dataset.tab ?? '';
   tab.addEventListener('click', () => {
@@ -84,4 +85,5 @@ initLogs();
 initSettings();
 initSpend();
 initPrices();
+initClients();
 void start();

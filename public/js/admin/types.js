@@ -76,4 +76,25 @@
  * @typedef {{ models: number; sameAsShipped: number; adminPrices: number; replaced: number }} PriceImport
  */
 
+// Client keys (issue 12): GET/POST/PATCH /admin/api/clients (docs/admin-api.en.md, "Client keys"). Money is exact decimal yuan strings.
+/**
+ * @typedef {'day' | 'month' | 'total'} BudgetPeriod
+ * @typedef {'active' | 'disabled' | 'expired' | 'deleted'} ClientStatus
+ * @typedef {{ yuan: string; kind: MoneyKind }} ClientMoney
+ * @typedef {{ requests: number; tokens: number; spent: ClientMoney }} ClientUsageFigures
+ * @typedef {ClientMoney & { limit: string; resetsAt: string | null }} ClientRemaining
+ * @typedef {{
+ *   id: number; kind: 'default' | 'client'; name: string; note: string; maskedKey: string; status: ClientStatus; enabled: boolean;
+ *   expiresAt: string | null; models: string[]; freeOnly: boolean; budgets: Record<BudgetPeriod, string | null>;
+ *   rpm: number | null; maxConcurrent: number | null; allowedIps: string[]; createdAt: string; deletedAt: string | null;
+ *   lastUsedAt: string | null; usage: { today: ClientUsageFigures; thisMonth: ClientUsageFigures; total: ClientUsageFigures };
+ *   remaining: Record<BudgetPeriod, ClientRemaining | null>; inFlight: number;
+ * }} ClientView
+ * @typedef {{ key: string; client: ClientView }} IssuedClientKey
+ * @typedef {{
+ *   name: string; note: string; enabled: boolean; expiresAt: number | null; freeOnly: boolean; models: string[];
+ *   budgets: Record<BudgetPeriod, string | null>; rpm: number | string | null; maxConcurrent: number | string | null; allowedIps: string[];
+ * }} ClientBody
+ */
+
 export {};
