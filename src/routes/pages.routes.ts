@@ -27,8 +27,10 @@ export function pageRoutes(deps: PageDeps): Router {
   router.get('/', userPageGate(settings, guestPass), (req, res) => {
     const { page } = pageQuery.parse(req.query);
     const baseUrl = `${req.protocol}://${req.get('host')}/v1`;
-    const checkerTexts = inertJson(checkerTextsOf(languageOf(req.headers.cookie)));
-    res.render('index', { ...userPageModel(deps, { page, baseUrl, isAdmin: !!req.session.admin }), checkerTexts });
+    const lang = languageOf(req.headers.cookie);
+    const checkerTexts = inertJson(checkerTextsOf(lang));
+    const lookupTexts = inertJson(lookupTextsOf(lang));
+    res.render('index', { ...userPageModel(deps, { page, baseUrl, isAdmin: !!req.session.admin }), checkerTexts, lookupTexts });
   });
 
   router.post('/guest/login', express.urlencoded({ extended: false, limit: '4kb' }), guestLimiter(), (req, res, next) => {
@@ -67,4 +69,11 @@ function checkerTextsOf(lang: Language) {
   const t = translator(lang);
   const statuses = Object.fromEntries((['active', 'exhausted', 'invalid', 'error'] as const).map((s) => [s, t(`status.${s}`)]));
   return { unknown: t('unknown'), statuses, errors: errorTextsOf(lang) };
+}
+
+/** What the user page's client key lookup (public/js/client-lookup.js) fills in: its own texts, the statuses, failures. */
+function lookupTextsOf(lang: Language) {
+  const own = Object.entries(messagesOf(lang)).filter(([key]) => key.startsWith('lookup.') || key.startsWith('clients.status.'));
+  const t = translator(lang);
+  return { ...Object.fromEntries(own), unknown: t('unknown'), never: t('never'), ...errorTextsOf(lang) };
 }
