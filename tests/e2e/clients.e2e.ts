@@ -89,6 +89,7 @@ describe('client keys in a real browser', () => {
     // From the preset "free models, ¥1/day, 30 days"; a budget the server cannot read is named first.
     await page.click('#client-new');
     await page.click('[data-preset=free-daily]');
+    await expect(page.locator('#client-free-models').textContent()).resolves.toBe(`现在的免费模型（1 个）：${FREE}`);
     await page.fill('#client-name', 'Alice');
     await page.fill('#client-note', 'my laptop');
     await screenshot(page, 'admin-clients-form');

@@ -17,8 +17,24 @@ const PERIODS = /** @type {const} */ (['day', 'month', 'total']);
 
 export async function loadClients() {
   const deleted = $('#clients-deleted', HTMLInputElement).checked;
-  const { items } = /** @type {{ items: ClientView[] }} */ (await api('GET', `/clients${deleted ? '?deleted=true' : ''}`));
+  const [{ items }, settings] = await Promise.all([
+    /** @type {Promise<{ items: ClientView[] }>} */ (api('GET', `/clients${deleted ? '?deleted=true' : ''}`)),
+    /** @type {Promise<import('./types.js').SettingsView>} */ (api('GET', '/settings')),
+  ]);
   $('#clients-body').replaceChildren(...items.map(row));
+  showFreeModels(settings.values.freeModels);
+}
+
+/**
+ * What "free models only" allows now (the freeModels setting, read at each request): with none
+ * set, such a key can use no model at all, which the admin should know before handing it out.
+ * @param {unknown} free
+ */
+function showFreeModels(free) {
+  const models = Array.isArray(free) ? free.map(String) : [];
+  $('#client-free-models').textContent = models.length
+    ? t('clients.freeModelsNow', { n: models.length, models: models.join(', ') })
+    : t('clients.freeModelsNone');
 }
 
 /** @param {string} message */
