@@ -448,11 +448,6 @@ const zh = {
   'lookup.resets': '（{time} 重置）',
   'lookup.noBudget': '无预算限制',
   'lookup.neverExpires': '永不过期',
-  'error.client-not-found': '找不到这个客户端密钥（可能已被删除），请刷新列表。',
-  'error.default-client-fixed': '默认客户端是管理员自己的访问密钥：没有可修改的限制，也不能删除。',
-  'error.client-deleted': '这个客户端密钥已删除，不能再修改或轮换。',
-  'error.unknown-client-key': '这不是本服务器的客户端密钥（或它已被删除、已轮换）。',
-  'error.too-many-lookups': '查询次数过多，请 10 分钟后再试。',
 };
 
 export type MessageKey = keyof typeof zh;
@@ -810,11 +805,6 @@ const en: Record<MessageKey, string> = {
   'lookup.resets': ' (resets {time})',
   'lookup.noBudget': 'No budget',
   'lookup.neverExpires': 'Never',
-  'error.client-not-found': 'No such client key (it may have been deleted): reload the list.',
-  'error.default-client-fixed': "The default client is the admin's own access key: it has no limits to change and cannot be deleted.",
-  'error.client-deleted': 'This client key was deleted: it can no longer be changed or rotated.',
-  'error.unknown-client-key': 'This is not a client key of this server (or it was deleted or rotated).',
-  'error.too-many-lookups': 'Too many lookups from this address; try again in 10 minutes.',
 };
 
 export type Language = 'zh' | 'en';
