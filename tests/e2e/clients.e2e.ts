@@ -1,4 +1,5 @@
 import OpenAI from 'openai';
+import { errorTextsOf } from '../../src/pages/i18n.js';
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { yuanText } from '../../public/js/exact-yuan.js';
@@ -167,7 +168,7 @@ describe('client keys in a real browser', () => {
     // A wrong key: the clear refusal, in the page's language.
     await page.fill('#lookup-key', `sfm-${'x'.repeat(40)}`);
     await page.click('#lookup-form button[type=submit]');
-    await expect.poll(() => page.locator('#lookup-error').textContent(), POLL).toBe('这不是本服务器的客户端密钥（或它已被删除、已轮换）。');
+    await expect.poll(() => page.locator('#lookup-error').textContent(), POLL).toBe(errorTextsOf('zh')['error.unknown-client-key']);
     await expect(page.locator('#lookup-result').isHidden()).resolves.toBe(true);
     await expect(page.evaluate('localStorage.length + sessionStorage.length')).resolves.toBe(0);
 
@@ -222,9 +223,7 @@ describe('client keys in a real browser', () => {
     for (let i = 0; i < 29; i++) await page.request.post(`${base}/api/client-key/lookup`, { data: { key: 'sfm-nope' } });
     await page.fill('#lookup-key', key);
     await page.click('#lookup-form button[type=submit]');
-    await expect
-      .poll(() => page.locator('#lookup-error').textContent(), POLL)
-      .toBe('Too many lookups from this address; try again in 10 minutes.');
+    await expect.poll(() => page.locator('#lookup-error').textContent(), POLL).toBe(errorTextsOf('en')['error.too-many-lookups']);
     await expect(page.locator('#lookup-key').inputValue()).resolves.toBe('');
     await expect(page.evaluate('localStorage.length + sessionStorage.length')).resolves.toBe(0);
     await expect(page.content()).resolves.not.toContain(key);
