@@ -13,6 +13,7 @@ import { adminApi, type AdminApiDeps } from './routes/admin/index.js';
 import { healthRoutes, type HealthDeps } from './routes/health.routes.js';
 import { metricsRoutes, type MetricsDeps } from './routes/metrics.routes.js';
 import { pageRoutes, type PageDeps } from './routes/pages.routes.js';
+import { selfIssueRoutes, type SelfIssueRoutesDeps } from './routes/self-issue.routes.js';
 import { isProxyPath } from './proxy/proxy-handler.js';
 import { answerClientError, refuseConnect } from './proxy/socket-answers.js';
 
@@ -28,6 +29,7 @@ export type AppDeps = {
   admin: AdminApiDeps;
   keyChecker: KeyCheckerDeps;
   clientLookup: ClientLookupDeps;
+  selfIssue: SelfIssueRoutesDeps;
   pages: PageDeps;
   logger: Logger;
 };
@@ -79,6 +81,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/admin/api', adminApi(deps.admin));
   app.use(keyCheckerRoutes(deps.keyChecker));
   app.use(clientLookupRoutes(deps.clientLookup));
+  app.use(selfIssueRoutes(deps.selfIssue));
   app.use(pageRoutes(deps.pages));
   app.use(notFoundHandler());
   app.use(errorHandler(deps.logger));

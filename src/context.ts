@@ -9,6 +9,7 @@ import { ClientKeyHasher } from './clients/client-secret.js';
 import { ClientService } from './clients/client-service.js';
 import { ClientStore } from './clients/client-store.js';
 import { ClientSync } from './clients/client-sync.js';
+import { SelfIssue } from './clients/self-issue.js';
 import { SiliconFlowClient } from './balance/siliconflow-client.js';
 import { ConfigError, type Config } from './config/env.js';
 import { loadSecrets, SECRETS_FILE } from './config/secrets.js';
@@ -70,6 +71,8 @@ type AppServices = {
   stats: StatsService;
   /** Client keys: the admin's CRUD, and the lookup a key's holder makes. */
   clients: ClientService;
+  /** A guest's own client key from the admin's preset (guestSelfService). */
+  selfIssue: SelfIssue;
   /** The prices in force; its `book` is the one the proxy prices requests with. */
   prices: PriceService;
   spend: SpendService;
@@ -131,6 +134,7 @@ function createServices(config: Config, logger: Logger): AppServices {
   const clientStore = new ClientStore(db);
   const clientRegistry = new ClientRegistry(clientHasher);
   const clients = new ClientService({ store: clientStore, registry: clientRegistry, hasher: clientHasher, accessKey, spend });
+  const selfIssue = new SelfIssue({ settings: () => settings.get(), clients, store: clientStore, keyedHash: (t) => cipher.hash(t) });
   const proxy = createProxyStack(config, settings, keyStore, keys, accessKey, requestLogs, prices.book, logger, () => spend.gauges(), {
     store: clientStore,
     registry: clientRegistry,
@@ -152,6 +156,7 @@ function createServices(config: Config, logger: Logger): AppServices {
     prices,
     spend,
     clients,
+    selfIssue,
     requestLogs,
     pool: proxy.pool,
     logWriter: proxy.logWriter,
@@ -196,6 +201,7 @@ function appDepsOf(config: Config, s: AppServices): AppDeps {
     },
     keyChecker: { settings, guestPass, checks },
     clientLookup: { clients: s.clients },
+    selfIssue: { settings, guestPass, selfIssue: s.selfIssue },
     pages: { settings, stats, keys, accessKey, guestPass, adminAuth },
     logger,
   };

@@ -4,7 +4,7 @@ import type { SpendQuery, SpendReport, SpendService } from '../stats/spend-servi
 import type { ClientRegistry } from './client-registry.js';
 import { maskClientKey, newClientKey } from './client-secret.js';
 import type { ClientStore, StoredClient } from './client-store.js';
-import { DEFAULT_CLIENT_ID, type ClientRecord, type ClientSettings } from './client-types.js';
+import { DEFAULT_CLIENT_ID, type ClientOrigin, type ClientRecord, type ClientSettings } from './client-types.js';
 import { clientView, type ClientView } from './client-view.js';
 
 export type ClientServiceDeps = {
@@ -56,10 +56,11 @@ export class ClientService {
     return this.view(this.stored(id));
   }
 
-  create(settings: ClientSettings): IssuedKey {
+  /** `origin` marks a key a guest made for themselves (src/clients/self-issue.ts); the admin's are not marked. */
+  create(settings: ClientSettings, origin?: ClientOrigin): IssuedKey {
     const key = newClientKey();
     const hash = this.deps.hasher.hash(key);
-    const id = this.deps.store.insert(settings, hash, maskClientKey(key), this.now());
+    const id = this.deps.store.insert(settings, hash, maskClientKey(key), this.now(), origin);
     const stored = this.stored(id);
     this.deps.registry.upsert(stored.record, hash);
     return { key, client: this.view(stored) };

@@ -1,6 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/database.js';
-import type { ClientRecord, ClientSettings, ClientUsage } from './client-types.js';
+import type { ClientOrigin, ClientRecord, ClientSettings, ClientUsage } from './client-types.js';
 
 type Row = {
   id: number;
@@ -20,6 +20,7 @@ type Row = {
   allowed_ips: string;
   created_at: number;
   deleted_at: number | null;
+  self_issued: number;
   spent_total: number;
   requests_total: number;
   tokens_total: number;
@@ -49,14 +50,16 @@ export class ClientStore {
   private readonly deleteStmt: Statement<unknown[]>;
   private readonly rotateStmt: Statement<unknown[]>;
   private readonly usageStmt: Statement<unknown[]>;
+  private readonly liveSelfIssuedStmt: Statement<unknown[]>;
+  private readonly issuedToStmt: Statement<unknown[]>;
 
   constructor(private readonly db: Db) {
     this.allStmt = db.prepare('SELECT * FROM clients ORDER BY id');
     this.getStmt = db.prepare('SELECT * FROM clients WHERE id = ?');
     this.insertStmt = db.prepare(
-      `INSERT INTO clients (key_hash, masked, created_at, name, note, enabled, expires_at, models, free_only,
-         budget_day, budget_month, budget_total, rpm, max_concurrent, allowed_ips)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO clients (key_hash, masked, created_at, self_issued, issued_to, name, note, enabled, expires_at, models,
+         free_only, budget_day, budget_month, budget_total, rpm, max_concurrent, allowed_ips)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.updateStmt = db.prepare(`UPDATE clients SET ${SETTINGS_COLUMNS} WHERE id = ? AND deleted_at IS NULL`);
     // The hash goes with the key: a deleted client's key can never match again, and nothing of it stays.
@@ -66,6 +69,11 @@ export class ClientStore {
       `UPDATE clients SET spent_total = ?, requests_total = ?, tokens_total = ?, day = ?, spent_day = ?, requests_day = ?,
          tokens_day = ?, month = ?, spent_month = ?, requests_month = ?, tokens_month = ?, last_used_at = ? WHERE id = ?`,
     );
+    this.liveSelfIssuedStmt = db.prepare(
+      'SELECT count(*) AS n FROM clients WHERE self_issued = 1 AND deleted_at IS NULL AND (expires_at IS NULL OR expires_at > ?)',
+    );
+    // Deleted ones count too: deleting your key does not buy another one the same day.
+    this.issuedToStmt = db.prepare('SELECT count(*) AS n FROM clients WHERE issued_to = ? AND created_at > ?');
   }
 
   /** Every client, deleted ones included (the list can show them; the registry skips them). */
@@ -78,8 +86,20 @@ export class ClientStore {
     return row && toStored(row);
   }
 
-  insert(settings: ClientSettings, hash: string, masked: string, now: number): number {
-    return Number(this.insertStmt.run(hash, masked, now, ...settingsParams(settings)).lastInsertRowid);
+  insert(settings: ClientSettings, hash: string, masked: string, now: number, origin: ClientOrigin = { selfIssued: false }): number {
+    const issuedTo = origin.selfIssued ? origin.issuedTo : null;
+    const params = [hash, masked, now, Number(origin.selfIssued), issuedTo, ...settingsParams(settings)];
+    return Number(this.insertStmt.run(...params).lastInsertRowid);
+  }
+
+  /** Self-issued keys that still work: not deleted, not expired at `now`. */
+  countLiveSelfIssued(now: number): number {
+    return (this.liveSelfIssuedStmt.get(now) as { n: number }).n;
+  }
+
+  /** Keys self-issued to this address hash since `since` (ms), deleted ones included. */
+  countIssuedTo(issuedTo: string, since: number): number {
+    return (this.issuedToStmt.get(issuedTo, since) as { n: number }).n;
   }
 
   /** False when there is no such live client. */
@@ -152,6 +172,7 @@ function toStored(r: Row): StoredClient {
     allowedIps: JSON.parse(r.allowed_ips) as string[],
     createdAt: r.created_at,
     deletedAt: r.deleted_at,
+    selfIssued: r.self_issued === 1,
     usage: {
       total: { period: 0, spent: r.spent_total, requests: r.requests_total, tokens: r.tokens_total },
       day: { period: r.day, spent: r.spent_day, requests: r.requests_day, tokens: r.tokens_day },

@@ -38,8 +38,13 @@ export type ClientRecord = ClientSettings & {
   masked: string;
   createdAt: number;
   deletedAt: number | null;
+  /** Made by a guest or visitor for themselves (the guestSelfService preset), not by the admin. */
+  selfIssued: boolean;
   usage: ClientUsage;
 };
+
+/** Where a new key comes from: the admin, or a guest's self-issue with the keyed hash of their address. */
+export type ClientOrigin = { selfIssued: false } | { selfIssued: true; issuedTo: string };
 
 export const MAX_RPM = 10_000;
 export const MAX_CONCURRENT = 10_000;

@@ -34,6 +34,8 @@ export type ClientView = {
   allowedIps: readonly string[];
   createdAt: string;
   deletedAt: string | null;
+  /** Made by a guest for themselves from the self-issue preset. */
+  selfIssued: boolean;
   lastUsedAt: string | null;
   usage: { today: UsageFigures; thisMonth: UsageFigures; total: UsageFigures };
   remaining: Record<BudgetPeriod, Remaining | null>;
@@ -105,6 +107,7 @@ export function clientView(record: ClientRecord, usage: ClientUsage, inFlight: n
     allowedIps: record.allowedIps,
     createdAt: iso(record.createdAt)!,
     deletedAt: iso(record.deletedAt),
+    selfIssued: record.selfIssued,
     lastUsedAt: iso(usage.lastUsedAt),
     usage: { today: figures(current.day), thisMonth: figures(current.month), total: figures(current.total) },
     remaining: remainingOf(record, current, now),

@@ -448,6 +448,23 @@ const zh = {
   'lookup.resets': '（{time} 重置）',
   'lookup.noBudget': '无预算限制',
   'lookup.neverExpires': '永不过期',
+  // Self-issue (issue 12)
+  'selfIssue.title': '领取我自己的客户端密钥',
+  'selfIssue.intro': '管理员允许访客为自己领取一个客户端密钥，用它调用本服务的 /v1，不需要任何号池密钥。每个密钥的限制：',
+  'selfIssue.freeOnly': '只能用免费模型',
+  'selfIssue.anyModel': '允许的模型',
+  'selfIssue.dailyBudget': '每天最多 ¥{yuan}（北京时间零点重置）',
+  'selfIssue.days': '{days} 天后过期',
+  'selfIssue.rpm': '每分钟最多 {rpm} 个请求',
+  'selfIssue.name': '名称（可选，管理员在列表里看到它）',
+  'selfIssue.create': '领取密钥',
+  'selfIssue.shownOnce': '这个密钥只显示这一次：请现在复制并保存好。',
+  'selfIssue.expires': '过期时间：{when}',
+  'error.self-issue-off': '本服务器没有开放自助领取密钥。',
+  'error.self-issue-private': '本服务器的用户页面不公开，不能自助领取密钥。',
+  'error.self-issue-ip-limit': '这个地址 24 小时内已经领取过一个密钥了。',
+  'error.self-issue-full': '本服务器暂时不再发放自助密钥，请联系管理员。',
+  'error.json-required': '请以 JSON 格式提交。',
 };
 
 export type MessageKey = keyof typeof zh;
@@ -805,6 +822,24 @@ const en: Record<MessageKey, string> = {
   'lookup.resets': ' (resets {time})',
   'lookup.noBudget': 'No budget',
   'lookup.neverExpires': 'Never',
+  // Self-issue (issue 12)
+  'selfIssue.title': 'Get my own client key',
+  'selfIssue.intro':
+    "The admin lets guests make one client key for themselves, to call this server's /v1 without any pool key. Each key's limits:",
+  'selfIssue.freeOnly': 'Free models only',
+  'selfIssue.anyModel': 'Allowed models',
+  'selfIssue.dailyBudget': 'At most ¥{yuan} per day (resets at the China midnight)',
+  'selfIssue.days': 'Expires after {days} days',
+  'selfIssue.rpm': 'At most {rpm} requests per minute',
+  'selfIssue.name': 'Name (optional; the admin sees it in the list)',
+  'selfIssue.create': 'Get a key',
+  'selfIssue.shownOnce': 'This key is shown only this once: copy it and keep it safe now.',
+  'selfIssue.expires': 'Expires: {when}',
+  'error.self-issue-off': 'Self-issued keys are not offered on this server.',
+  'error.self-issue-private': "This server's user page is private: no self-issued keys.",
+  'error.self-issue-ip-limit': 'A key was already issued to this address in the last 24 hours.',
+  'error.self-issue-full': 'This server hands out no more self-issued keys for now; ask its admin.',
+  'error.json-required': 'Send the request as JSON.',
 };
 
 export type Language = 'zh' | 'en';

@@ -27,5 +27,33 @@ export function userPageModel(deps: UserPageDeps, options: { page: number; baseU
     keyChecker,
     // The access key for the signed-in admin, and for guests only when the admin allows it.
     accessKey: options.isAdmin || showAccessKeyToGuests ? accessKey.current().key : null,
+    selfIssue: selfIssueOffer(settings.get()),
+  };
+}
+
+type OfferSettings = Pick<
+  ReturnType<UserPageDeps['settings']['get']>,
+  | 'guestSelfService'
+  | 'accessControl'
+  | 'freeModels'
+  | 'selfIssueFreeOnly'
+  | 'selfIssueModels'
+  | 'selfIssueDailyBudget'
+  | 'selfIssueDays'
+  | 'selfIssueRpm'
+>;
+
+/** The self-issue form's preset (views/partials/self-issue.ejs); null hides the form: off, or a private page. */
+export function selfIssueOffer(s: OfferSettings) {
+  if (!s.guestSelfService || s.accessControl === 'private') return null;
+  const exact = s.selfIssueModels.filter((m) => !m.endsWith('/*'));
+  const usable = s.selfIssueFreeOnly ? s.freeModels.filter((m) => exact.length === 0 || exact.includes(m)) : exact;
+  return {
+    freeOnly: s.selfIssueFreeOnly,
+    models: s.selfIssueModels,
+    dailyBudget: s.selfIssueDailyBudget,
+    days: s.selfIssueDays,
+    rpm: s.selfIssueRpm,
+    exampleModel: usable[0] ?? s.freeModels[0] ?? 'Qwen/Qwen2.5-7B-Instruct',
   };
 }

@@ -30,7 +30,13 @@ export function pageRoutes(deps: PageDeps): Router {
     const lang = languageOf(req.headers.cookie);
     const checkerTexts = inertJson(checkerTextsOf(lang));
     const lookupTexts = inertJson(lookupTextsOf(lang));
-    res.render('index', { ...userPageModel(deps, { page, baseUrl, isAdmin: !!req.session.admin }), checkerTexts, lookupTexts });
+    const selfIssueTexts = inertJson({ expires: translator(lang)('selfIssue.expires'), errors: errorTextsOf(lang) });
+    res.render('index', {
+      ...userPageModel(deps, { page, baseUrl, isAdmin: !!req.session.admin }),
+      checkerTexts,
+      lookupTexts,
+      selfIssueTexts,
+    });
   });
 
   router.post('/guest/login', express.urlencoded({ extended: false, limit: '4kb' }), guestLimiter(), (req, res, next) => {

@@ -3,6 +3,7 @@ import type { RuntimeSetting } from '../setting.js';
 import { accessSettings } from './access.js';
 import { checkSettings } from './checks.js';
 import { proxySettings } from './proxy.js';
+import { selfIssueSettings } from './self-issue.js';
 import { serverSettings } from './server.js';
 import { storageSettings } from './storage.js';
 import { userPageSettings } from './user-page.js';
@@ -16,7 +17,15 @@ export { KEY_STRATEGIES, type KeyStrategy } from './proxy.js';
  * the admin form (settings/settings-form.ts) are read from it; .env.example documents it in the same
  * order and sections (tests/unit/settings-table.test.ts holds the two together).
  */
-export const SETTINGS = [...serverSettings, ...accessSettings, ...userPageSettings, ...proxySettings, ...checkSettings, ...storageSettings];
+export const SETTINGS = [
+  ...serverSettings,
+  ...accessSettings,
+  ...userPageSettings,
+  ...selfIssueSettings,
+  ...proxySettings,
+  ...checkSettings,
+  ...storageSettings,
+];
 
 type AnySetting = (typeof SETTINGS)[number];
 

@@ -28,6 +28,7 @@ function record(id: number, settings: Partial<ClientSettings> = {}): ClientRecor
     masked: 'sfm-…',
     createdAt: 0,
     deletedAt: null,
+    selfIssued: false,
     usage: emptyUsage(),
     ...settings,
   };
