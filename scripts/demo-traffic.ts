@@ -28,7 +28,7 @@ export type DemoTraffic = {
   stop(): Promise<void>;
 };
 
-/** Starts sending `perSecond` requests a second to `baseUrl` (the app itself) with its access key. */
+/** Starts sending `perSecond` requests a second to `baseUrl` (the app itself) with `accessKey` (the demo gives it a client key). */
 export function startDemoTraffic(baseUrl: string, accessKey: string, perSecond: number): DemoTraffic {
   const open = new Set<Promise<void>>();
   let sent = 0;

@@ -2,7 +2,8 @@
  * npm run demo — try everything offline: starts the local fake SiliconFlow with demo keys in every
  * state, seeds them into the demo's own database (data/demo) with the balances an admin would write
  * down, checks them, starts the app pointed at the fake, and sends it a few requests a second
- * (demo-traffic.ts; DEMO_TRAFFIC=0 turns that off). Sign in at /admin with admin / admin.
+ * (demo-traffic.ts; DEMO_TRAFFIC=0 turns that off) with a client key of its own. Two more client keys
+ * (demo-clients.ts) are printed for the newcomer to try. Sign in at /admin with admin / admin.
  *
  * Self-contained and repeatable: it reads neither .env nor DATA_DIR (that is where the real data
  * lives), and data/demo is emptied at every start, so admin / admin always works and the banner's
@@ -19,6 +20,7 @@ import { demoEntries, demoKeys, type DemoEntry } from '../tests/support/fake-sil
 import { startFakeSiliconFlow } from '../tests/support/fake-siliconflow/index.js';
 import { projectRoot } from '../src/paths.js';
 import { runServer } from '../src/server-runtime.js';
+import { demoClientBanner, seedDemoClients } from './demo-clients.js';
 import { startDemoTraffic, trafficRate, type DemoTraffic } from './demo-traffic.js';
 
 const DEMO_DATA_DIR = join(projectRoot, 'data', 'demo');
@@ -34,10 +36,18 @@ async function main() {
   rmSync(DEMO_DATA_DIR, { recursive: true, force: true });
   const keys = demoKeys();
   // user/info answers 410, as SiliconFlow's has since 2026: every balance is the ledger's. Requests
-  // are not recorded, so the fake's memory stays flat however long the traffic runs.
-  const fake = await startFakeSiliconFlow({ port: Number(process.env.FAKE_PORT ?? 0), keys, userInfoMode: 'gone', record: false });
+  // are not recorded, so the fake's memory stays flat however long the traffic runs. Answers fill
+  // max_tokens, so the demo's ¥0.50 budget is spent in a few requests (demo-clients.ts).
+  const fake = await startFakeSiliconFlow({
+    port: Number(process.env.FAKE_PORT ?? 0),
+    keys,
+    userInfoMode: 'gone',
+    record: false,
+    fillMaxTokens: true,
+  });
   const ctx = demoContext(fake.url);
   seedPool(ctx, demoEntries());
+  const clientKeys = seedDemoClients(ctx.clients);
   const byStatus = await checkEveryKey(ctx);
   let traffic: DemoTraffic | undefined;
   const server = runServer(ctx.serverDeps, {
@@ -53,9 +63,11 @@ async function main() {
       await fake.close();
     },
   });
+  // After the server's banner (its listener came first), with the address it really listens on.
+  server.once('listening', () => console.log(demoClientBanner(clientKeys, dialableUrl(server)).join('\n')));
   if (rate === 0) return;
   server.once('listening', () => {
-    traffic = startDemoTraffic(dialableUrl(server), ctx.accessKey.current().key, rate);
+    traffic = startDemoTraffic(dialableUrl(server), clientKeys.traffic, rate);
     // Before the server's own shutdown gets far: no new request meets a closing server.
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void traffic?.stop());
   });
@@ -120,10 +132,10 @@ function trafficBanner(rate: number): string[] {
   }
   return [
     ...balances,
-    `  Demo: a built-in client sends ${rate} requests/s through /v1 (chat, streaming, embeddings, Pro/, an unpriced model):`,
+    `  Demo: a built-in client sends ${rate} requests/s through /v1 with its own client key (chat, streaming, embeddings, Pro/, an unpriced model):`,
     '        spend, the ≈ estimated balances and the runway move, and a nearly dry key runs out (30001 → exhausted).',
     '        DEMO_TRAFFIC=0 turns it off; DEMO_TRAFFIC=10 sends 10 a second.',
-    `  演示：内置客户端每秒经 /v1 发送 ${rate} 个请求（对话、流式、嵌入、Pro/、未定价模型）：`,
+    `  演示：内置客户端用自己的客户端密钥每秒经 /v1 发送 ${rate} 个请求（对话、流式、嵌入、Pro/、未定价模型）：`,
     '        花费、≈ 估算余额和可用时长随之变化，一个快用完的密钥会用完（30001 → exhausted）。',
     '        DEMO_TRAFFIC=0 关闭；DEMO_TRAFFIC=10 每秒发送 10 个。',
   ];

@@ -311,6 +311,24 @@ describe('other endpoints', () => {
     expect(frames.slice(0, -1).every((f) => 'usage' in (JSON.parse(dataOf(f)) as object))).toBe(true);
   });
 
+  it('fillMaxTokens (the demo): an answer is exactly max_tokens long, plain and streamed; without max_tokens it is the echo', async () => {
+    const filling = await startFakeSiliconFlow({ fillMaxTokens: true });
+    try {
+      const key = 'sk-fill' + 'x'.repeat(44);
+      filling.setKey(key, {});
+      const json = { model: 'deepseek-ai/DeepSeek-V3', max_tokens: 500, messages: [{ role: 'user', content: 'hi' }] };
+      const plain = (await (await call('/v1/chat/completions', { key, json, on: filling })).json()) as any;
+      expect(plain.usage.completion_tokens).toBe(500);
+      const { frames } = await readFrames(await call('/v1/chat/completions', { key, json: { ...json, stream: true }, on: filling }));
+      expect(JSON.parse(dataOf(frames.at(-2)!)).usage.completion_tokens).toBe(500);
+      const { max_tokens: _, ...unbounded } = json;
+      const echo = (await (await call('/v1/chat/completions', { key, json: unbounded, on: filling })).json()) as any;
+      expect(echo.choices[0].message.content).toBe('Echo: hi');
+    } finally {
+      await filling.close();
+    }
+  });
+
   it('messages answer an Anthropic message, and Anthropic events when streaming', async () => {
     const key = newKey();
     const json = { model: 'deepseek-ai/DeepSeek-V3', max_tokens: 64, messages: [{ role: 'user', content: 'hi' }] };

@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import { maskKey } from '../../src/crypto/key-cipher.js';
 import { projectRoot } from '../../src/paths.js';
@@ -169,6 +170,74 @@ describe('npm run demo', () => {
     quiet.child.kill('SIGTERM');
     expect(await quiet.exited).toBe(0);
   }, 40_000);
+
+  /**
+   * Issue 12, "Done when": a newcomer takes the client keys the demo prints, uses them with the OpenAI
+   * SDK, watches the spend grow in the admin's list and the user page's lookup, and meets a clear
+   * refusal once the ¥0.50 is spent. Free models cost ¥0, so the free-only key only shows its limits.
+   */
+  it('the newcomer path: the printed client keys work with the OpenAI SDK, the ¥0.50 one is refused with 429 42901 once spent', async () => {
+    const demo = await startDemo({ DEMO_TRAFFIC: '20' });
+    const printed = await demo.waitForOutput(/free models only, ¥0\.50 a day: +(sfm-\S+)\n.*¥0\.50 a day on (\S+): (sfm-\S+)/, 10_000);
+    const [, freeKey, model, budgetKey] = printed as unknown as [string, string, string, string];
+    const sdk = (apiKey: string) => new OpenAI({ baseURL: `${demo.base}/v1`, apiKey, maxRetries: 0 });
+
+    const free = sdk(freeKey);
+    const freeModels = (await free.models.list()).data.map((m) => m.id);
+    expect(freeModels).toContain('Qwen/Qwen2.5-7B-Instruct');
+    expect(freeModels).not.toContain(model);
+    const hello = await free.chat.completions.create({ model: 'Qwen/Qwen2.5-7B-Instruct', messages: [{ role: 'user', content: 'hi' }] });
+    expect(hello.choices[0]!.message.content).toBeTruthy();
+    await expect(free.chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }] })).rejects.toMatchObject({
+      status: 403,
+    });
+
+    const budget = sdk(budgetKey);
+    let served = 0;
+    let refusal: any;
+    for (let i = 0; i < 10 && !refusal; i++) {
+      try {
+        const answer = await budget.chat.completions.create({ model, max_tokens: 16_000, messages: [{ role: 'user', content: 'hi' }] });
+        expect(answer.usage!.completion_tokens).toBe(16_000);
+        served++;
+      } catch (err) {
+        refusal = err;
+      }
+    }
+    // ¥8 per million output tokens: about ¥0.13 an answer, so four spend the ¥0.50 and the fifth is refused.
+    expect(served).toBe(4);
+    expect(refusal).toBeInstanceOf(OpenAI.APIError);
+    expect(refusal.status).toBe(429);
+    expect(refusal.error).toMatchObject({ code: 42901, reason: 'client-budget', budget: 'day', limit: '0.5' });
+    expect(refusal.message).toMatch(/budget of ¥0\.5 is spent/);
+
+    const lookup = await fetch(`${demo.base}/api/client-key/lookup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ key: budgetKey }),
+    });
+    expect(lookup.status).toBe(200);
+    const mine = (await lookup.json()) as any;
+    expect(mine.usage.today.requests).toBe(4);
+    expect(Number(mine.usage.today.spent.yuan)).toBeGreaterThan(0.5);
+    expect(mine.remaining.day).toMatchObject({ yuan: '0', limit: '0.5' });
+
+    const get = await adminSession(demo.base);
+    const byName = (list: any, start: string) => list.items.find((c: any) => c.name.startsWith(start));
+    const clients = await readUntil(
+      () => get('/admin/api/clients'),
+      (list) => byName(list, 'demo: built-in')?.usage.today.requests > 0,
+      10_000,
+    );
+    expect(byName(clients, 'demo: ¥0.50/day').usage.today.spent.yuan).toBe(mine.usage.today.spent.yuan);
+    // The model list and the free answer: ¥0, whatever the budget.
+    expect(byName(clients, 'demo: free models').usage.today).toMatchObject({ requests: 2, spent: { yuan: '0' } });
+    expect(Number(byName(clients, 'demo: built-in').usage.today.spent.yuan)).toBeGreaterThan(0);
+    expect(JSON.stringify(clients)).not.toContain(budgetKey);
+
+    demo.child.kill('SIGTERM');
+    expect(await demo.exited).toBe(0);
+  }, 60_000);
 
   it('a bad DEMO_TRAFFIC stops the demo at once with one line naming it', async () => {
     const bad = runScript('scripts/demo.ts', { PORT: '0', DEMO_TRAFFIC: 'lots' });

@@ -21,7 +21,7 @@ export async function chatCompletions(ctx: FakeContext): Promise<void> {
   const messages = request.messages;
   if (!Array.isArray(messages) || messages.length === 0) return sendUpstreamError(ctx.res, ERRORS.invalidParameter);
 
-  const plan = planReply(request, lastUserText(messages), allMessagesText(messages), isReasoningModel(model));
+  const plan = planReply(request, lastUserText(messages), allMessagesText(messages), isReasoningModel(model), ctx.fillMaxTokens);
   const meta: ChatMeta = { id: randomishId(''), created: unixSeconds(), model };
   const tab = ctx.openTab(model);
   if (request.stream === true) return streamChat(ctx, request, plan, meta, tab);

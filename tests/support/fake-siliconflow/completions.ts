@@ -14,7 +14,7 @@ export async function completions(ctx: FakeContext): Promise<void> {
   if (prompt === undefined) return sendUpstreamError(ctx.res, ERRORS.invalidParameter);
 
   const suffix = typeof request.suffix === 'string' ? request.suffix : '';
-  const plan = planReply(request, prompt, prompt + suffix, false);
+  const plan = planReply(request, prompt, prompt + suffix, false, ctx.fillMaxTokens);
   const meta = { id: randomishId('cmpl-'), object: 'text_completion', created: unixSeconds(), model };
   const choice = (text: string, finishReason: string | null): JsonObject => ({
     index: 0,

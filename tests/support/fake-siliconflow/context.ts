@@ -19,6 +19,8 @@ export interface FakeContext {
   tariff: FakeTariff;
   /** Opens this answer's bill; a handler calls it once it knows it answers 200, before the answer goes out. */
   openTab(model: string): Tab;
+  /** Answers fill max_tokens (StartFakeSiliconFlowOptions.fillMaxTokens). */
+  fillMaxTokens: boolean;
   /** The fake's own base URL, for links it hands out (image URLs). */
   baseUrl: string;
   /** Aborted when the fake closes: every wait must honour it. */

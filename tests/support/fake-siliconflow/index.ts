@@ -35,6 +35,7 @@ export async function startFakeSiliconFlow(opts: StartFakeSiliconFlowOptions = {
     tariff: tariffFrom(opts),
     requests: [] as RecordedRequest[],
     record: opts.record ?? true,
+    fillMaxTokens: opts.fillMaxTokens ?? false,
     signal: abort.signal,
     baseUrl: '',
     userInfoMode: opts.userInfoMode ?? 'ok',

@@ -15,7 +15,7 @@ export async function anthropicMessages(ctx: FakeContext): Promise<void> {
   if (!Array.isArray(messages) || messages.length === 0) return sendUpstreamError(ctx.res, ERRORS.invalidParameter);
 
   const prompt = `${contentText(request.system)}\n${allMessagesText(messages)}`;
-  const plan = planReply(request, lastUserText(messages), prompt, false);
+  const plan = planReply(request, lastUserText(messages), prompt, false, ctx.fillMaxTokens);
   const message = {
     id: randomishId('msg_'),
     type: 'message',

@@ -3,6 +3,9 @@ import type { FakeUsage, Tab } from './billing.js';
 import type { JsonObject } from './context.js';
 import { estimateTokens, splitPieces } from './fake-text.js';
 
+/** The longest answer fillMaxTokens writes: SiliconFlow's largest max_tokens for most chat models. */
+const MAX_FILL = 16_384;
+
 export interface ReplyPlan {
   /** Reasoning pieces (reasoning models only), streamed before the content. */
   reasoning: string[];
@@ -20,10 +23,12 @@ export interface Usage {
 /**
  * Plans an answer that echoes `echoOf`. One piece is one completion token, so streamed running
  * usage ends exactly where the non-stream usage is. `fake_chunks` (a test hook, not an upstream
- * field) sets the number of content pieces.
+ * field) sets the number of content pieces; with `fillMaxTokens` the request's max_tokens does
+ * (capped at MAX_FILL), the echo padded to that length.
  */
-export function planReply(request: JsonObject, echoOf: string, promptText: string, reasoning: boolean): ReplyPlan {
-  const fakeChunks = typeof request.fake_chunks === 'number' ? Math.floor(request.fake_chunks) : undefined;
+export function planReply(request: JsonObject, echoOf: string, promptText: string, reasoning: boolean, fillMaxTokens = false): ReplyPlan {
+  const fill = fillMaxTokens && typeof request.max_tokens === 'number' ? Math.min(MAX_FILL, Math.floor(request.max_tokens)) : undefined;
+  const fakeChunks = typeof request.fake_chunks === 'number' ? Math.floor(request.fake_chunks) : fill;
   return {
     reasoning: reasoning ? ['Let me think. ', `The user wrote ${echoOf.length} characters. `, 'I will echo them.'] : [],
     content: splitPieces(`Echo: ${echoOf}`, fakeChunks),

@@ -39,6 +39,7 @@ export async function handleRequest(rt: FakeRuntime, req: IncomingMessage, res: 
     state: served?.state,
     wallet: served?.wallet,
     tariff: rt.tariff,
+    fillMaxTokens: rt.fillMaxTokens,
     openTab: (model) => openTab(rt, key, model, recorded),
     baseUrl: rt.baseUrl,
     signal: rt.signal,

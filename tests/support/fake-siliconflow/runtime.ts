@@ -10,6 +10,8 @@ export interface FakeRuntime {
   readonly requests: RecordedRequest[];
   /** False: `requests` stays empty (load tests). */
   readonly record: boolean;
+  /** Answers write exactly `max_tokens` tokens when the request sets it (see StartFakeSiliconFlowOptions). */
+  readonly fillMaxTokens: boolean;
   /** Aborted by close(): cancels every pending delay and stream. */
   readonly signal: AbortSignal;
   baseUrl: string;

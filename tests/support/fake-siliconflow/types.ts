@@ -120,6 +120,13 @@ export interface StartFakeSiliconFlowOptions {
   userInfoMode?: UserInfoMode;
   /** Keep every upstream request in `requests` (default true). False for load tests, so memory stays flat. */
   record?: boolean;
+  /**
+   * A chat, completion or messages answer writes exactly `max_tokens` completion tokens when the
+   * request sets it, instead of a short echo (default false). A real model writes up to max_tokens;
+   * one that always writes them all is the upper bound SiliconFlow may bill, so the demo's budgets
+   * can be spent in a few requests.
+   */
+  fillMaxTokens?: boolean;
   /** Serve a key that was never set like a default 'ok' key (default false: unknown keys are invalid). Such keys are never debited. */
   acceptAnyKey?: boolean;
   /** Bill this factor times the price table (default 1; 1.10 = 10 % more). */
