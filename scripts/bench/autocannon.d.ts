@@ -14,6 +14,8 @@ declare module 'autocannon' {
       method?: string;
       headers?: Record<string, string>;
       body?: string | Buffer;
+      /** Requests each connection sends in turn; each replaces the defaults above (headers whole). */
+      requests?: Array<{ method?: string; path?: string; headers?: Record<string, string>; body?: string | Buffer }>;
     }
 
     interface Histogram {

@@ -3,12 +3,15 @@
  * SiliconFlow (answering at once): straight to the fake, through a minimal Node pipe proxy (the floor
  * for any Node proxy), and through this server with 10 and with 100,000 keys; non-streaming and SSE.
  * Then the ledger's cost: the 10-key server's JSON case with a priced and an unpriced model, in
- * alternating rounds (ledger.ts). Prints a Markdown table, the issue's targets and the ledger's line.
+ * alternating rounds (ledger.ts), and the client keys' cost: the same load spread over 1,000 client keys
+ * (each a daily budget and an RPM limit) against the access key alone, alternating likewise
+ * (clients.ts). Prints a Markdown table, the issues' targets, the ledger's and the client keys' lines.
  * Exits 1 when a scenario saw a non-2xx answer or an error (a benchmark of errors is worthless), 0
  * otherwise, even when a target is missed.
  *
  *   BENCH_CONNECTIONS (32)  BENCH_WARMUP (1 s)  BENCH_DURATION (5 s per scenario)
  *   BENCH_LEDGER_ROUNDS (4)  BENCH_LEDGER_SECONDS (3 s per run, two runs a round)
+ *   BENCH_CLIENT_ROUNDS (4)  BENCH_CLIENT_SECONDS (3 s per run, two runs a round)
  *   BENCH_CPU_PROF=dir      also profile this server (node --cpu-prof, into dir) and summarise its time under load
  *
  * Scenarios run one after another; every child process is stopped at the end, on error and on Ctrl-C.
@@ -21,8 +24,25 @@ import { join, resolve } from 'node:path';
 import { startNode, stopAllChildren, type Child } from './children.js';
 import { mainThreadProfile, monotonicMicros, summarizeProfile } from './cpu-profile.js';
 import { measure, MODES, stopLoad, warmUp, type CpuMeters, type LoadOptions } from './load.js';
+import {
+  BENCH_CLIENT_DAY_BUDGET,
+  BENCH_CLIENT_RPM,
+  BENCH_CLIENTS,
+  measureClients,
+  type ClientsOptions,
+  type ClientsRound,
+} from './clients.js';
 import { measureLedger, type LedgerOptions, type LedgerRound } from './ledger.js';
-import { checklist, cpuTable, ledgerLines, markdownTable, SCENARIO_NAMES, type Measurement, type ScenarioId } from './report.js';
+import {
+  checklist,
+  clientLines,
+  cpuTable,
+  ledgerLines,
+  markdownTable,
+  SCENARIO_NAMES,
+  type Measurement,
+  type ScenarioId,
+} from './report.js';
 import { benchKey, seedKeys, type SeedEnv } from './seed.js';
 
 const READY_TIMEOUT_MS = 60_000;
@@ -47,12 +67,21 @@ const ledger: LedgerOptions = {
   rounds: positiveInt('BENCH_LEDGER_ROUNDS', 4),
   seconds: positiveInt('BENCH_LEDGER_SECONDS', 3),
 };
+const clientRuns: ClientsOptions = {
+  connections: load.connections,
+  rounds: positiveInt('BENCH_CLIENT_ROUNDS', 4),
+  seconds: positiveInt('BENCH_CLIENT_SECONDS', 3),
+};
 /**
  * The load alone (8 scenarios, 4 process warm-ups, the ledger's rounds) plus start-up and seeding
  * take ~2 min here: give up at 3 min, or later when the runs are made longer.
  */
 const LOAD_SECONDS =
-  8 * (load.warmupSeconds + load.durationSeconds + 3) + 8 * PROCESS_WARMUP_SECONDS + 2 * ledger.rounds * (ledger.seconds + 1) + 2;
+  8 * (load.warmupSeconds + load.durationSeconds + 3) +
+  8 * PROCESS_WARMUP_SECONDS +
+  2 * ledger.rounds * (ledger.seconds + 1) +
+  2 * clientRuns.rounds * (clientRuns.seconds + 1) +
+  4;
 const WATCHDOG_MS = Math.max(180_000, 1.5 * (30 + LOAD_SECONDS) * 1000);
 const profileDir = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined;
 const workDir = mkdtempSync(join(os.tmpdir(), 'sfm-bench-'));
@@ -83,29 +112,35 @@ async function main(): Promise<void> {
   });
   await minimal.child.stop();
 
-  const { profiles, ledgerRounds } = await measureServers(results, fake.url, fakeCpu);
+  const { profiles, ledgerRounds, clientRounds } = await measureServers(results, fake.url, fakeCpu);
 
-  console.log(`\n${markdownTable(results)}\n\n${checklist(results, MODES)}\n${ledgerLines(ledgerRounds, ledger.seconds)}\n`);
+  const clientText = clientLines(clientRounds, BENCH_CLIENTS, clientRuns.seconds);
+  console.log(`\n${markdownTable(results)}\n\n${checklist(results, MODES)}\n${ledgerLines(ledgerRounds, ledger.seconds)}\n${clientText}\n`);
   const cpu = cpuTable(results);
   if (cpu) console.log(`CPU during the measured runs (${os.availableParallelism()} cores in all):\n\n${cpu}\n`);
   for (const { file, sinceUs } of profiles) console.log(`${summarizeProfile(file, { sinceUs })}\n`);
 }
 
-/** This server with 10 and with 100,000 keys, each a fresh process; the ledger's rounds on the 10-key one. */
+/** This server with 10 and with 100,000 keys, each a fresh process; the ledger's and the client keys' rounds on the 10-key one. */
 async function measureServers(results: Measurement[], fakeUrl: string, fakeCpu: () => number | undefined) {
   const profiles: Array<{ file: string; sinceUs: number }> = [];
   let ledgerRounds: LedgerRound[] = [];
+  let clientRounds: ClientsRound[] = [];
   for (const [scenario, count] of SERVER_RUNS) {
-    const server = await startServer(await seed(count, fakeUrl), count);
+    const { env, clientKeys } = await seed(count, fakeUrl, scenario === 'server-10' ? BENCH_CLIENTS : 0);
+    const server = await startServer(env, count);
     await warmProcess(server.url, ACCESS_KEY);
     const sinceUs = monotonicMicros();
     const meters = { fake: fakeCpu, proxy: () => server.child.cpuSeconds() };
     await measureModes(results, scenario, server.url, ACCESS_KEY, meters);
-    if (scenario === 'server-10') ledgerRounds = await measureLedger(server.url, ACCESS_KEY, ledger, meters, progress);
+    if (scenario === 'server-10') {
+      ledgerRounds = await measureLedger(server.url, ACCESS_KEY, ledger, meters, progress);
+      clientRounds = await measureClients(server.url, ACCESS_KEY, clientKeys, clientRuns, meters, progress);
+    }
     await server.child.stop();
     if (server.profileDir) profiles.push({ file: mainThreadProfile(server.profileDir), sinceUs });
   }
-  return { profiles, ledgerRounds };
+  return { profiles, ledgerRounds, clientRounds };
 }
 
 async function warmProcess(url: string, token: string): Promise<void> {
@@ -120,16 +155,17 @@ async function measureModes(results: Measurement[], scenario: ScenarioId, url: s
   }
 }
 
-async function seed(count: number, fakeUrl: string): Promise<SeedEnv> {
+async function seed(count: number, fakeUrl: string, clients: number): Promise<{ env: SeedEnv; clientKeys: string[] }> {
   const env: SeedEnv = {
     DATA_DIR: join(workDir, `data-${count}`),
     SILICONFLOW_BASE_URL: fakeUrl,
     ENCRYPTION_KEY: randomBytes(32).toString('hex'),
     AUTH_API_KEY: ACCESS_KEY,
   };
-  const { ms } = await seedKeys(env, count);
-  progress(`  seeded ${count.toLocaleString('en-US')} keys through the app's import in ${(ms / 1000).toFixed(2)} s`);
-  return env;
+  const seeded = await seedKeys(env, count, { count: clients, rpm: BENCH_CLIENT_RPM, dayBudgetYuan: BENCH_CLIENT_DAY_BUDGET });
+  const withClients = clients > 0 ? ` and ${clients.toLocaleString('en-US')} client keys` : '';
+  progress(`  seeded ${count.toLocaleString('en-US')} keys${withClients} through the app's services in ${(seeded.ms / 1000).toFixed(2)} s`);
+  return { env, clientKeys: seeded.clientKeys };
 }
 
 async function startServer(env: SeedEnv, count: number): Promise<{ child: Child; url: string; profileDir?: string }> {

@@ -10,6 +10,14 @@ import { createHistogram } from 'node:perf_hooks';
 export type Mode = 'json' | 'sse';
 export const MODES: readonly Mode[] = ['json', 'sse'];
 
+/**
+ * Who calls: one token, or a list that every connection walks through in turn (autocannon's
+ * `requests`, each built once), so the load spreads over many client keys at the same cost to the
+ * load generator whatever the tokens are.
+ */
+export type Tokens = string | readonly string[];
+const firstToken = (tokens: Tokens) => (typeof tokens === 'string' ? tokens : tokens[0]!);
+
 export type LoadOptions = { connections: number; warmupSeconds: number; durationSeconds: number };
 /** Per process taking part, by name: its CPU seconds so far (undefined when it cannot be read). */
 export type CpuMeters = Record<string, () => number | undefined>;
@@ -58,17 +66,17 @@ export async function measure(baseUrl: string, token: string, mode: Mode, opts: 
 /** Throughput and CPU only (no one-connection latency run), for comparisons run back to back on a warm process. */
 export async function measureThroughput(
   baseUrl: string,
-  token: string,
+  tokens: Tokens,
   model: string,
   opts: LoadOptions,
   meters: CpuMeters = {},
 ): Promise<LoadResult> {
-  await probe(baseUrl, token, 'json', model);
-  return metered(baseUrl, token, 'json', model, opts, meters);
+  await probe(baseUrl, firstToken(tokens), 'json', model);
+  return metered(baseUrl, tokens, 'json', model, opts, meters);
 }
 
 /** One measured run of `opts.durationSeconds`, with the cores each metered process kept busy meanwhile. */
-async function metered(baseUrl: string, token: string, mode: Mode, model: string, opts: LoadOptions, meters: CpuMeters) {
+async function metered(baseUrl: string, token: Tokens, mode: Mode, model: string, opts: LoadOptions, meters: CpuMeters) {
   const before = readMeters(meters);
   const started = performance.now();
   const result = await run(baseUrl, token, mode, opts.connections, opts.durationSeconds, model);
@@ -84,13 +92,13 @@ async function metered(baseUrl: string, token: string, mode: Mode, model: string
 /** Load that is not measured: lets a freshly started server's JIT settle (checked for errors all the same). */
 export async function warmUp(
   baseUrl: string,
-  token: string,
+  token: Tokens,
   mode: Mode,
   opts: LoadOptions,
   seconds: number,
   model = PRICED_MODEL,
 ): Promise<void> {
-  await probe(baseUrl, token, mode, model);
+  await probe(baseUrl, firstToken(token), mode, model);
   await run(baseUrl, token, mode, opts.connections, seconds, model);
 }
 
@@ -139,15 +147,16 @@ function requestHeaders(token: string): Record<string, string> {
   return { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 }
 
-function run(baseUrl: string, token: string, mode: Mode, connections: number, seconds: number, model = PRICED_MODEL): Promise<LoadResult> {
+function run(baseUrl: string, token: Tokens, mode: Mode, connections: number, seconds: number, model = PRICED_MODEL): Promise<LoadResult> {
   const latencyUs = createHistogram({ lowest: 1, highest: 60_000_000, figures: 3 });
   return new Promise((resolve, reject) => {
     const instance = autocannon(
       {
         url: baseUrl + CHAT_PATH,
         method: 'POST',
-        headers: requestHeaders(token),
+        headers: requestHeaders(firstToken(token)),
         body: bodyOf(mode, model),
+        ...(typeof token === 'string' ? {} : { requests: token.map((t) => ({ headers: requestHeaders(t) })) }),
         connections,
         pipelining: 1,
         duration: seconds,

@@ -1,4 +1,5 @@
-/** The benchmark's report: a Markdown table (pasteable into the README), the issue's three targets and the ledger's cost. */
+/** The benchmark's report: a Markdown table (pasteable into the README), the issue's three targets, the ledger's and the client keys' cost. */
+import type { ClientsRound } from './clients.js';
 import { UNPRICED_MODEL, type LedgerRound } from './ledger.js';
 import { PRICED_MODEL, type LoadResult, type Mode } from './load.js';
 
@@ -138,3 +139,32 @@ function summarize(ratios: number[]): string {
 }
 
 const mean = (values: number[]) => values.reduce((sum, v) => sum + v, 0) / values.length;
+
+/** Issue 12's target: throughput with 1,000 client keys at least this share of the single key's. */
+const CLIENTS_TARGET = 0.95;
+
+/**
+ * The client keys' cost (clients.ts), per round: throughput spread over 1,000 client keys over the
+ * same with the access key alone (✓ when the median is at least 0.95×), the latency under the same
+ * load, and the proxy's CPU per request: the added latency of the key checks themselves.
+ */
+export function clientLines(rounds: ClientsRound[], keys: number, seconds: number): string {
+  if (rounds.length === 0) return '';
+  const ratios = rounds.map((r) => r.clients.requestsPerSecond / r.single.requestsPerSecond).sort((a, b) => a - b);
+  const median = ratios.length % 2 ? ratios[(ratios.length - 1) / 2]! : (ratios[ratios.length / 2 - 1]! + ratios[ratios.length / 2]!) / 2;
+  const mark = median >= CLIENTS_TARGET ? '✓' : '✗';
+  const ms = (pick: (r: ClientsRound) => number) => mean(rounds.map(pick)).toFixed(2);
+  const micros = (pick: (r: ClientsRound) => LoadResult) =>
+    Math.round(mean(rounds.map((r) => (pick(r).cores.proxy ?? Number.NaN) / pick(r).requestsPerSecond)) * 1e6);
+  const lines = [
+    `- ${mark} Client keys (${keys.toLocaleString('en-US')} keys, each a daily budget and an RPM limit; json, ${rounds.length} alternating rounds of ${seconds} s, client keys ÷ the access key alone):`,
+    `  - throughput ${summarize(ratios)}; target ≥ ${CLIENTS_TARGET}× ${mark}`,
+    `  - latency under load p50 ${ms((r) => r.clients.p50Ms)} ms vs ${ms((r) => r.single.p50Ms)} ms, p99 ${ms((r) => r.clients.p99Ms)} ms vs ${ms((r) => r.single.p99Ms)} ms`,
+  ];
+  if (Number.isFinite(micros((r) => r.clients))) {
+    lines.push(
+      `  - proxy CPU per request ${micros((r) => r.clients)} µs with client keys, ${micros((r) => r.single)} µs with the access key`,
+    );
+  }
+  return lines.join('\n');
+}
