@@ -98,7 +98,8 @@ function budgetRefusal(r: Extract<Refusal, { reason: 'budget' }>): Ending {
     'client-budget',
     `此客户端密钥的${zh}预算 ¥${limit} 已用完${when[0]}。This client key's ${en} budget of ¥${limit} is spent${when[1]}.`,
     { budget: r.period, limit, resetsAt },
-    // Not retried by SDKs when it is far off: a total budget never resets.
-    headers ?? { 'x-should-retry': 'false' },
+    // SDKs retry a 429 within seconds whatever Retry-After says; a budget comes back in hours at the
+    // soonest (a total one never), so they are told not to. Retry-After still says when.
+    { ...headers, 'x-should-retry': 'false' },
   );
 }

@@ -34,7 +34,14 @@ const chatWith = (key: string, model = V3, extra: Record<string, unknown> = {}, 
 
 async function refusal(res: Response) {
   const body = (await res.json()) as { code: number; error: Record<string, unknown> };
-  return { status: res.status, code: body.code, reason: body.error.reason, error: body.error, retryAfter: res.headers.get('retry-after') };
+  return {
+    status: res.status,
+    code: body.code,
+    reason: body.error.reason,
+    error: body.error,
+    retryAfter: res.headers.get('retry-after'),
+    shouldRetry: res.headers.get('x-should-retry'),
+  };
 }
 
 function logRows() {
@@ -165,6 +172,7 @@ describe('budgets in yuan, from the real cost of each request', () => {
     const resetsAt = Date.parse(String(refused.error.resetsAt));
     expect(new Date(resetsAt + 8 * 3600_000).toISOString().slice(11, 19)).toBe('00:00:00');
     expect(Number(refused.retryAfter)).toBeLessThanOrEqual(86_400);
+    expect(refused.shouldRetry).toBe('false'); // SDKs would retry a 429 within seconds, hours too early
     expect(usageRow(id)).toMatchObject({ spent_total: 2 * cost, spent_day: 2 * cost, requests_total: 2 });
   });
 
