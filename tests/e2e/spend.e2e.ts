@@ -281,6 +281,17 @@ describe('the spend ledger in a real browser', () => {
     expect(keyCsv.split(/\r?\n/)[1]).toMatch(new RegExp(`^${ids[0]},${maskKey(KEYS[0]!).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')},`));
     expect(keyCsv).not.toContain(KEYS[0]!.slice(3, 20));
 
+    // By client key: the requests here came with the admin's own key, the "default" client (#0).
+    await page.fill('#spend-key', '');
+    await page.locator('#spend-key').blur();
+    await page.selectOption('#spend-group', 'client');
+    await expect.poll(() => texts(page, '#spend-body tr td:first-child'), { timeout: 10_000 }).toEqual(['#0 default']);
+    await page.fill('#spend-client', '1');
+    await page.locator('#spend-client').blur();
+    await expect.poll(() => page.locator('#spend-body tr').count(), { timeout: 10_000 }).toBe(0);
+    await page.fill('#spend-client', '');
+    await page.locator('#spend-client').blur();
+
     // A range that ends before it starts: the server's 400, in this tab's error box (in English, its own message).
     await page.click('text=English');
     await page.waitForSelector('#view-main:not([hidden])');

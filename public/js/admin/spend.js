@@ -15,7 +15,7 @@ const area = () => $('#tab-spend');
 /** The filters as the API reads them; an empty input is left out (the server's default applies). */
 function query() {
   const params = new URLSearchParams({ groupBy: $('#spend-group', HTMLSelectElement).value, tzOffsetMinutes: String(tzOffsetMinutes()) });
-  const fields = { from: '#spend-from', to: '#spend-to', model: '#spend-model', keyId: '#spend-key' };
+  const fields = { from: '#spend-from', to: '#spend-to', model: '#spend-model', keyId: '#spend-key', clientId: '#spend-client' };
   for (const [name, selector] of Object.entries(fields)) {
     const value = $(selector, HTMLInputElement).value.trim();
     if (value) params.set(name, value);
@@ -47,6 +47,9 @@ export async function loadSpend() {
  */
 function groupText(r, by) {
   if (by === 'key') return r.group === null ? '—' : `#${r.group} ${r.maskedKey ?? t('spend.deletedKey')}`;
+  // Requests no key was accepted for have no client; a deleted client keeps its name, marked.
+  if (by === 'client')
+    return r.group === null ? '—' : `#${r.group} ${r.clientName ?? ''}${r.clientDeleted ? ' ' + t('spend.deletedKey') : ''}`;
   return r.group === null ? t('spend.noModel') : String(r.group);
 }
 
@@ -86,7 +89,7 @@ export function initSpend() {
     new Date(today.getFullYear(), today.getMonth(), today.getDate() - (DEFAULT_DAYS - 1)),
   );
   const reload = () => void attempt(area(), loadSpend);
-  for (const id of ['#spend-from', '#spend-to', '#spend-key', '#spend-group']) $(id).addEventListener('change', reload);
+  for (const id of ['#spend-from', '#spend-to', '#spend-key', '#spend-client', '#spend-group']) $(id).addEventListener('change', reload);
   /** @type {number | undefined} */
   let typing;
   $('#spend-model').addEventListener('input', () => {

@@ -29,8 +29,8 @@
  *   kind: MoneyKind; requests: number; inputTokens: number; outputTokens: number; cost: string; gift: string; paid: string;
  *   unknownCredit: string; unpriced: { requests: number; inputTokens: number; outputTokens: number };
  * }} SpendFigures
- * @typedef {SpendFigures & { group: string | number | null; start?: string; maskedKey?: string | null }} SpendRow
- * @typedef {'day' | 'hour' | 'model' | 'key'} SpendGroupBy
+ * @typedef {SpendFigures & { group: string | number | null; start?: string; maskedKey?: string | null; clientName?: string | null; clientDeleted?: boolean }} SpendRow
+ * @typedef {'day' | 'hour' | 'model' | 'key' | 'client'} SpendGroupBy
  * @typedef {{ from: string; to: string; groupBy: SpendGroupBy; rows: SpendRow[]; totals: SpendFigures }} SpendReport
  * @typedef {{ yuan: string | null; kind: MoneyKind; keys: number }} PoolCredit
  * @typedef {{
