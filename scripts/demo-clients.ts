@@ -6,7 +6,7 @@
  * which a few long answers spend (the fake writes max_tokens in full: fillMaxTokens).
  */
 import type { ClientService } from '../src/clients/client-service.js';
-import type { ClientSettings } from '../src/clients/client-types.js';
+import { unlimitedClient, type ClientSettings } from '../src/clients/client-types.js';
 import { parseYuan } from '../src/ledger/money.js';
 
 export const DEMO_BUDGET_MODEL = 'deepseek-ai/DeepSeek-V3';
@@ -14,18 +14,7 @@ const DAY_BUDGET = parseYuan('0.50')!;
 
 export type DemoClients = { free: string; budget: string; traffic: string };
 
-const settings = (s: Partial<ClientSettings> & Pick<ClientSettings, 'name'>): ClientSettings => ({
-  note: '',
-  enabled: true,
-  expiresAt: null,
-  models: [],
-  freeOnly: false,
-  budgets: { day: null, month: null, total: null },
-  rpm: null,
-  maxConcurrent: null,
-  allowedIps: [],
-  ...s,
-});
+const settings = ({ name, ...over }: Partial<ClientSettings> & Pick<ClientSettings, 'name'>): ClientSettings => unlimitedClient(name, over);
 
 /** Three keys: free models only at ¥0.50 a day, ¥0.50 a day on DEMO_BUDGET_MODEL, and the built-in client's own. */
 export function seedDemoClients(clients: Pick<ClientService, 'create'>): DemoClients {

@@ -28,6 +28,23 @@ export type ClientSettings = {
   allowedIps: readonly string[];
 };
 
+/** A client key with `name` and no limit at all, and what is given in `over`. */
+export function unlimitedClient(name: string, over: Partial<ClientSettings> = {}): ClientSettings {
+  return {
+    name,
+    note: '',
+    enabled: true,
+    expiresAt: null,
+    models: [],
+    freeOnly: false,
+    budgets: { day: null, month: null, total: null },
+    rpm: null,
+    maxConcurrent: null,
+    allowedIps: [],
+    ...over,
+  };
+}
+
 /** What a client used in one period: its number (China day or month, see client-periods.ts) or 0 for the total. */
 export type PeriodUsage = { period: number; spent: Nano; requests: number; tokens: number };
 export type ClientUsage = { total: PeriodUsage; day: PeriodUsage; month: PeriodUsage; lastUsedAt: number | null };

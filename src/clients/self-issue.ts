@@ -3,7 +3,7 @@ import { parseYuan } from '../ledger/money.js';
 import type { RuntimeSettings } from '../settings/settings-service.js';
 import type { ClientService, IssuedKey } from './client-service.js';
 import type { ClientStore } from './client-store.js';
-import type { ClientSettings } from './client-types.js';
+import { unlimitedClient, type ClientSettings } from './client-types.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** One key per address per 24 hours: enough for a person, too few to farm a pool from one machine. */
@@ -25,18 +25,14 @@ export type SelfIssueDeps = {
 
 /** The preset the admin chose, as a new client's settings (the guest chooses only the name). */
 export function presetSettings(s: Readonly<PresetSettings>, name: string, now: number): ClientSettings {
-  return {
-    name,
+  return unlimitedClient(name, {
     note: 'self-issued on the user page',
-    enabled: true,
     expiresAt: now + s.selfIssueDays * DAY_MS,
     models: s.selfIssueModels,
     freeOnly: s.selfIssueFreeOnly,
     budgets: { day: parseYuan(s.selfIssueDailyBudget)!, month: null, total: null },
     rpm: s.selfIssueRpm,
-    maxConcurrent: null,
-    allowedIps: [],
-  };
+  });
 }
 
 /**

@@ -5,7 +5,7 @@ import type { Express } from 'express';
 import request from 'supertest';
 import { expect } from 'vitest';
 import { createApp, createHttpServer } from '../../src/app.js';
-import type { ClientSettings } from '../../src/clients/client-types.js';
+import { unlimitedClient, type ClientSettings } from '../../src/clients/client-types.js';
 import { loadConfig } from '../../src/config/env.js';
 import { createContext, type AppContext } from '../../src/context.js';
 import { startFakeSiliconFlow, type FakeKeyState, type FakeSiliconFlow } from '../support/fake-siliconflow/index.js';
@@ -131,19 +131,7 @@ export async function waitForJob(admin: Admin, jobId: string, timeoutMs = 10_000
 
 /** A client key's settings: no limit unless given. */
 export function clientSettings(settings: Partial<ClientSettings> = {}): ClientSettings {
-  return {
-    name: 'friend',
-    note: '',
-    enabled: true,
-    expiresAt: null,
-    models: [],
-    freeOnly: false,
-    budgets: { day: null, month: null, total: null },
-    rpm: null,
-    maxConcurrent: null,
-    allowedIps: [],
-    ...settings,
-  };
+  return unlimitedClient('friend', settings);
 }
 
 /** A data folder holding these pool keys and one client key, for a server process to start on; returns the client key and id. */

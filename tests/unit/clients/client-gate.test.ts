@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ClientGate } from '../../../src/clients/client-gate.js';
 import { chinaDay, chinaMonth, nextDayStart, nextMonthStart } from '../../../src/clients/client-periods.js';
 import { ClientRegistry } from '../../../src/clients/client-registry.js';
-import type { ClientRecord, ClientSettings } from '../../../src/clients/client-types.js';
+import { unlimitedClient, type ClientRecord, type ClientSettings } from '../../../src/clients/client-types.js';
 
 const emptyUsage = () => ({
   total: { period: 0, spent: 0, requests: 0, tokens: 0 },
@@ -15,16 +15,7 @@ const emptyUsage = () => ({
 function record(id: number, settings: Partial<ClientSettings> = {}): ClientRecord {
   return {
     id,
-    name: `c${id}`,
-    note: '',
-    enabled: true,
-    expiresAt: null,
-    models: [],
-    freeOnly: false,
-    budgets: { day: null, month: null, total: null },
-    rpm: null,
-    maxConcurrent: null,
-    allowedIps: [],
+    ...unlimitedClient(`c${id}`),
     masked: 'sfm-…',
     createdAt: 0,
     deletedAt: null,
