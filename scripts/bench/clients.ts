@@ -6,6 +6,7 @@
  * behind) and once with the admin's access key alone (no limits). Alternating rounds, the order
  * swapped every round, like the ledger's (ledger.ts), so a drifting machine weighs on both alike.
  */
+import { alternateRounds } from './alternate.js';
 import { measureThroughput, PRICED_MODEL, warmUp, type CpuMeters, type LoadOptions, type LoadResult } from './load.js';
 
 export const BENCH_CLIENTS = 1_000;
@@ -30,17 +31,15 @@ export async function measureClients(
   // The single key goes through the same `requests` list (the same token 1,000 times): the load generator does the same work.
   const single = clientKeys.map(() => accessKey);
   await warmUp(url, clientKeys, 'json', load, WARMUP_SECONDS);
-  const rounds: ClientsRound[] = [];
-  for (let i = 0; i < options.rounds; i++) {
-    const order: Array<'clients' | 'single'> = i % 2 === 0 ? ['clients', 'single'] : ['single', 'clients'];
-    const results: Partial<ClientsRound> = {};
-    for (const run of order) {
-      progress(
-        `  client keys round ${i + 1}/${options.rounds}: ${run === 'clients' ? `${clientKeys.length} client keys` : 'the access key'}, ${options.seconds} s`,
-      );
-      results[run] = await measureThroughput(url, run === 'clients' ? clientKeys : single, PRICED_MODEL, load, meters);
-    }
-    rounds.push(results as ClientsRound);
-  }
-  return rounds;
+  const side = (name: 'clients' | 'single', label: string, tokens: readonly string[]) => ({
+    name,
+    label: `${label}, ${options.seconds} s`,
+    run: () => measureThroughput(url, tokens, PRICED_MODEL, load, meters),
+  });
+  return alternateRounds(
+    options.rounds,
+    [side('clients', `${clientKeys.length} client keys`, clientKeys), side('single', 'the access key', single)],
+    progress,
+    'client keys',
+  );
 }

@@ -3,9 +3,9 @@
  * noise): the same JSON load through the same warm server, with a priced model — the answer is
  * priced, charged to the key's estimate, counted in sfm_spend_yuan_total and written behind — and
  * with a model the price table does not know (one lookup that misses; nothing is charged). The runs
- * alternate and every round swaps their order, so a drifting machine (other work on shared cores,
- * a CPU heating up) weighs on both alike.
+ * alternate (alternate.ts).
  */
+import { alternateRounds } from './alternate.js';
 import { measureThroughput, PRICED_MODEL, warmUp, type CpuMeters, type LoadOptions, type LoadResult } from './load.js';
 
 /** In the fake's catalogue, answered like the priced model, but in no price table (the fake bills it nothing). */
@@ -25,17 +25,10 @@ export async function measureLedger(
 ): Promise<LedgerRound[]> {
   const load: LoadOptions = { connections: options.connections, warmupSeconds: 0, durationSeconds: options.seconds };
   await warmUp(url, token, 'json', load, WARMUP_SECONDS, UNPRICED_MODEL);
-  const rounds: LedgerRound[] = [];
-  for (let i = 0; i < options.rounds; i++) {
-    const models = i % 2 === 0 ? [PRICED_MODEL, UNPRICED_MODEL] : [UNPRICED_MODEL, PRICED_MODEL];
-    const results = new Map<string, LoadResult>();
-    for (const model of models) {
-      progress(
-        `  ledger round ${i + 1}/${options.rounds}: ${model === PRICED_MODEL ? 'priced' : 'unpriced'} (${model}), ${options.seconds} s`,
-      );
-      results.set(model, await measureThroughput(url, token, model, load, meters));
-    }
-    rounds.push({ priced: results.get(PRICED_MODEL)!, unpriced: results.get(UNPRICED_MODEL)! });
-  }
-  return rounds;
+  const side = (name: 'priced' | 'unpriced', model: string) => ({
+    name,
+    label: `${name} (${model}), ${options.seconds} s`,
+    run: () => measureThroughput(url, token, model, load, meters),
+  });
+  return alternateRounds(options.rounds, [side('priced', PRICED_MODEL), side('unpriced', UNPRICED_MODEL)], progress, 'ledger');
 }
