@@ -2,12 +2,15 @@ import { chinaDay, chinaMonth } from './client-periods.js';
 import { ClientState } from './client-state.js';
 import { DEFAULT_CLIENT_ID, type ClientRecord } from './client-types.js';
 
+/** Client keys remembered by their text at most (more than a pool has clients in use at once). */
+const PRESENTED_MAX = 10_000;
+
 /** The current China day and month, recomputed only when the day number changes (once a day). */
 export type Periods = { day: number; month: number };
 
 /**
- * Every live client key in memory, found by the keyed hash of the presented token: one HMAC and one
- * Map lookup per /v1 request, no database read. The service updates it synchronously after each
+ * Every live client key in memory, found by the keyed hash of the presented token (one HMAC the
+ * first time, a Map lookup after), no database read. The service updates it synchronously after each
  * store write, so a change applies from the next request; ClientSync drains what the proxy counted.
  */
 export class ClientRegistry {
@@ -16,11 +19,18 @@ export class ClientRegistry {
   private readonly hashOf = new Map<number, string>();
   private readonly dirty = new Set<ClientState>();
   private periods: Periods = { day: -1, month: -1 };
+  /**
+   * Client keys already presented, by their text: a key's later requests skip the HMAC. Held in
+   * memory only (never written), valid keys only (unknown tokens cannot grow it), emptied by any
+   * change to the keys so a rotated or deleted key stops at once, and bounded.
+   */
+  private readonly presented = new Map<string, ClientState>();
 
   constructor(private readonly hasher: { hash(token: string): string }) {}
 
   /** Adds a client or applies its new settings (and key hash, after a rotation), keeping its counters. */
   upsert(record: ClientRecord, hash: string | null): ClientState {
+    this.presented.clear();
     let state = this.byId.get(record.id);
     if (state) state.configure(record, record.masked);
     else {
@@ -40,6 +50,7 @@ export class ClientRegistry {
 
   /** A deleted client: its key stops working at once; its last counts are kept for one more write. */
   remove(id: number): void {
+    this.presented.clear();
     const hash = this.hashOf.get(id);
     if (hash !== undefined) this.byHash.delete(hash);
     this.hashOf.delete(id);
@@ -49,7 +60,14 @@ export class ClientRegistry {
   /** The client a token belongs to; client keys are `sfm-…`, so anything else costs no hash. */
   byToken(token: string): ClientState | undefined {
     if (!token.startsWith('sfm-')) return undefined;
-    return this.byHash.get(this.hasher.hash(token));
+    const known = this.presented.get(token);
+    if (known) return known;
+    const state = this.byHash.get(this.hasher.hash(token));
+    if (state) {
+      if (this.presented.size >= PRESENTED_MAX) this.presented.clear();
+      this.presented.set(token, state);
+    }
+    return state;
   }
 
   get(id: number): ClientState | undefined {

@@ -181,8 +181,24 @@ describe('ClientGate', () => {
     expect(gate.admit(client, null, 0, NOON)?.reason).toBe('budget');
   });
 
+  it('a key is hashed once, then found by its text; a rotation or a removal forgets it at once', () => {
+    let hashes = 0;
+    const registry = new ClientRegistry({ hash: (t) => (hashes++, `h:${t}`) });
+    registry.upsert(record(1), 'h:sfm-one');
+    for (let i = 0; i < 3; i++) expect(registry.byToken('sfm-one')?.id).toBe(1);
+    expect(registry.byToken('sfm-nope')).toBeUndefined();
+    expect(registry.byToken('sfm-nope')).toBeUndefined();
+    expect(hashes).toBe(3); // sfm-one once; an unknown token every time (it is never remembered)
+    registry.upsert(record(1), 'h:sfm-two');
+    expect(registry.byToken('sfm-one')).toBeUndefined();
+    expect(registry.byToken('sfm-two')?.id).toBe(1);
+    registry.remove(1);
+    expect(registry.byToken('sfm-two')).toBeUndefined();
+  });
+
   it('a rotated key is found by its new hash only; a removed client is not found at all', () => {
     const { gate, registry } = gateWith({});
+    expect(gate.find('sfm-one')?.id).toBe(1);
     registry.upsert(record(1), 'h:sfm-new');
     expect(gate.find('sfm-one')).toBeUndefined();
     expect(gate.find('sfm-new')?.id).toBe(1);
