@@ -99,6 +99,7 @@ describe('key behaviors on user/info and models', () => {
     ['invalid-string', 401, 'Invalid token'],
     ['rate-limited', 429, upstreamError(50602, 'Request was rejected due to rate limiting. Details: TPM limit reached.')],
     ['overloaded', 503, upstreamError(50505, 'Model service overloaded. Please try again later.')],
+    ['busy', 503, upstreamError(50508, 'System is too busy now. Please try again later.')],
     ['server-error', 500, upstreamError(50507, 'Request failed: Unknown error.')],
     ['ip-blocked', 503, upstreamError(50603, 'System is too busy now. Please try again later.')],
   ];
@@ -267,6 +268,11 @@ describe('chat/completions', () => {
       'missing messages',
       JSON.stringify({ model: 'Qwen/Qwen2.5-7B-Instruct' }),
       upstreamError(20015, 'The parameter is invalid. Please check again.'),
+    ],
+    [
+      'a prompt over the context length',
+      JSON.stringify({ model: 'Qwen/Qwen2.5-7B-Instruct', messages: [{ role: 'user', content: 'x'.repeat(200_000) }] }),
+      upstreamError(20015, 'length of prompt_tokens (50000) must be less than max_seq_len (32768).'),
     ],
   ])('answers 400 for %s', async (_what, body, expected) => {
     const res = await call('/v1/chat/completions', { key: newKey(), body, headers: { 'content-type': 'application/json' } });

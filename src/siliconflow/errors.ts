@@ -17,6 +17,8 @@ export const CODE_PAID_BALANCE_REQUIRED = 30011;
 export const CODE_INVALID_TOKEN = 30014;
 /** "Model service overloaded" (503): upstream trouble, not the key's. */
 export const CODE_MODEL_OVERLOADED = 50505;
+/** "System is too busy now. Please try again later." (503): upstream trouble, not the key's. */
+export const CODE_SYSTEM_OVERLOADED = 50508;
 /** "Request failed: Unknown error." (500): upstream trouble, not the key's. */
 export const CODE_UNKNOWN_ERROR = 50507;
 /** Sometimes on a 429; the status alone already says "rate limited". */
@@ -51,6 +53,15 @@ export function isInvalidKey({ status, body }: UpstreamAnswer): boolean {
 /** The account behind the key has no money (30001 comes on 402 or 403). */
 export function isOutOfBalance({ status, body }: UpstreamAnswer): boolean {
   return (status === 402 || status === 403) && errorCode(body) === CODE_INSUFFICIENT_BALANCE;
+}
+
+/**
+ * SiliconFlow itself is overloaded (50505 for one model, 50508 for the whole service): says nothing
+ * about the key, so it must not count towards the key's failures in a row.
+ */
+export function isUpstreamOverloaded(body: unknown): boolean {
+  const code = errorCode(body);
+  return code === CODE_MODEL_OVERLOADED || code === CODE_SYSTEM_OVERLOADED;
 }
 
 /** "HTTP 503 (code 50505): Model service overloaded…" — what lastError shows. */

@@ -26,6 +26,9 @@ export function answerByBehavior(ctx: FakeContext, route: Route): boolean {
     case 'overloaded':
       sendUpstreamError(res, ERRORS.overloaded);
       return true;
+    case 'busy':
+      sendUpstreamError(res, ERRORS.busy);
+      return true;
     case 'server-error':
       sendUpstreamError(res, ERRORS.serverError);
       return true;

@@ -1,10 +1,10 @@
 /** POST /v1/chat/completions: OpenAI chat.completion, or chat.completion.chunk frames over SSE. */
 import type { Tab } from './billing.js';
 import { chatRequest, type FakeContext, type JsonObject } from './context.js';
-import { ERRORS, sendUpstreamError } from './errors.js';
+import { contextTooLong, ERRORS, sendUpstreamError } from './errors.js';
 import { allMessagesText, lastUserText, randomishId, unixSeconds } from './fake-text.js';
 import { sendJson } from './http-util.js';
-import { isReasoningModel } from './models.js';
+import { isReasoningModel, MAX_SEQ_LEN } from './models.js';
 import { billedTokens, billEachChunk, planReply, streamedUsages, totalPieces, usageAfter, type ReplyPlan, type Usage } from './reply.js';
 import { chunkGapMs, sseData, SSE_HEADERS, streamChunks } from './sse.js';
 
@@ -22,6 +22,7 @@ export async function chatCompletions(ctx: FakeContext): Promise<void> {
   if (!Array.isArray(messages) || messages.length === 0) return sendUpstreamError(ctx.res, ERRORS.invalidParameter);
 
   const plan = planReply(request, lastUserText(messages), allMessagesText(messages), isReasoningModel(model), ctx.fillMaxTokens);
+  if (plan.promptTokens >= MAX_SEQ_LEN) return sendUpstreamError(ctx.res, contextTooLong(plan.promptTokens, MAX_SEQ_LEN));
   const meta: ChatMeta = { id: randomishId(''), created: unixSeconds(), model };
   const tab = ctx.openTab(model);
   if (request.stream === true) return streamChat(ctx, request, plan, meta, tab);

@@ -13,6 +13,7 @@ import {
   CODE_MODEL_OVERLOADED,
   CODE_PAID_BALANCE_REQUIRED,
   CODE_RATE_LIMITED,
+  CODE_SYSTEM_OVERLOADED,
   CODE_UNKNOWN_ERROR,
   INVALID_KEY_STRINGS,
 } from '../../../src/siliconflow/errors.js';
@@ -38,12 +39,22 @@ export const ERRORS = {
     message: 'Request was rejected due to rate limiting. Details: TPM limit reached.',
   },
   overloaded: { status: 503, code: CODE_MODEL_OVERLOADED, message: 'Model service overloaded. Please try again later.' },
+  busy: { status: 503, code: CODE_SYSTEM_OVERLOADED, message: 'System is too busy now. Please try again later.' },
   serverError: { status: 500, code: CODE_UNKNOWN_ERROR, message: 'Request failed: Unknown error.' },
   ipBlocked: { status: 503, code: CODE_IP_BUSY, message: 'System is too busy now. Please try again later.' },
   modelNotFound: { status: 400, code: CODE_MODEL_NOT_FOUND, message: 'Model does not exist. Please check it carefully.' },
   invalidParameter: { status: 400, code: CODE_INVALID_PARAMETER, message: 'The parameter is invalid. Please check again.' },
   endpointDeprecated: { status: 410, code: CODE_ENDPOINT_DEPRECATED, message: 'endpoint is deprecated' },
 } as const satisfies Record<string, UpstreamError>;
+
+/** A prompt of `promptTokens` over the model's context: the upstream's 20015 with its numbers. */
+export function contextTooLong(promptTokens: number, maxSeqLen: number): UpstreamError {
+  return {
+    status: 400,
+    code: CODE_INVALID_PARAMETER,
+    message: `length of prompt_tokens (${promptTokens}) must be less than max_seq_len (${maxSeqLen}).`,
+  };
+}
 
 /** Older deployments answered an invalid key with a bare JSON string instead of an object. */
 export const INVALID_TOKEN_STRING = INVALID_KEY_STRINGS[0];

@@ -34,6 +34,12 @@ const CATALOGUE: readonly CatalogueEntry[] = [
   { id: 'FunAudioLLM/SenseVoiceSmall', type: 'audio', subType: 'speech-to-text' },
 ];
 
+/**
+ * The prompt tokens every chat model of the fake accepts, fewer than max_seq_len (the upstream's
+ * 20015 names both numbers); 32K is the context of the small free Qwen models, the tightest of the real ones.
+ */
+export const MAX_SEQ_LEN = 32_768;
+
 export function isKnownModel(id: unknown, subType: ModelSubType): id is string {
   return CATALOGUE.some((entry) => entry.id === id && entry.subType === subType);
 }

@@ -11,7 +11,8 @@ export type FakeKeyBehavior =
   | 'exhausted' // balances 0 unless given; every billable call, free models too → 30001 on `exhaustedStatus`
   | 'gift-only' // paid credit 0 unless given; so "Pro/…" models → 403 30011 until paid credit is added
   | 'rate-limited' // every call → 429 50602 (+ Retry-After only when retryAfterSeconds is set)
-  | 'overloaded' // 503 50505
+  | 'overloaded' // 503 50505 (one model's service)
+  | 'busy' // 503 50508 (the whole service)
   | 'server-error' // 500 50507
   | 'ip-blocked' // 503 50603
   | 'reset' // the socket is destroyed without any response
@@ -25,6 +26,7 @@ export const FAKE_KEY_BEHAVIORS: readonly FakeKeyBehavior[] = [
   'gift-only',
   'rate-limited',
   'overloaded',
+  'busy',
   'server-error',
   'ip-blocked',
   'reset',
