@@ -17,8 +17,8 @@ export function recordVerdict(
   paidOnly = false,
 ): void {
   switch (action) {
-    case 'used':
-      return pool.succeeded(key);
+    case 'counted':
+      return pool.counted(key);
     case 'served':
       pool.succeeded(key);
       if (paidOnly) pool.paidCreditShown(key);

@@ -4,13 +4,17 @@ import {
   errorCode,
   isInvalidKey,
   isOutOfBalance,
+  isUpstreamOverloaded,
   type UpstreamAnswer,
 } from '../siliconflow/errors.js';
 
 /** What an outcome does to the key: the verdict the pool records. */
 export type KeyAction =
-  /** A use that went well: its failures in a row reset, an `error` key is `active` again. */
-  | 'used'
+  /**
+   * An answer that says nothing about the key (the caller's mistake, SiliconFlow overloaded): counted
+   * in its uses, and nothing else — status, cooling, lacks-paid, failures in a row and last error stay.
+   */
+  | 'counted'
   /**
    * Used, and served: a paid-only (Pro/) model served shows paid credit — the ledger's estimate of
    * "none" is corrected (and flagged: a top-up or voucher it did not know), a 30011 is over.
@@ -73,10 +77,19 @@ export const OUTCOMES = {
   'rate-limited': { key: 'cools-down', request: 'next-key-or-pool-backoff', budget: 'key-tries' },
   /** Code 50603 (system busy): SiliconFlow limits this server's IP, not the key. */
   'pool-backoff': { key: 'untouched', request: 'pool-backoff', budget: null },
-  /** 5xx, and no answer at all: not the key's fault. */
+  /**
+   * 50505 / 50508: SiliconFlow is overloaded, whichever key asks. Another key may find capacity, but
+   * the key is not blamed: one busy hour upstream must not turn a whole pool into `error` keys.
+   */
+  overloaded: { key: 'counted', request: 'next-key', budget: 'attempts' },
+  /** Other 5xx, and no answer at all: not the key's fault, but several in a row show it as `error`. */
   'upstream-error': { key: 'troubled', request: 'next-key', budget: 'attempts' },
-  /** Any other 4xx (bad parameters, unknown model, wrong path): the caller's business, passed through. */
-  'passed-through': { key: 'used', request: 'answer', budget: null },
+  /**
+   * Any other 4xx — bad parameters (20015), an unknown model (20012, on 400), a prompt over the
+   * model's max_seq_len (20015), a wrong path (404), a moderation refusal: the caller's business,
+   * passed through, and the key is not touched (a success would reset its failures; this is none).
+   */
+  'passed-through': { key: 'counted', request: 'answer', budget: null },
 } as const satisfies Record<string, OutcomeRow>;
 
 export type Outcome = keyof typeof OUTCOMES;
@@ -93,6 +106,6 @@ export function classifyAnswer(answer: UpstreamAnswer): Outcome {
   if (status === 403 && code === CODE_PAID_BALANCE_REQUIRED) return 'needs-paid';
   if (code === CODE_IP_BUSY) return 'pool-backoff';
   if (status === 429) return 'rate-limited';
-  if (status >= 500) return 'upstream-error';
+  if (status >= 500) return isUpstreamOverloaded(body) ? 'overloaded' : 'upstream-error';
   return 'passed-through';
 }

@@ -156,7 +156,7 @@ describe('the outcome table, before the first byte', () => {
   });
 
   it('5xx: the key is not blamed, the next key serves; error only after several failures in a row', async () => {
-    p = await startProxy(keys({ behavior: 'overloaded' }, {}), { env: { ERROR_AFTER_FAILURES: '2', KEY_STRATEGY: 'round-robin' } });
+    p = await startProxy(keys({ behavior: 'server-error' }, {}), { env: { ERROR_AFTER_FAILURES: '2', KEY_STRATEGY: 'round-robin' } });
     expect((await p.call('/v1/chat/completions', { json: chat() })).status).toBe(200);
     expect(sentKeys()).toEqual([fakeKey(0), fakeKey(1)]);
     expect(p.row(p.ids[0]!)).toMatchObject({ status: 'active', failure_count: 1 });

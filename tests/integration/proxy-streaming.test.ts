@@ -182,7 +182,7 @@ describe('secrets', () => {
     p = await startProxy(
       [
         [poolKeys[0]!, { behavior: 'invalid' }],
-        [poolKeys[1]!, { behavior: 'overloaded' }],
+        [poolKeys[1]!, { behavior: 'server-error' }],
         [poolKeys[2]!, { behavior: 'gift-only' }],
         [poolKeys[3]!, { failMidStream: true }],
         [poolKeys[4]!, {}],

@@ -141,6 +141,12 @@ export class KeyPool {
 
   // --- what the upstream said about a key (one the pool handed out; ignored once it has left) ---
 
+  /** A use that says nothing about the key (the caller's mistake, SiliconFlow overloaded): counted, nothing else. */
+  counted(key: PoolKey): void {
+    const k = this.held(key);
+    if (k) this.dirty.used(k);
+  }
+
   succeeded(key: PoolKey): void {
     const k = this.held(key);
     if (!k) return;

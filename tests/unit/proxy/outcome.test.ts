@@ -22,8 +22,8 @@ describe('the outcome table', () => {
     [503, err(50603, 'System is too busy now.'), 'pool-backoff'],
     [429, err(50603), 'pool-backoff'],
     [500, err(50507, 'Request failed: Unknown error.'), 'upstream-error'],
-    [503, err(50505, 'Model service overloaded.'), 'upstream-error'],
-    [503, err(50508, 'System is too busy now.'), 'upstream-error'],
+    [503, err(50505, 'Model service overloaded.'), 'overloaded'],
+    [503, err(50508, 'System is too busy now.'), 'overloaded'],
     [504, 'Gateway Timeout', 'upstream-error'],
     [400, err(20012, 'Model does not exist.'), 'passed-through'],
     [400, err(20015, 'length of prompt_tokens must be less than max_seq_len'), 'passed-through'],
@@ -31,6 +31,7 @@ describe('the outcome table', () => {
     [403, err(30020, 'real-name verification required'), 'passed-through'],
     [404, '404 page not found', 'passed-through'],
     [413, 'too large', 'passed-through'],
+    [451, 'Unavailable For Legal Reasons', 'passed-through'],
   ] as const)('HTTP %i %j → %s', (status, body, outcome) => {
     expect(classifyAnswer({ status, body })).toBe(outcome);
   });
@@ -47,8 +48,9 @@ describe('the outcome table', () => {
     ['needs-paid', 'lacks-paid', 'next-paid-key', 'key-tries'],
     ['rate-limited', 'cools-down', 'next-key-or-pool-backoff', 'key-tries'],
     ['pool-backoff', 'untouched', 'pool-backoff', null],
+    ['overloaded', 'counted', 'next-key', 'attempts'],
     ['upstream-error', 'troubled', 'next-key', 'attempts'],
-    ['passed-through', 'used', 'answer', null],
+    ['passed-through', 'counted', 'answer', null],
   ] as const)('%s: the key is %s; the request: %s; the budget spent: %s', (outcome, key, request, budget) => {
     expect(OUTCOMES[outcome]).toEqual({ key, request, budget });
   });
@@ -59,6 +61,7 @@ describe('the outcome table', () => {
       'invalid',
       'needs-paid',
       'ok',
+      'overloaded',
       'passed-through',
       'pool-backoff',
       'rate-limited',
