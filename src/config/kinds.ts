@@ -1,6 +1,7 @@
 import cron from 'node-cron';
 import { z } from 'zod';
 import { parseYuan } from '../ledger/money.js';
+import { aliasLines, aliasTableEnv } from './alias-lines.js';
 
 /**
  * What kind of value a setting holds: how its environment variable is read and, for a setting the
@@ -27,7 +28,7 @@ export type RuntimeKind<Env = unknown, Value = unknown> = Kind<Env> & {
 export type SettingInput =
   | Readonly<{ type: 'select'; options: readonly string[] }>
   | Readonly<{ type: 'number'; min: number; max: number }>
-  | Readonly<{ type: 'checkbox' | 'text' | 'list' | 'password' }>;
+  | Readonly<{ type: 'checkbox' | 'text' | 'list' | 'lines' | 'password' }>;
 
 /** A whole number from min to max; the form shows a number input with the same range. */
 export function int(min: number, max: number) {
@@ -89,6 +90,11 @@ export function models(fallback: string[]) {
     runtime: z.array(z.string().min(1).max(200)).max(1000),
     input: { type: 'list' },
   } as const satisfies RuntimeKind;
+}
+
+/** A table of `alias=model` lines (config/alias-lines.ts); unset is `fallback`. A textarea, one line each, in the form. */
+export function aliasTable(fallback: readonly string[]) {
+  return { env: aliasTableEnv(fallback), runtime: aliasLines, input: { type: 'lines' } } as const satisfies RuntimeKind;
 }
 
 /**

@@ -40,6 +40,7 @@ describe('runtime settings', () => {
       checkIntervalMs: 0,
       keyStrategy: 'round-robin',
       freeModels: expect.arrayContaining(['Qwen/Qwen2.5-7B-Instruct']),
+      modelAliases: expect.arrayContaining(['gpt-3.5-turbo=Qwen/Qwen2.5-7B-Instruct']),
       minBalance: '0',
       paidRecheckMinutes: 60,
       connectTimeoutMs: 10_000,
@@ -84,6 +85,9 @@ describe('runtime settings', () => {
     [{ minBalance: '-1' }, /^minBalance: must be an amount in yuan such as "0" or "0.5", not negative/],
     [{ minBalance: 0.5 }, /^minBalance:/],
     [{ paidRecheckMinutes: 0 }, /^paidRecheckMinutes:/],
+    [{ modelAliases: ['gpt-4o=a/b', '', 'gpt-4 deepseek'] }, /^modelAliases: line 3 "gpt-4 deepseek": must be alias=model/],
+    [{ modelAliases: ['gpt-4o=a/b', 'gpt-4o=c/d'] }, /^modelAliases: line 2 "gpt-4o=c\/d": the alias gpt-4o is given twice/],
+    [{ modelAliases: 'gpt-4o=a/b' }, /^modelAliases:/],
   ])('rejects %j with 400 invalid-setting and stores nothing', async (body, message) => {
     const res = await put(admin, body);
     expect(res.status).toBe(400);

@@ -3,7 +3,7 @@ import dotenv from 'dotenv';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ENV_VARIABLES, loadConfig } from '../../src/config/env.js';
-import { DEFAULT_FREE_MODELS } from '../../src/siliconflow/models.js';
+import { DEFAULT_FREE_MODELS, DEFAULT_MODEL_ALIASES } from '../../src/siliconflow/models.js';
 import { projectRoot } from '../../src/paths.js';
 
 const CORS_MESSAGE = 'CORS_ORIGINS must be * or a comma-separated list of origins such as https://chat.example, http://localhost:3210';
@@ -48,6 +48,7 @@ describe('loadConfig', () => {
       checkIntervalMs: 100,
       keyStrategy: 'round-robin',
       freeModels: DEFAULT_FREE_MODELS,
+      modelAliases: DEFAULT_MODEL_ALIASES,
       minBalance: '0',
       paidRecheckMinutes: 60,
       connectTimeoutMs: 10_000,
@@ -118,6 +119,11 @@ describe('loadConfig', () => {
 
   it('reads FREE_MODELS as a comma- or space-separated list', () => {
     expect(loadConfig({ FREE_MODELS: 'a/b, c/d\n e/f,,a/b' }).runtime.freeModels).toEqual(['a/b', 'c/d', 'e/f']);
+  });
+
+  it('reads MODEL_ALIASES as alias=model pairs, comma- or newline-separated, and dies on a bad pair naming it', () => {
+    expect(loadConfig({ MODEL_ALIASES: 'gpt-4o = a/b,\n old=c/d' }).runtime.modelAliases).toEqual(['gpt-4o=a/b', 'old=c/d']);
+    expect(() => loadConfig({ MODEL_ALIASES: 'gpt-4o=a/b,oops' })).toThrow(/MODEL_ALIASES.*line 2 "oops": must be alias=model/);
   });
 
   it('treats empty values as unset and strips a trailing slash from the base URL', () => {

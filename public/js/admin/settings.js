@@ -11,7 +11,7 @@ const form = () => $('#settings-form', HTMLFormElement);
 /**
  * The form's inputs that carry a setting (each named after it; the server renders one per runtime
  * setting). Their data- attributes say how to read them: data-flag a checkbox, data-number a number,
- * data-list one item per line, data-secret a value never sent back (typed in to change it).
+ * data-list one item per line, data-lines one line each (the server checks and names a bad one), data-secret a value never sent back (typed in to change it).
  */
 function fields() {
   return [...form().elements].filter(
@@ -41,6 +41,7 @@ function collect() {
     } else if (input instanceof HTMLInputElement && input.dataset.flag !== undefined) body[input.name] = input.checked;
     else if (input.dataset.number !== undefined) body[input.name] = Number(input.value);
     else if (input.dataset.list !== undefined) body[input.name] = input.value.split(/[\s,]+/).filter(Boolean);
+    else if (input.dataset.lines !== undefined) body[input.name] = input.value.split('\n');
     else body[input.name] = input.value;
   }
   return body;

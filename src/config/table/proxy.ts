@@ -1,5 +1,5 @@
-import { DEFAULT_FREE_MODELS } from '../../siliconflow/models.js';
-import { int, models, oneOf, seconds, yuanAmount } from '../kinds.js';
+import { DEFAULT_FREE_MODELS, DEFAULT_MODEL_ALIASES } from '../../siliconflow/models.js';
+import { aliasTable, int, models, oneOf, seconds, yuanAmount } from '../kinds.js';
 import { httpUrl } from '../parsers.js';
 import { envSetting, runtimeSetting } from '../setting.js';
 
@@ -40,6 +40,17 @@ export const proxySettings = [
     help: {
       zh: 'SiliconFlow 免费提供的模型，逗号或空白分隔，留空为内置列表；`exhausted` 密钥优先服务它们（见[按模型选择](#按模型选择)）',
       en: 'Models SiliconFlow serves for free, comma- or space-separated, empty for the built-in list; `exhausted` keys serve them first (see [Model-aware choice](#model-aware-choice))',
+    },
+  }),
+  runtimeSetting({
+    name: 'modelAliases',
+    env: 'MODEL_ALIASES',
+    kind: aliasTable(DEFAULT_MODEL_ALIASES),
+    default: '',
+    label: { zh: '模型别名（每行一个 别名=模型）', en: 'Model aliases (one alias=model a line)' },
+    help: {
+      zh: '客户端发来的模型名 → SiliconFlow 模型，`别名=模型`，逗号或换行分隔，留空为内置表（`gpt-3.5-turbo`、`gpt-4o`、`text-embedding-3-small` 等）；只改写请求体的 `model` 字段（见[模型别名](#模型别名)）',
+      en: "Model names clients send → SiliconFlow models, `alias=model`, comma- or newline-separated, empty for the built-in table (`gpt-3.5-turbo`, `gpt-4o`, `text-embedding-3-small`, …); only the body's `model` field is rewritten (see [Model aliases](#model-aliases))",
     },
   }),
   runtimeSetting({
