@@ -44,11 +44,11 @@ export const aliasLines = z
     return out;
   });
 
-/** The environment's text: `alias=model` items separated by commas or newlines; unset is `fallback`. */
+/** What MODEL_ALIASES says for "no aliases at all" (unset is the built-in table). */
+export const NO_ALIASES = 'none';
+
+/** The environment's text: `alias=model` items separated by commas or newlines; unset is `fallback`, `none` is no alias. */
 export function aliasTableEnv(fallback: readonly string[]) {
-  return z
-    .string()
-    .optional()
-    .transform((v) => (v === undefined ? [...fallback] : v.split(/[\n,]+/)))
-    .pipe(aliasLines);
+  const items = (v: string | undefined) => (v === undefined ? [...fallback] : v.trim() === NO_ALIASES ? [] : v.split(/[\n,]+/));
+  return z.string().optional().transform(items).pipe(aliasLines);
 }

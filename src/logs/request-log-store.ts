@@ -41,6 +41,7 @@ type Row = {
   method: string;
   path: string;
   model: string | null;
+  requested_model: string | null;
   stream: number;
   status: number;
   key_id: number | null;
@@ -75,8 +76,8 @@ export class RequestLogStore {
     this.statements = new StatementCache(db);
     this.insert = db.prepare<unknown[]>(
       `INSERT INTO request_logs (time, method, path, model, stream, status, key_id, attempts, first_byte_ms,
-         total_ms, prompt_tokens, completion_tokens, total_tokens, error_class, cost_nano, gift_nano, paid_nano, client_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         total_ms, prompt_tokens, completion_tokens, total_tokens, error_class, cost_nano, gift_nano, paid_nano, client_id, requested_model)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.summaryStmt = db.prepare<unknown[]>(
       `SELECT COUNT(*) AS requests, COALESCE(SUM(status < 400), 0) AS succeeded,
@@ -110,6 +111,7 @@ export class RequestLogStore {
           e.giftNano,
           e.paidNano,
           e.clientId,
+          e.requestedModel,
         );
       }
     })();
@@ -199,6 +201,7 @@ function toView(r: Row): RequestLogView {
     method: r.method,
     path: r.path,
     model: r.model,
+    requestedModel: r.requested_model,
     stream: r.stream === 1,
     status: r.status,
     keyId: r.key_id,

@@ -8,6 +8,8 @@ export type RequestLogEntry = {
   /** Without the query string. */
   path: string;
   model: string | null;
+  /** The alias the client sent (MODEL_ALIASES) when `model` is what it stands for; null when no alias was used. */
+  requestedModel: string | null;
   stream: boolean;
   /** The status the client got. */
   status: number;

@@ -10,6 +10,7 @@ import { clientRefusal } from './client-refusals.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './headers.js';
 import { recordVerdict } from './key-verdict.js';
 import { newLogEntry } from './log-entry.js';
+import { aliasMap } from './model-alias.js';
 import { filteredModelList, isModelList, MAX_MODEL_LIST_BYTES } from './model-list.js';
 import type { NoAnswer } from './no-answer.js';
 import { classifyAnswer, isOkStatus, OUTCOMES, type GoesOnRow, type Outcome, type OutcomeRow } from './outcome.js';
@@ -100,6 +101,11 @@ export class Exchange {
   identify(client: ClientState): void {
     this.client = client;
     this.log.clientId = client.id;
+  }
+
+  /** The request named an alias of its model (MODEL_ALIASES): the log row keeps the name the client sent. */
+  aliasedFrom(alias: string): void {
+    this.log.requestedModel = alias;
   }
 
   /**
@@ -202,7 +208,7 @@ export class Exchange {
     switch (row.request) {
       case 'answer':
         if (decoded) this.passThrough(head, decoded, key);
-        else if (this.modelFilter()) void this.answerModelList(head, key, this.modelFilter()!);
+        else if (this.listsModels()) void this.answerModelList(head, key);
         else this.stream(head, key);
         return ANSWERED;
       case 'pool-backoff':
@@ -273,17 +279,23 @@ export class Exchange {
     });
   }
 
-  /** GET /v1/models for a key limited to some models: the list as it may use it (read whole, filtered). */
-  private modelFilter(): ((model: string) => boolean) | null {
-    return isModelList(this.log.method, this.log.path) ? this.deps.clients.modelFilter(this.client!) : null;
+  /**
+   * GET /v1/models, read whole when the proxy has to change it: for a key limited to some models (the
+   * list as it may use it) and for the aliases (listed with their models). Otherwise it streams as it came.
+   */
+  private listsModels(): boolean {
+    if (!isModelList(this.log.method, this.log.path)) return false;
+    return this.deps.clients.modelFilter(this.client!) !== null || this.deps.settings().modelAliases.length > 0;
   }
 
-  private async answerModelList(answer: UpstreamHead, key: PoolKey, keep: (model: string) => boolean): Promise<void> {
+  private async answerModelList(answer: UpstreamHead, key: PoolKey): Promise<void> {
     const collected = await collectBody(answer.call, MAX_MODEL_LIST_BYTES);
     const decoded = Buffer.isBuffer(collected) ? decodedBody(collected, answer.headers['content-encoding']) : null;
     if (!decoded)
       return this.end(this.interrupted() ?? upstreamUnavailable(Buffer.isBuffer(collected) ? 'upstream-5xx' : collected.errorClass));
-    const { headers, bytes } = filteredModelList(answer, decoded, key.secret, this.cors, keep);
+    const keep = this.deps.clients.modelFilter(this.client!) ?? (() => true);
+    const aliases = aliasMap(this.deps.settings().modelAliases);
+    const { headers, bytes } = filteredModelList(answer, decoded, key.secret, this.cors, keep, aliases);
     this.log.firstByteMs = Date.now() - this.started;
     this.res.writeHead(answer.status, headers);
     this.res.end(bytes);

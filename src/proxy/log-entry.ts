@@ -8,6 +8,7 @@ export function newLogEntry(req: IncomingMessage, time: number): RequestLogEntry
     method: req.method ?? 'GET',
     path: (req.url ?? '/').split('?')[0]!,
     model: null,
+    requestedModel: null,
     stream: false,
     status: 0,
     keyId: null,

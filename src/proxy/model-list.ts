@@ -8,9 +8,14 @@ export const MAX_MODEL_LIST_BYTES = 8 * 1024 * 1024;
 
 export const isModelList = (method: string, path: string) => method === 'GET' && (path === '/v1/models' || path === '/v1/models/');
 
+/** How an alias is listed: `owned_by` says it is one, `alias_for` names the SiliconFlow model it stands for. */
+export const ALIAS_OWNER = 'alias';
+
 /**
- * SiliconFlow's GET /v1/models answer with only the models a client key may use: the `data` array
- * filtered by `id`, every other field of the body kept. A body that is not such a list goes as it came.
+ * SiliconFlow's GET /v1/models answer with only the models a client key may use (the `data` array
+ * filtered by `id`), then each alias (MODEL_ALIASES) whose model is still in the list, as an extra
+ * entry — so a `type`/`sub_type` query or a key's model limit shows the aliases it can use. Every
+ * other field of the body is kept; a body that is not such a list goes as it came.
  */
 export function filteredModelList(
   answer: UpstreamHead,
@@ -18,15 +23,18 @@ export function filteredModelList(
   secret: string,
   cors: CorsHeaders,
   keep: (model: string) => boolean,
+  aliases: ReadonlyMap<string, string>,
 ): { headers: OutgoingHttpHeaders; bytes: Buffer } {
   const headers = clientResponseHeaders(answer.headers, secret, cors);
   delete headers['content-encoding'];
-  const bytes = filtered(decoded, keep) ?? decoded;
+  const bytes = filtered(decoded, keep, aliases) ?? decoded;
   headers['content-length'] = bytes.length;
   return { headers, bytes };
 }
 
-function filtered(decoded: Buffer, keep: (model: string) => boolean): Buffer | null {
+type ModelEntry = { id?: unknown; created?: unknown };
+
+function filtered(decoded: Buffer, keep: (model: string) => boolean, aliases: ReadonlyMap<string, string>): Buffer | null {
   let body: unknown;
   try {
     body = JSON.parse(decoded.toString('utf8'));
@@ -35,9 +43,17 @@ function filtered(decoded: Buffer, keep: (model: string) => boolean): Buffer | n
   }
   if (typeof body !== 'object' || body === null || !Array.isArray((body as { data?: unknown }).data)) return null;
   const list = body as { data: unknown[] };
+  const listed = new Map<string, ModelEntry>();
   list.data = list.data.filter((m) => {
-    const id = (m as { id?: unknown } | null)?.id;
-    return typeof id === 'string' && keep(id);
+    const id = (m as ModelEntry | null)?.id;
+    if (typeof id !== 'string' || !keep(id)) return false;
+    listed.set(id, m as ModelEntry);
+    return true;
   });
+  for (const [alias, model] of aliases) {
+    const target = listed.get(model);
+    if (!target || listed.has(alias)) continue;
+    list.data.push({ id: alias, object: 'model', created: target.created ?? 0, owned_by: ALIAS_OWNER, alias_for: model });
+  }
   return Buffer.from(JSON.stringify(list));
 }

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { presentedToken } from '../auth/access-token.js';
 import { clientRefusal } from './client-refusals.js';
 import { Exchange } from './exchange.js';
+import { aliasMap, resolveAlias } from './model-alias.js';
 import { CLIENT_GONE } from './own-answers.js';
 import type { ProxyDeps } from './proxy-deps.js';
 import { MESSAGES, PROXY_CODES } from './proxy-errors.js';
@@ -43,8 +44,17 @@ export function createProxyHandler(deps: ProxyDeps): ((req: IncomingMessage, res
     if (leavesV1(req.url!)) return exchange.reject(400, PROXY_CODES.badPath, MESSAGES.badPath, 'bad-path');
     if (isUserInfo(req.url!)) return exchange.reject(403, PROXY_CODES.forbiddenEndpoint, MESSAGES.userInfo, 'forbidden-endpoint');
     readBody(req, deps.limits.maxBodyBytes).then(
-      (body) => {
-        const facts = requestFacts(body, req.headers['content-type']);
+      (received) => {
+        const contentType = req.headers['content-type'];
+        let body = received;
+        let facts = requestFacts(body, contentType);
+        // An alias (MODEL_ALIASES) is resolved before anything looks at the model: the client key's
+        // checks, the key choice, the price and the ledger all see the SiliconFlow model.
+        const aliased = facts.model === null ? null : resolveAlias(aliasMap(deps.settings().modelAliases), body, contentType, facts);
+        if (aliased) {
+          ({ body, facts } = aliased);
+          exchange.aliasedFrom(aliased.alias);
+        }
         if (!exchange.admit(facts.model, body.length)) return;
         exchange.run(body, facts).catch((err: unknown) => exchange.crash(err));
       },

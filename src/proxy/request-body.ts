@@ -54,6 +54,7 @@ export type RequestFacts = { model: string | null; stream: boolean; inputBytes: 
 
 const NO_FACTS: RequestFacts = Object.freeze({ model: null, stream: false, inputBytes: null, batchSize: null });
 
+const MULTIPART_SEARCHED = 65536;
 const MULTIPART_MODEL = /name="model"\r\n(?:[^\r\n]*\r\n)*\r\n([^\r\n]{1,200})\r\n/;
 
 /** Reads the request's facts without changing the bytes forwarded. */
@@ -68,10 +69,23 @@ export function requestFacts(body: Buffer, contentType: string | undefined): Req
   }
   if (contentType.startsWith('multipart/form-data')) {
     // The model field of an audio upload; only the first 64 KiB are searched.
-    const match = MULTIPART_MODEL.exec(body.subarray(0, 65536).toString('latin1'));
+    const match = MULTIPART_MODEL.exec(body.subarray(0, MULTIPART_SEARCHED).toString('latin1'));
     return { ...NO_FACTS, model: match?.[1]?.trim() ?? null };
   }
   return NO_FACTS;
+}
+
+/**
+ * Where the multipart `model` field's value lies (the bytes requestFacts read, without the spaces
+ * it trims), as byte offsets: latin1 decodes one character per byte, so the match's offsets are the body's.
+ */
+export function multipartModelSpan(body: Buffer): { start: number; end: number } | null {
+  const match = MULTIPART_MODEL.exec(body.subarray(0, MULTIPART_SEARCHED).toString('latin1'));
+  if (!match) return null;
+  const raw = match[1]!;
+  const rawStart = match.index + match[0].length - 2 - raw.length;
+  const start = rawStart + (raw.length - raw.trimStart().length);
+  return { start, end: rawStart + raw.trimEnd().length };
 }
 
 function jsonFacts(parsed: Record<string, unknown> | null): RequestFacts {

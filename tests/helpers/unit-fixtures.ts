@@ -9,6 +9,7 @@ export function logEntry(overrides: Partial<RequestLogEntry> = {}): RequestLogEn
     method: 'POST',
     path: '/v1/chat/completions',
     model: 'Qwen/Qwen3-8B',
+    requestedModel: null,
     stream: false,
     status: 200,
     keyId: 1,

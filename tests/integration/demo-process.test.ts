@@ -188,6 +188,13 @@ describe('npm run demo', () => {
     expect(freeModels).not.toContain(model);
     const hello = await free.chat.completions.create({ model: 'Qwen/Qwen2.5-7B-Instruct', messages: [{ role: 'user', content: 'hi' }] });
     expect(hello.choices[0]!.message.content).toBeTruthy();
+    // Issue 13, "Done when": the seed's own example request, through the alias gpt-3.5-turbo → a free Qwen model.
+    expect(freeModels).toContain('gpt-3.5-turbo');
+    const seed = await free.chat.completions.create({
+      model: 'gpt-3.5-turbo',
+      messages: [{ role: 'user', content: '你好，请用中文回答，你是谁？' }],
+    });
+    expect(seed.choices[0]!.message.content).toBeTruthy();
     await expect(free.chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }] })).rejects.toMatchObject({
       status: 403,
     });
@@ -230,8 +237,8 @@ describe('npm run demo', () => {
       10_000,
     );
     expect(byName(clients, 'demo: ¥0.50/day').usage.today.spent.yuan).toBe(mine.usage.today.spent.yuan);
-    // The model list and the free answer: ¥0, whatever the budget.
-    expect(byName(clients, 'demo: free models').usage.today).toMatchObject({ requests: 2, spent: { yuan: '0' } });
+    // The model list and the two free answers (Qwen, and the seed's gpt-3.5-turbo): ¥0, whatever the budget.
+    expect(byName(clients, 'demo: free models').usage.today).toMatchObject({ requests: 3, spent: { yuan: '0' } });
     expect(Number(byName(clients, 'demo: built-in').usage.today.spent.yuan)).toBeGreaterThan(0);
     expect(JSON.stringify(clients)).not.toContain(budgetKey);
 

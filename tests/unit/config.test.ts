@@ -123,6 +123,7 @@ describe('loadConfig', () => {
 
   it('reads MODEL_ALIASES as alias=model pairs, comma- or newline-separated, and dies on a bad pair naming it', () => {
     expect(loadConfig({ MODEL_ALIASES: 'gpt-4o = a/b,\n old=c/d' }).runtime.modelAliases).toEqual(['gpt-4o=a/b', 'old=c/d']);
+    expect(loadConfig({ MODEL_ALIASES: 'none' }).runtime.modelAliases).toEqual([]);
     expect(() => loadConfig({ MODEL_ALIASES: 'gpt-4o=a/b,oops' })).toThrow(/MODEL_ALIASES.*line 2 "oops": must be alias=model/);
   });
 

@@ -21,6 +21,7 @@ describe('RequestLogStore.insertMany and list', () => {
       logEntry({
         stream: true,
         model: null,
+        requestedModel: 'gpt-4o',
         keyId: null,
         clientId: null,
         firstByteMs: null,
@@ -44,6 +45,7 @@ describe('RequestLogStore.insertMany and list', () => {
           method: 'POST',
           path: '/v1/chat/completions',
           model: null,
+          requestedModel: 'gpt-4o',
           stream: true,
           status: 503,
           keyId: null,

@@ -11,6 +11,7 @@ const entry = (time: number): RequestLogEntry => ({
   method: 'POST',
   path: '/v1/chat/completions',
   model: 'm',
+  requestedModel: null,
   stream: false,
   status: 200,
   keyId: 1,

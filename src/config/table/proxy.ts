@@ -49,8 +49,8 @@ export const proxySettings = [
     default: '',
     label: { zh: '模型别名（每行一个 别名=模型）', en: 'Model aliases (one alias=model a line)' },
     help: {
-      zh: '客户端发来的模型名 → SiliconFlow 模型，`别名=模型`，逗号或换行分隔，留空为内置表（`gpt-3.5-turbo`、`gpt-4o`、`text-embedding-3-small` 等）；只改写请求体的 `model` 字段（见[模型别名](#模型别名)）',
-      en: "Model names clients send → SiliconFlow models, `alias=model`, comma- or newline-separated, empty for the built-in table (`gpt-3.5-turbo`, `gpt-4o`, `text-embedding-3-small`, …); only the body's `model` field is rewritten (see [Model aliases](#model-aliases))",
+      zh: '客户端发来的模型名 → SiliconFlow 模型，`别名=模型`，逗号或换行分隔，留空为内置表（`gpt-3.5-turbo`、`gpt-4o`、`text-embedding-3-small` 等），`none` 为不用别名；只改写请求体的 `model` 字段（见[模型别名](#模型别名)）',
+      en: "Model names clients send → SiliconFlow models, `alias=model`, comma- or newline-separated, empty for the built-in table (`gpt-3.5-turbo`, `gpt-4o`, `text-embedding-3-small`, …), `none` for no aliases; only the body's `model` field is rewritten (see [Model aliases](#model-aliases))",
     },
   }),
   runtimeSetting({

@@ -4,6 +4,7 @@ import requestLogs from './0003-request-logs.js';
 import ledger from './0004-ledger.js';
 import clients from './0005-clients.js';
 import selfIssuedClients from './0006-self-issued-clients.js';
+import requestedModel from './0007-requested-model.js';
 
 /** Applied in order; the position in this list is the schema version (PRAGMA user_version). */
 export const migrations: readonly { name: string; sql: string }[] = [
@@ -13,4 +14,5 @@ export const migrations: readonly { name: string; sql: string }[] = [
   { name: '0004-ledger', sql: ledger },
   { name: '0005-clients', sql: clients },
   { name: '0006-self-issued-clients', sql: selfIssuedClients },
+  { name: '0007-requested-model', sql: requestedModel },
 ];
