@@ -23,7 +23,8 @@ export async function loadLogs() {
         'tr',
         {},
         el('td', { text: when(l.time) }),
-        el('td', { text: (l.model ?? '—') + (l.stream ? ' · SSE' : '') }),
+        // An alias the client sent (MODEL_ALIASES) shows before the SiliconFlow model it went as.
+        el('td', { text: (l.requestedModel ? `${l.requestedModel} → ` : '') + (l.model ?? '—') + (l.stream ? ' · SSE' : '') }),
         el('td', { class: l.status >= 400 ? 'bad' : '', text: String(l.status) }),
         el('td', { text: l.keyId === null ? '—' : `#${l.keyId}` }),
         el('td', { text: String(l.attempts) }),

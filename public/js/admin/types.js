@@ -11,7 +11,7 @@
  * @typedef {{ added: number; duplicates: number; invalid: number; jobId: string | null }} ImportResult
  * @typedef {{ state: 'running' | 'done' | 'failed'; done: number; total: number; failed: number }} JobProgress
  * @typedef {{
- *   time: string; model: string | null; stream: boolean; status: number; keyId: number | null; attempts: number;
+ *   time: string; model: string | null; requestedModel: string | null; stream: boolean; status: number; keyId: number | null; attempts: number;
  *   totalTokens: number | null; firstByteMs: number | null; totalMs: number; errorClass: string | null;
  * }} LogEntry
  * @typedef {{ items: LogEntry[]; total: number }} LogList
