@@ -3,7 +3,13 @@
  * goes first, so a drifting machine (other work on shared cores, a CPU heating up) weighs on both
  * alike. Used by the ledger's and the client keys' lines (ledger.ts, clients.ts).
  */
-import type { LoadResult } from './load.js';
+import type { LoadOptions, LoadResult } from './load.js';
+
+/** How an A/B line runs: its connections, its rounds, and the seconds of each side per round. */
+export type RoundsOptions = { connections: number; rounds: number; seconds: number };
+
+/** The load of one side of a round: measured from its first second (the line warms up once before). */
+export const roundLoad = (o: RoundsOptions): LoadOptions => ({ connections: o.connections, warmupSeconds: 0, durationSeconds: o.seconds });
 
 /** One side of the comparison: its name in the result, its words in the progress line, its run. */
 export type Side<K extends string> = { name: K; label: string; run: () => Promise<LoadResult> };

@@ -6,8 +6,8 @@
  * behind) and once with the admin's access key alone (no limits). Alternating rounds, the order
  * swapped every round, like the ledger's (ledger.ts), so a drifting machine weighs on both alike.
  */
-import { alternateRounds } from './alternate.js';
-import { measureThroughput, PRICED_MODEL, warmUp, type CpuMeters, type LoadOptions, type LoadResult } from './load.js';
+import { alternateRounds, roundLoad, type RoundsOptions } from './alternate.js';
+import { measureThroughput, PRICED_MODEL, warmUp, type CpuMeters, type LoadResult } from './load.js';
 
 export const BENCH_CLIENTS = 1_000;
 /** The RPM limit of each client key: far above what one key gets here (~10 requests a second). */
@@ -17,7 +17,7 @@ export const BENCH_CLIENT_DAY_BUDGET = '1000';
 const WARMUP_SECONDS = 2;
 
 export type ClientsRound = { clients: LoadResult; single: LoadResult };
-export type ClientsOptions = { connections: number; rounds: number; seconds: number };
+export type ClientsOptions = RoundsOptions;
 
 export async function measureClients(
   url: string,
@@ -27,7 +27,7 @@ export async function measureClients(
   meters: CpuMeters,
   progress: (line: string) => void,
 ): Promise<ClientsRound[]> {
-  const load: LoadOptions = { connections: options.connections, warmupSeconds: 0, durationSeconds: options.seconds };
+  const load = roundLoad(options);
   // The single key goes through the same `requests` list (the same token 1,000 times): the load generator does the same work.
   const single = clientKeys.map(() => accessKey);
   await warmUp(url, clientKeys, 'json', load, WARMUP_SECONDS);

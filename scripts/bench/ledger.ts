@@ -5,8 +5,8 @@
  * with a model the price table does not know (one lookup that misses; nothing is charged). The runs
  * alternate (alternate.ts).
  */
-import { alternateRounds } from './alternate.js';
-import { measureThroughput, PRICED_MODEL, warmUp, type CpuMeters, type LoadOptions, type LoadResult } from './load.js';
+import { alternateRounds, roundLoad, type RoundsOptions } from './alternate.js';
+import { measureThroughput, PRICED_MODEL, warmUp, type CpuMeters, type LoadResult } from './load.js';
 
 /** In the fake's catalogue, answered like the priced model, but in no price table (the fake bills it nothing). */
 export const UNPRICED_MODEL = 'Qwen/Qwen2.5-72B-Instruct';
@@ -14,7 +14,7 @@ export const UNPRICED_MODEL = 'Qwen/Qwen2.5-72B-Instruct';
 const WARMUP_SECONDS = 2;
 
 export type LedgerRound = { priced: LoadResult; unpriced: LoadResult };
-export type LedgerOptions = { connections: number; rounds: number; seconds: number };
+export type LedgerOptions = RoundsOptions;
 
 export async function measureLedger(
   url: string,
@@ -23,7 +23,7 @@ export async function measureLedger(
   meters: CpuMeters,
   progress: (line: string) => void,
 ): Promise<LedgerRound[]> {
-  const load: LoadOptions = { connections: options.connections, warmupSeconds: 0, durationSeconds: options.seconds };
+  const load = roundLoad(options);
   await warmUp(url, token, 'json', load, WARMUP_SECONDS, UNPRICED_MODEL);
   const side = (name: 'priced' | 'unpriced', model: string) => ({
     name,
