@@ -35,7 +35,13 @@ export type KeyRow = {
   last_used_at: number | null;
   cooling_until: number | null;
   lacks_paid: 0 | 1;
+  /** The SiliconFlow account the key belongs to; null = unknown (the key is an account of its own). */
+  account: string | null;
+  account_source: AccountSource | null;
 };
+
+/** Where a key's account was learned: SiliconFlow's user/info, the admin, or the import text. */
+export type AccountSource = 'user-info' | 'admin' | 'import';
 
 /** A key as every list and API answer shows it: never the full key. */
 export type KeyView = {
@@ -44,6 +50,9 @@ export type KeyView = {
   status: PublicStatus;
   enabled: boolean;
   note: string;
+  /** The SiliconFlow account (null = unknown) and where it was learned. */
+  account: string | null;
+  accountSource: AccountSource | null;
   /** Yuan, to the fen: the ledger's estimate (or SiliconFlow's exact figure); null = unknown. */
   giftBalance: number | null;
   chargeBalance: number | null;
@@ -99,6 +108,8 @@ export function toKeyView(row: KeyRow): KeyView {
     status: row.enabled ? row.status : 'disabled',
     enabled: row.enabled === 1,
     note: row.note,
+    account: row.account,
+    accountSource: row.account_source,
     giftBalance: yuan(balance.gift),
     chargeBalance: yuan(balance.paid),
     totalBalance: yuan(balance.total),

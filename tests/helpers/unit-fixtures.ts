@@ -61,6 +61,8 @@ export function keyRow(id: number, over: Partial<KeyRow> = {}): KeyRow {
     last_used_at: null,
     cooling_until: null,
     lacks_paid: 0,
+    account: null,
+    account_source: null,
     ...over,
   };
 }

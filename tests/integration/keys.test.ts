@@ -77,6 +77,8 @@ describe('GET /admin/api/keys (list)', () => {
     const item = res.body.items.find((x: { maskedKey: string }) => x.maskedKey === `sk-${key.slice(3, 7)}…${key.slice(-4)}`);
     expect(Object.keys(item).sort()).toEqual(
       [
+        'account',
+        'accountSource',
         'balanceAt',
         'balanceKind',
         'balanceSource',

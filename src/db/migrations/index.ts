@@ -5,6 +5,7 @@ import ledger from './0004-ledger.js';
 import clients from './0005-clients.js';
 import selfIssuedClients from './0006-self-issued-clients.js';
 import requestedModel from './0007-requested-model.js';
+import keyAccounts from './0008-key-accounts.js';
 
 /** Applied in order; the position in this list is the schema version (PRAGMA user_version). */
 export const migrations: readonly { name: string; sql: string }[] = [
@@ -15,4 +16,5 @@ export const migrations: readonly { name: string; sql: string }[] = [
   { name: '0005-clients', sql: clients },
   { name: '0006-self-issued-clients', sql: selfIssuedClients },
   { name: '0007-requested-model', sql: requestedModel },
+  { name: '0008-key-accounts', sql: keyAccounts },
 ];

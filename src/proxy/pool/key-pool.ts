@@ -308,6 +308,7 @@ function hasMoney(m: KeyMoney): boolean {
 function storedFacts(row: KeyRow, unsavedUsage: number) {
   return {
     enabled: row.enabled === 1,
+    account: row.account,
     usageCount: row.usage_count + unsavedUsage,
     failureCount: row.failure_count,
     lastUsedAt: row.last_used_at ?? 0,

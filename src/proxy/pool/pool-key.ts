@@ -11,6 +11,8 @@ export interface PoolKey {
   readonly id: number;
   readonly secret: string;
   readonly enabled: boolean;
+  /** The SiliconFlow account, as stored; null = unknown. Limits are per account (see accountOf). */
+  readonly account: string | null;
   readonly status: KeyStatus;
   /** The ledger's estimate: the key's anchor and what the proxy saw it spend since (src/ledger/balance.ts). */
   readonly money: Readonly<KeyMoney>;
@@ -70,4 +72,12 @@ export function groupsOf(k: PoolKey, minBalance: Nano): number {
   if (k.lacksPaidAt !== null) return k.paidRecheckDue ? groups | GROUP.paidLow : groups;
   if (k.chargeBalance === null) return groups | GROUP.paidUnknown;
   return groups | (k.chargeBalance > minBalance ? GROUP.paid : GROUP.paidLow);
+}
+
+/**
+ * The account whose limits a key shares: SiliconFlow limits per account and model, not per key. A
+ * key whose account is not known is an account of its own.
+ */
+export function accountOf(k: Pick<PoolKey, 'id' | 'account'>): string {
+  return k.account ?? `key:${k.id}`;
 }

@@ -48,6 +48,11 @@ export interface FakeKeyState {
   delayMs?: number;
   /** Streaming answers (SSE, audio/speech): send 2 chunks then destroy the socket. */
   failMidStream?: boolean;
+  /**
+   * The SiliconFlow account the key belongs to (user/info's data.id); unset = an account of its own,
+   * named after the key. Keys of one account share its limits and its jobs; money stays per key here.
+   */
+  account?: string;
 }
 
 /**

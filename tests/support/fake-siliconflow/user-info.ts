@@ -1,6 +1,7 @@
 /** GET /v1/user/info: the legacy balance answer, and its 2026 retirement (docs/siliconflow.md, "Balances and the retired user/info"). */
 import type { ServerResponse } from 'node:http';
 import { CODE_OK, type UserInfoBody } from '../../../src/siliconflow/user-info.js';
+import { fakeAccountId } from './account.js';
 import type { FakeContext } from './context.js';
 import { ERRORS, sendNotFound, sendUpstreamError } from './errors.js';
 import { sha256 } from './fake-text.js';
@@ -11,16 +12,16 @@ import type { UserInfoMode } from './types.js';
 export function userInfo(ctx: FakeContext): void {
   const { state, key, wallet } = ctx;
   if (!state || !wallet || key === null) return sendUpstreamError(ctx.res, ERRORS.invalidToken);
-  const account = sha256(key).toString('hex');
+  const hash = sha256(key).toString('hex');
   const body: UserInfoBody = {
     code: CODE_OK,
     message: 'OK',
     status: true,
     data: {
-      id: `userid-${account.slice(0, 20)}`,
+      id: fakeAccountId(key, state),
       name: '',
       image: '',
-      email: `user-${account.slice(20, 28)}@example.com`,
+      email: `user-${hash.slice(20, 28)}@example.com`,
       isAdmin: false,
       balance: state.balance,
       status: 'normal',
