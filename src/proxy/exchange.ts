@@ -63,6 +63,8 @@ export class Exchange {
   private current: UpstreamCall | undefined;
   private readonly log: RequestLogEntry;
   private readonly tried = new Set<number>();
+  /** When the first account the pool passed over for this model (cooling, a local budget) comes back. */
+  private readonly blocked = { until: 0 };
   private keyTries = 0;
   private troubles = 0;
   /** The last upstream trouble, if any: the answer when the attempts or the keys run out after it. */
@@ -133,7 +135,13 @@ export class Exchange {
     for (;;) {
       const blocked = this.interrupted() ?? this.backingOff();
       if (blocked) return this.end(blocked);
-      const key = this.deps.pool.pick({ needsPaid: this.needsPaid, free: this.free, tried: this.tried });
+      const key = this.deps.pool.pick({
+        needsPaid: this.needsPaid,
+        free: this.free,
+        tried: this.tried,
+        model: facts.model,
+        blocked: this.blocked,
+      });
       if (!key) return this.end(this.noKeyLeft());
       this.tried.add(key.id);
       this.log.keyId = key.id;
@@ -262,6 +270,8 @@ export class Exchange {
    */
   private noKeyLeft(): Ending {
     if (this.lastTrouble) return upstreamUnavailable(this.lastTrouble);
+    // The keys left belong to accounts blocked for this model: retry when the first comes back.
+    if (this.blocked.until > 0) return allKeysCooling(this.blocked.until - Date.now());
     const { usable, cooling } = this.deps.pool.availability();
     const coolingEnd = this.deps.pool.nextCoolingEnd();
     if (usable === 0 && cooling > 0 && coolingEnd !== null) return allKeysCooling(coolingEnd - Date.now());

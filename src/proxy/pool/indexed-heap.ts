@@ -55,7 +55,7 @@ export class IndexedHeap<T extends { readonly id: number }> {
    * The best item whose id is not in `skip`, by a best-first walk from the root that only opens the
    * children of skipped items: O(k log k) for k skipped, whatever the heap's size.
    */
-  bestExcept(skip: ReadonlySet<number>): T | undefined {
+  bestExcept(skip: { has(id: number): boolean }): T | undefined {
     const frontier: number[] = this.items.length ? [0] : [];
     while (frontier.length) {
       let best = 0;

@@ -2,6 +2,8 @@ import type { KeyStrategy } from '../../config/env.js';
 import type { KeyRow, KeyStatus, PublicStatus } from '../../keys/key-types.js';
 import { balanceOf, charge, noPaidCredit, outOfMoney, paidCreditFound, type KeyMoney, type Split } from '../../ledger/balance.js';
 import type { Nano } from '../../ledger/money.js';
+import type { AccountBlock } from './account-block.js';
+import { BlockedSkip } from './blocked-skip.js';
 import { anchorIdOf, DirtyKeys, type UnsavedChange } from './dirty-keys.js';
 import { IndexedHeap } from './indexed-heap.js';
 import { PoolGroups, type PickRequest } from './pool-groups.js';
@@ -28,6 +30,7 @@ export class KeyPool {
   private readonly dirty = new DirtyKeys();
   private readonly groups: PoolGroups;
   private paidRecheckMs = DEFAULT_PAID_RECHECK_MS;
+  private blocks: readonly AccountBlock[] = [];
 
   constructor(strategy: KeyStrategy) {
     this.groups = new PoolGroups(strategy);
@@ -111,15 +114,31 @@ export class KeyPool {
     return this.dirty.take(limit);
   }
 
+  /**
+   * What keeps an account from a model for a while (SiliconFlow's 429s, local budgets); asked on
+   * every pick that names a model.
+   */
+  useBlocks(blocks: readonly AccountBlock[]): void {
+    this.blocks = blocks;
+  }
+
   pick(request: PickRequest, now = Date.now()): PoolKey | undefined {
     this.releaseCooled(now);
     if (request.needsPaid) this.releaseRecheck(now);
-    const k = this.groups.pick(request);
+    const k = this.blocks.length && request.model ? this.pickUnblocked(request, request.model, now) : this.groups.pick(request);
     if (k) {
       k.lastUsedAt = now;
       k.usageCount++;
       this.groups.updateOrder(k);
     }
+    return k;
+  }
+
+  private pickUnblocked(request: PickRequest, model: string, now: number): HeldKey | undefined {
+    const skip = new BlockedSkip(this.keys, request.tried, this.blocks, model, now);
+    const k = this.groups.pick({ ...request, tried: skip });
+    const out = request.blocked;
+    if (out && skip.until > 0 && (out.until === 0 || skip.until < out.until)) out.until = skip.until;
     return k;
   }
 

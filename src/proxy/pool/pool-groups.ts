@@ -8,9 +8,19 @@ export type PickRequest = {
   needsPaid: boolean;
   /** A model exhausted keys may serve (FREE_MODELS): those are tried first. */
   free: boolean;
-  /** Keys already tried in this request. */
-  tried: ReadonlySet<number>;
+  /** Keys already tried in this request (or otherwise passed over: the pool's account blocks). */
+  tried: Skip;
+  /** The model asked for, when the body named one: the accounts blocked for it are passed over. */
+  model?: string | null;
+  /**
+   * Filled by the pool when it passed over blocked accounts: when the earliest of them comes back
+   * (ms since epoch; it only moves earlier). A request that found no key answers "retry then".
+   */
+  blocked?: { until: number };
 };
+
+/** Which keys a pick passes over, by id: a Set of the tried ones, or a view that adds the blocked accounts. */
+export type Skip = { has(id: number): boolean };
 
 /**
  * The groups of keys the pool picks from, one selector each, and the order a request tries them in.

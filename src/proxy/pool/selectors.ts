@@ -1,6 +1,7 @@
 import { NANO_PER_YUAN } from '../../ledger/money.js';
 import type { KeyStrategy } from '../../config/env.js';
 import { IndexedHeap } from './indexed-heap.js';
+import type { Skip } from './pool-groups.js';
 import type { PoolKey } from './pool-key.js';
 import { WeightedSampler } from './weighted-sampler.js';
 
@@ -15,7 +16,7 @@ export interface Selector<K extends PoolKey> {
   remove(k: K): void;
   /** The key's balance, usage or last use changed. */
   update(k: K): void;
-  pick(tried: ReadonlySet<number>): K | undefined;
+  pick(tried: Skip): K | undefined;
 }
 
 export function createSelector<K extends PoolKey>(strategy: KeyStrategy): Selector<K> {
@@ -76,7 +77,7 @@ class RoundRobinSelector<K extends PoolKey> extends KeyArray<K> implements Selec
 
   update(): void {}
 
-  pick(tried: ReadonlySet<number>): K | undefined {
+  pick(tried: Skip): K | undefined {
     const n = this.items.length;
     for (let step = 0; step < n; step++) {
       if (this.cursor >= n) this.cursor = 0;
@@ -90,7 +91,7 @@ class RoundRobinSelector<K extends PoolKey> extends KeyArray<K> implements Selec
 class RandomSelector<K extends PoolKey> extends KeyArray<K> implements Selector<K> {
   update(): void {}
 
-  pick(tried: ReadonlySet<number>): K | undefined {
+  pick(tried: Skip): K | undefined {
     const n = this.items.length;
     for (let probe = 0; probe < 8 && n > 0; probe++) {
       const k = this.items[Math.floor(Math.random() * n)]!;
@@ -123,7 +124,7 @@ class HeapSelector<K extends PoolKey> implements Selector<K> {
     this.heap.update(k);
   }
 
-  pick(tried: ReadonlySet<number>): K | undefined {
+  pick(tried: Skip): K | undefined {
     return this.heap.bestExcept(tried);
   }
 }
@@ -161,7 +162,7 @@ class WeightedSelector<K extends PoolKey> implements Selector<K> {
     if (slot !== undefined) this.sampler.set(slot, weightOf(k));
   }
 
-  pick(tried: ReadonlySet<number>): K | undefined {
+  pick(tried: Skip): K | undefined {
     for (let probe = 0; probe < 8; probe++) {
       const k = this.slots[this.sampler.draw()];
       if (k && !tried.has(k.id)) return k;
@@ -174,7 +175,7 @@ class WeightedSelector<K extends PoolKey> implements Selector<K> {
 const weightOf = (k: PoolKey) => (k.totalBalance === null ? NANO_PER_YUAN : Math.max(k.totalBalance, NANO_PER_YUAN / 100));
 
 /** The fallback when random probes keep hitting tried keys: the first untried key from a position. */
-function scanFrom<K extends PoolKey>(items: readonly (K | undefined)[], start: number, tried: ReadonlySet<number>): K | undefined {
+function scanFrom<K extends PoolKey>(items: readonly (K | undefined)[], start: number, tried: Skip): K | undefined {
   for (let step = 0; step < items.length; step++) {
     const k = items[(start + step) % items.length];
     if (k && !tried.has(k.id)) return k;
