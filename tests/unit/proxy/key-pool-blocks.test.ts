@@ -13,9 +13,9 @@ const blocking = (model: string, until: Record<string, number>): AccountBlock =>
 
 function poolOf(strategy: (typeof KEY_STRATEGIES)[number]) {
   const pool = new KeyPool(strategy);
-  pool.upsert(keyRow({ id: 1, account: 'acct-a' }), () => 'sk-1');
-  pool.upsert(keyRow({ id: 2, account: 'acct-a' }), () => 'sk-2');
-  pool.upsert(keyRow({ id: 3 }), () => 'sk-3');
+  pool.upsert(keyRow(1, { account: 'acct-a' }), () => 'sk-1');
+  pool.upsert(keyRow(2, { account: 'acct-a' }), () => 'sk-2');
+  pool.upsert(keyRow(3), () => 'sk-3');
   return pool;
 }
 
