@@ -54,6 +54,7 @@ describe('loadConfig', () => {
       connectTimeoutMs: 10_000,
       firstByteTimeoutMs: 120_000,
       idleTimeoutMs: 120_000,
+      accountLimits: [],
     });
     expect(c.proxy).toEqual({
       maxBodyBytes: 50 * 1024 * 1024,

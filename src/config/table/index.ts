@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { RuntimeSetting } from '../setting.js';
 import { accessSettings } from './access.js';
+import { accountLimitSettings } from './account-limits.js';
 import { checkSettings } from './checks.js';
 import { proxySettings } from './proxy.js';
 import { selfIssueSettings } from './self-issue.js';
@@ -23,6 +24,7 @@ export const SETTINGS = [
   ...userPageSettings,
   ...selfIssueSettings,
   ...proxySettings,
+  ...accountLimitSettings,
   ...checkSettings,
   ...storageSettings,
 ];
