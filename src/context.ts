@@ -35,6 +35,7 @@ import { PoolBackoff } from './proxy/backoff.js';
 import { clientAddressResolver } from './proxy/client-address.js';
 import { CorsPolicy } from './proxy/cors.js';
 import { KeyPool } from './proxy/pool/key-pool.js';
+import { LocalLimits } from './proxy/pool/local-limits.js';
 import { PoolSync } from './proxy/pool/pool-sync.js';
 import { createProxyHandler } from './proxy/proxy-handler.js';
 import { UpstreamClient } from './proxy/upstream-client.js';
@@ -77,6 +78,8 @@ type AppServices = {
   prices: PriceService;
   spend: SpendService;
   pool: KeyPool;
+  /** The admin's local budgets per account and model (ACCOUNT_LIMITS), with what each used. */
+  localLimits: LocalLimits;
   requestLogs: RequestLogStore;
   logWriter: RequestLogWriter;
   metrics: ProxyMetrics;
@@ -159,6 +162,7 @@ function createServices(config: Config, logger: Logger): AppServices {
     selfIssue,
     requestLogs,
     pool: proxy.pool,
+    localLimits: proxy.localLimits,
     logWriter: proxy.logWriter,
     metrics: proxy.metrics,
     proxy: proxy.handler,
@@ -198,6 +202,7 @@ function appDepsOf(config: Config, s: AppServices): AppDeps {
       prices: s.prices,
       spend: s.spend,
       clients: s.clients,
+      accountLimits: s.localLimits,
     },
     keyChecker: { settings, guestPass, checks },
     clientLookup: { clients: s.clients },
@@ -244,6 +249,12 @@ function createProxyStack(
 ) {
   const pool = new KeyPool(settings.get().keyStrategy);
   useLedgerSettings(pool, settings.get());
+  const localLimits = new LocalLimits();
+  localLimits.useLines(settings.get().accountLimits);
+  // What keeps an account from a model for a while; the pool asks each on every pick that names a model.
+  pool.useBlocks([
+    localLimits, // the admin's local budgets (ACCOUNT_LIMITS)
+  ]);
   const sync = new PoolSync(keyStore, keys, pool, logger);
   sync.start();
   const upstream = new UpstreamClient(config.siliconflowBaseUrl, settings.get().connectTimeoutMs);
@@ -251,6 +262,7 @@ function createProxyStack(
     if (changed.includes('keyStrategy')) pool.useStrategy(s.keyStrategy);
     if (changed.includes('minBalance') || changed.includes('paidRecheckMinutes')) useLedgerSettings(pool, s);
     if (changed.includes('connectTimeoutMs')) upstream.setConnectTimeout(s.connectTimeoutMs);
+    if (changed.includes('accountLimits')) localLimits.useLines(s.accountLimits);
   });
   const clientSync = new ClientSync(clientParts.store, clientParts.registry, logger);
   clientSync.start();
@@ -268,6 +280,7 @@ function createProxyStack(
     settings: () => settings.get(),
     limits: config.proxy,
     pool,
+    localLimits,
     backoff: new PoolBackoff(),
     cors: new CorsPolicy(config.corsOrigins),
     upstream,
@@ -287,7 +300,7 @@ function createProxyStack(
     logWriter.close();
     await upstream.close();
   };
-  return { pool, logWriter, metrics, handler, flush, stop };
+  return { pool, localLimits, logWriter, metrics, handler, flush, stop };
 }
 
 /** What the pool takes from the ledger's settings: MIN_BALANCE in nano-yuan, PAID_RECHECK_MINUTES in ms. */

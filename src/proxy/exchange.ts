@@ -143,6 +143,7 @@ export class Exchange {
         blocked: this.blocked,
       });
       if (!key) return this.end(this.noKeyLeft());
+      this.deps.localLimits.noteUse(key, facts.model);
       this.tried.add(key.id);
       this.log.keyId = key.id;
       this.log.attempts++;

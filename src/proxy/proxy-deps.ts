@@ -9,6 +9,7 @@ import type { RuntimeSettings } from '../settings/settings-service.js';
 import type { PoolBackoff } from './backoff.js';
 import type { CorsPolicy } from './cors.js';
 import type { KeyPool } from './pool/key-pool.js';
+import type { LocalLimits } from './pool/local-limits.js';
 import type { UpstreamClient } from './upstream-client.js';
 
 /** What the /v1 proxy needs, and nothing else: no req/res-free service sees more. */
@@ -18,6 +19,8 @@ export type ProxyDeps = {
   settings(): Readonly<RuntimeSettings>;
   limits: ProxyLimits;
   pool: KeyPool;
+  /** The admin's local budgets per account and model (ACCOUNT_LIMITS): told of each use it counts. */
+  localLimits: Pick<LocalLimits, 'noteUse' | 'noteTokens'>;
   backoff: PoolBackoff;
   cors: CorsPolicy;
   upstream: UpstreamClient;

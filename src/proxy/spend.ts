@@ -16,7 +16,7 @@ const UNSPLIT: Split = Object.freeze({ gift: null, paid: null });
  * `client`: the client key's metrics label.
  */
 export function chargeAnswer(
-  { prices, pool, metrics }: Pick<ProxyDeps, 'prices' | 'pool' | 'metrics'>,
+  { prices, pool, metrics, localLimits }: Pick<ProxyDeps, 'prices' | 'pool' | 'metrics' | 'localLimits'>,
   key: PoolKey,
   log: RequestLogEntry,
   tap: UsageTap,
@@ -26,6 +26,7 @@ export function chargeAnswer(
 ): void {
   const usage = tap.usage();
   if (usage) Object.assign(log, usage);
+  if (usage) localLimits.noteTokens(key, log.model, usage.totalTokens ?? (usage.promptTokens ?? 0) + (usage.completionTokens ?? 0));
   const cost = prices.costOf(log.model, meterAnswer(meteringOf(log.path), usage, tap, facts));
   log.costNano = cost.nano;
   if (cost.nano === 0) return;

@@ -5,6 +5,7 @@ import type { RequestLogStore } from '../../logs/request-log-store.js';
 import { notFoundHandler } from '../../middleware/error-handler.js';
 import { parseInput } from '../../middleware/validate.js';
 import type { StatsService } from '../../stats/stats-service.js';
+import { accountLimitsRoutes, type AccountLimitsRoutesDeps } from './account-limits.routes.js';
 import { authRoutes, type AuthRoutesDeps } from './auth.routes.js';
 import { clientsRoutes, type ClientsRoutesDeps } from './clients.routes.js';
 import { jobsRoutes, type JobsRoutesDeps } from './jobs.routes.js';
@@ -24,7 +25,8 @@ export type AdminApiDeps = AuthRoutesDeps &
   PricesRoutesDeps &
   SettingsRoutesDeps &
   SpendRoutesDeps &
-  ClientsRoutesDeps & { requestLogs: RequestLogStore; stats: Pick<StatsService, 'pool'> };
+  ClientsRoutesDeps &
+  AccountLimitsRoutesDeps & { requestLogs: RequestLogStore; stats: Pick<StatsService, 'pool'> };
 
 /**
  * /admin/api: JSON in and out. Sign-in is open; every other route starts with `adminOnly` (the session,
@@ -45,6 +47,7 @@ export function adminApi(deps: AdminApiDeps): Router {
   router.use(logsRoutes(requestLogs));
   router.use(spendRoutes(deps));
   router.use(clientsRoutes(deps));
+  router.use(accountLimitsRoutes(deps));
   router.get('/stats', adminOnly, (_req, res) => {
     res.json(stats.pool());
   });
