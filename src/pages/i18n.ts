@@ -468,6 +468,20 @@ const zh = {
   'error.self-issue-ip-limit': '这个地址 24 小时内已经领取过一个密钥了。',
   'error.self-issue-full': '本服务器暂时不再发放自助密钥，请联系管理员。',
   'error.json-required': '请以 JSON 格式提交。',
+  // Local budgets per account and model (issue 13, ACCOUNT_LIMITS)
+  'limits.title': '账号本地限额',
+  'limits.hint':
+    '每个账号、每个模型在当前这一分钟（RPM、TPM）和北京时间这一天（RPD）里已用多少、上限多少。用满的账号暂时不再被选中，直到下一分钟或北京时间零点。',
+  'limits.off': '没有设置本地限额（ACCOUNT_LIMITS）。',
+  'limits.col.account': '账号',
+  'limits.col.model': '模型',
+  'limits.col.rpm': '本分钟请求',
+  'limits.col.tpm': '本分钟 tokens',
+  'limits.col.rpd': '今天请求',
+  'limits.col.until': '暂停到',
+  'limits.refresh': '刷新',
+  'limits.more': '共 {total} 组，只显示用得最多的 {shown} 组。',
+  'limits.line': '规则：{line}',
 };
 
 export type MessageKey = keyof typeof zh;
@@ -846,6 +860,20 @@ const en: Record<MessageKey, string> = {
   'error.self-issue-ip-limit': 'A key was already issued to this address in the last 24 hours.',
   'error.self-issue-full': 'This server hands out no more self-issued keys for now; ask its admin.',
   'error.json-required': 'Send the request as JSON.',
+  // Local budgets per account and model (issue 13, ACCOUNT_LIMITS)
+  'limits.title': 'Local account budgets',
+  'limits.hint':
+    'What each account used of each model in the current minute (RPM, TPM) and China day (RPD), against its limits. An account that used its budget is passed over until the next minute or the China midnight.',
+  'limits.off': 'No local budgets are set (ACCOUNT_LIMITS).',
+  'limits.col.account': 'Account',
+  'limits.col.model': 'Model',
+  'limits.col.rpm': 'Requests this minute',
+  'limits.col.tpm': 'Tokens this minute',
+  'limits.col.rpd': 'Requests today',
+  'limits.col.until': 'Passed over until',
+  'limits.refresh': 'Refresh',
+  'limits.more': '{total} in all; the {shown} busiest are shown.',
+  'limits.line': 'Line: {line}',
 };
 
 export type Language = 'zh' | 'en';

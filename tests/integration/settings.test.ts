@@ -46,6 +46,7 @@ describe('runtime settings', () => {
       connectTimeoutMs: 10_000,
       firstByteTimeoutMs: 120_000,
       idleTimeoutMs: 120_000,
+      accountLimits: [],
     });
     expect(res.body.sources.pageSize).toBe('environment');
   });

@@ -2,6 +2,7 @@
 // The admin page: sign-in, the forced password change, then the overview and the tabs.
 import { RequestError } from '../request-error.js';
 import { api, setCsrf } from './api.js';
+import { initAccountLimits } from './account-limits.js';
 import { attempt, handle } from './areas.js';
 import { initClients, loadClients } from './clients.js';
 import { $, $$, failureText, show, showError } from './dom.js';
@@ -83,6 +84,7 @@ for (const tab of $$('[data-tab]')) {
 initKeys();
 initLogs();
 initSettings();
+initAccountLimits();
 initSpend();
 initPrices();
 initClients();

@@ -1,5 +1,6 @@
 // @ts-check
 // The settings tab: the runtime settings form, the admin's password, the /v1 access key.
+import { loadAccountLimits } from './account-limits.js';
 import { api } from './api.js';
 import { handle } from './areas.js';
 import { $, t } from './dom.js';
@@ -29,6 +30,7 @@ export async function loadSettings() {
     else input.value = Array.isArray(value) ? value.join('\n') : String(value);
   }
   $('#access-key').textContent = /** @type {AccessKey} */ (await api('GET', '/access-key')).key;
+  await loadAccountLimits();
 }
 
 /** Sends the fields as their types: numbers, lists, and a secret only when one was typed. */

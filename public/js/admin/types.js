@@ -97,4 +97,11 @@
  * }} ClientBody
  */
 
+// Local budgets (issue 13, ACCOUNT_LIMITS): GET /admin/api/pool/limits (docs/admin-api.en.md has no entry yet; see docs/proxy.en.md, "Local budgets").
+/**
+ * @typedef {{ used: number; limit: number } | null} LimitFigure
+ * @typedef {{ account: string; model: string; line: string; rpm: LimitFigure; tpm: LimitFigure; rpd: LimitFigure; blockedUntil: string | null }} LimitUse
+ * @typedef {{ lines: string[]; pairs: LimitUse[]; total: number }} LimitsReport
+ */
+
 export {};
