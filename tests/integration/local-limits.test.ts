@@ -112,6 +112,23 @@ describe('local budgets per account and model', () => {
     expect(pairs.find((x) => x.account === 'acc-1')?.tpm).toEqual({ used: 2 * usage.total_tokens, limit });
   });
 
+  it("counts a stream's tokens from its usage once it ends", async () => {
+    const admin = await proxyWith(['acc-1'], '* * tpm=1000000');
+    const res = await p.call('/v1/chat/completions', { json: chat(V3, { stream: true }) });
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    const usages = [...text.matchAll(/"total_tokens":(\d+)/g)].map((m) => Number(m[1]));
+    expect(usages.length).toBeGreaterThan(0);
+    const { pairs } = (await (await admin.send('GET', '/admin/api/pool/limits')).json()) as { pairs: { tpm: unknown; rpm: unknown }[] };
+    expect(pairs[0]?.tpm).toEqual({ used: usages.at(-1), limit: 1_000_000 });
+  });
+
+  it('GET /admin/api/pool/limits is for the admin only', async () => {
+    await proxyWith(['acc-1'], '* * rpm=1');
+    const res = await fetch(`${p.base}/admin/api/pool/limits`);
+    expect(res.status).toBe(401);
+  });
+
   it('an rpd line on one model blocks it until the China midnight and leaves the other models alone', async () => {
     await proxyWith(['acc-1'], `* ${V3} rpd=1`);
     expect((await ask(V3)).status).toBe(200);
