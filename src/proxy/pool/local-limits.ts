@@ -88,7 +88,7 @@ export class LocalLimits implements AccountBlock {
   blockedUntil(account: string, model: string, now: number): number {
     if (this.rules.empty) return 0;
     const use = this.useOf(account, model, now);
-    if (!use?.resolved) return 0;
+    if (!use.resolved) return 0;
     use.roll(now);
     return blockedBy(use, use.resolved.limits);
   }
@@ -97,7 +97,7 @@ export class LocalLimits implements AccountBlock {
   noteUse(key: Pick<PoolKey, 'id' | 'account'>, model: string | null, now = Date.now()): void {
     if (this.rules.empty || model === null) return;
     const use = this.useOf(accountOf(key), model, now);
-    if (!use?.resolved) return;
+    if (!use.resolved) return;
     use.roll(now);
     use.minuteRequests++;
     use.dayRequests++;
@@ -107,7 +107,7 @@ export class LocalLimits implements AccountBlock {
   noteTokens(key: Pick<PoolKey, 'id' | 'account'>, model: string | null, tokens: number, now = Date.now()): void {
     if (this.rules.empty || model === null || !(tokens > 0)) return;
     const use = this.useOf(accountOf(key), model, now);
-    if (!use?.resolved) return;
+    if (!use.resolved) return;
     use.roll(now);
     use.minuteTokens += tokens;
   }
@@ -130,19 +130,20 @@ export class LocalLimits implements AccountBlock {
   }
 
   /** The pair's counters, made the first time it is met (what a line says for it is resolved then, once). */
-  private useOf(account: string, model: string, now: number): Use | undefined {
-    let byModel = this.uses.get(account);
-    let use = byModel?.get(model);
+  private useOf(account: string, model: string, now: number): Use {
+    const use = this.uses.get(account)?.get(model);
     if (use) return use;
     if (this.pairs >= this.sweepAt) {
       this.dropStale(now);
       this.sweepAt = Math.max(SWEEP_PAIRS, this.pairs * 2);
     }
+    // Looked up again: the sweep may have dropped the account's map.
+    let byModel = this.uses.get(account);
     if (!byModel) this.uses.set(account, (byModel = new Map<string, Use>()));
-    use = new Use(this.rules.resolve(account, model));
-    byModel.set(model, use);
+    const made = new Use(this.rules.resolve(account, model));
+    byModel.set(model, made);
     this.pairs++;
-    return use;
+    return made;
   }
 
   /** Forgets the pairs not used this China day (and those no line limits): they hold nothing a limit needs. */

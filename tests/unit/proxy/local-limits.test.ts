@@ -124,4 +124,13 @@ describe('local budgets', () => {
     on.noteUse(key('a'), null, T);
     expect(on.blockedUntil('a', V3, T)).toBe(0);
   });
+
+  it('drops the pairs not used today once made-up model names pile up, and keeps counting the ones in use', () => {
+    const l = limits('* * rpm=1');
+    const yesterday = T - 86_400_000;
+    for (let i = 0; i < 200_000; i++) l.blockedUntil('a', `made/up-${i}`, yesterday);
+    l.noteUse(key('a'), V3, T);
+    expect(l.blockedUntil('a', V3, T)).toBe(NEXT_MINUTE);
+    expect(l.report(T).total).toBe(1);
+  });
 });
