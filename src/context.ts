@@ -34,11 +34,16 @@ import { ProxyMetrics } from './metrics/metrics.js';
 import { PoolBackoff } from './proxy/backoff.js';
 import { clientAddressResolver } from './proxy/client-address.js';
 import { CorsPolicy } from './proxy/cors.js';
+import { AccountCooling } from './proxy/pool/account-cooling.js';
+import { CoolingStore } from './proxy/pool/cooling-store.js';
+import { CoolingSync } from './proxy/pool/cooling-sync.js';
+import { CoolingView } from './proxy/pool/cooling-view.js';
 import { KeyPool } from './proxy/pool/key-pool.js';
 import { LocalLimits } from './proxy/pool/local-limits.js';
 import { PoolSync } from './proxy/pool/pool-sync.js';
 import { createProxyHandler } from './proxy/proxy-handler.js';
 import { UpstreamClient } from './proxy/upstream-client.js';
+import type { PoolKey } from './proxy/pool/pool-key.js';
 import type { ServerDeps } from './server-runtime.js';
 import { SettingsService, type RuntimeSettings } from './settings/settings-service.js';
 import { SpendService, type PoolGauges } from './stats/spend-service.js';
@@ -80,6 +85,9 @@ type AppServices = {
   pool: KeyPool;
   /** The admin's local budgets per account and model (ACCOUNT_LIMITS), with what each used. */
   localLimits: LocalLimits;
+  /** Accounts cooling per model after SiliconFlow's 429s, and what the admin sees of them. */
+  cooling: AccountCooling;
+  coolingView: CoolingView;
   requestLogs: RequestLogStore;
   logWriter: RequestLogWriter;
   metrics: ProxyMetrics;
@@ -128,7 +136,11 @@ function createServices(config: Config, logger: Logger): AppServices {
   );
   settings.on('change', (_s, changed) => changed.includes('guestPassword') && guestPass.passwordChanged());
   const keyStore = new KeyStore(db);
-  const keys = new KeyService(keyStore, cipher);
+  const cooling = new AccountCooling();
+  // The pool is built below; the view only reads it when asked (admin pages, metrics).
+  let poolKeys: () => Iterable<PoolKey> = () => [];
+  const coolingView = new CoolingView(cooling, () => poolKeys());
+  const keys = new KeyService(keyStore, cipher, (k) => coolingView.ofKey(k));
   const jobs = new JobRegistry();
   const client = new SiliconFlowClient(config.siliconflowBaseUrl, config.checkTimeoutMs);
   const requestLogs = new RequestLogStore(db);
@@ -138,10 +150,23 @@ function createServices(config: Config, logger: Logger): AppServices {
   const clientRegistry = new ClientRegistry(clientHasher);
   const clients = new ClientService({ store: clientStore, registry: clientRegistry, hasher: clientHasher, accessKey, spend });
   const selfIssue = new SelfIssue({ settings: () => settings.get(), clients, store: clientStore, keyedHash: (t) => cipher.hash(t) });
-  const proxy = createProxyStack(config, settings, keyStore, keys, accessKey, requestLogs, prices.book, logger, () => spend.gauges(), {
-    store: clientStore,
-    registry: clientRegistry,
-  });
+  const proxy = createProxyStack(
+    config,
+    settings,
+    keyStore,
+    keys,
+    accessKey,
+    requestLogs,
+    prices.book,
+    logger,
+    () => spend.gauges(),
+    {
+      store: clientStore,
+      registry: clientRegistry,
+    },
+    { cooling, view: coolingView, sync: new CoolingSync(new CoolingStore(db), cooling, logger) },
+  );
+  poolKeys = () => proxy.pool.all();
   return {
     config,
     logger,
@@ -155,7 +180,7 @@ function createServices(config: Config, logger: Logger): AppServices {
     keys,
     checks: new CheckService(keys, keyStore, client, jobs, settings, logger),
     jobs,
-    stats: new StatsService(keyStore, requestLogs, spend),
+    stats: new StatsService(keyStore, requestLogs, spend, () => coolingView.coolingKeys()),
     prices,
     spend,
     clients,
@@ -163,6 +188,8 @@ function createServices(config: Config, logger: Logger): AppServices {
     requestLogs,
     pool: proxy.pool,
     localLimits: proxy.localLimits,
+    cooling,
+    coolingView,
     logWriter: proxy.logWriter,
     metrics: proxy.metrics,
     proxy: proxy.handler,
@@ -203,6 +230,7 @@ function appDepsOf(config: Config, s: AppServices): AppDeps {
       spend: s.spend,
       clients: s.clients,
       accountLimits: s.localLimits,
+      coolingList: () => s.coolingView.list(),
     },
     keyChecker: { settings, guestPass, checks },
     clientLookup: { clients: s.clients },
@@ -246,17 +274,21 @@ function createProxyStack(
   logger: Logger,
   poolGauges: () => PoolGauges,
   clientParts: { store: ClientStore; registry: ClientRegistry },
+  coolingParts: { cooling: AccountCooling; view: CoolingView; sync: CoolingSync },
 ) {
   const pool = new KeyPool(settings.get().keyStrategy);
+  const { cooling, view: coolingView, sync: coolingSync } = coolingParts;
   useLedgerSettings(pool, settings.get());
   const localLimits = new LocalLimits();
   localLimits.useLines(settings.get().accountLimits);
-  // What keeps an account from a model for a while; the pool asks each on every pick that names a model.
+  // What keeps an account from a model for a while; the pool asks each on every pick.
   pool.useBlocks([
+    cooling, // SiliconFlow's 429s, until the limit they name resets
     localLimits, // the admin's local budgets (ACCOUNT_LIMITS)
   ]);
   const sync = new PoolSync(keyStore, keys, pool, logger);
   sync.start();
+  coolingSync.start();
   const upstream = new UpstreamClient(config.siliconflowBaseUrl, settings.get().connectTimeoutMs);
   settings.on('change', (s, changed) => {
     if (changed.includes('keyStrategy')) pool.useStrategy(s.keyStrategy);
@@ -274,13 +306,18 @@ function createProxyStack(
     clientAddress: clientAddressResolver(config.trustProxy),
   });
   const logWriter = new RequestLogWriter(requestLogs, logger);
-  const metrics = new ProxyMetrics(() => pool.counts(), poolGauges);
+  const metrics = new ProxyMetrics(
+    () => pool.counts(),
+    poolGauges,
+    () => coolingView.coolingKeys(),
+  );
   const handler = createProxyHandler({
     clients,
     settings: () => settings.get(),
     limits: config.proxy,
     pool,
     localLimits,
+    cooling,
     backoff: new PoolBackoff(),
     cors: new CorsPolicy(config.corsOrigins),
     upstream,
@@ -291,11 +328,13 @@ function createProxyStack(
   });
   const flush = () => {
     sync.flush();
+    coolingSync.flush();
     clientSync.flush();
     logWriter.flush();
   };
   const stop = async () => {
     sync.stop();
+    coolingSync.stop();
     clientSync.stop();
     logWriter.close();
     await upstream.close();

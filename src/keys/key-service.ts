@@ -4,7 +4,7 @@ import { balanceOf } from '../ledger/balance.js';
 import { yuan, type Nano } from '../ledger/money.js';
 import { extractKeys, isFullKey, type ParsedKeys } from './key-parse.js';
 import type { KeyStore } from './key-store.js';
-import { moneyOfRow, toKeyView, type KeyFilter, type KeyRow, type KeySort, type KeyView } from './key-types.js';
+import { moneyOfRow, toKeyView, type KeyCooling, type KeyFilter, type KeyRow, type KeySort, type KeyView } from './key-types.js';
 
 export type ImportResult = {
   added: number;
@@ -42,6 +42,8 @@ export class KeyService {
   constructor(
     private readonly store: KeyStore,
     private readonly cipher: KeyCipher,
+    /** What the pool knows of the key's account cooling (CoolingView.ofKey); the store knows nothing of it. */
+    private readonly coolingOf: (key: Pick<KeyRow, 'id' | 'account'>) => KeyCooling[] = () => [],
   ) {}
 
   import(text: string, options: ImportOptions = {}): ImportResult {
@@ -117,11 +119,12 @@ export class KeyService {
   list(query: ListQuery): { items: KeyView[]; total: number; page: number; pageSize: number } {
     const { page, pageSize, sort } = query;
     const { rows, total } = this.store.list(this.filter(query), sort, pageSize, (page - 1) * pageSize);
-    return { items: rows.map(toKeyView), total, page, pageSize };
+    return { items: rows.map((row) => toKeyView(row, this.coolingOf(row))), total, page, pageSize };
   }
 
   get(id: number): KeyView {
-    return toKeyView(this.row(id));
+    const row = this.row(id);
+    return toKeyView(row, this.coolingOf(row));
   }
 
   update(id: number, patch: { enabled?: boolean; note?: string }): KeyView {

@@ -11,7 +11,6 @@ export type BalanceTotals = { gift: Nano; charge: Nano; total: Nano; usable: Nan
 export type ProxyKeyUpdate = {
   id: number;
   status: KeyStatus;
-  coolingUntil: number | null;
   /** When the key last answered 30011; null = not known to lack paid credit. */
   lacksPaidAt: number | null;
   usageDelta: number;
@@ -227,7 +226,7 @@ export class KeyStore {
     );
     const stands = 'anchor_at IS @againstAt AND anchor_source IS @againstSource';
     const state = this.stmt(
-      `UPDATE keys SET status = @status, cooling_until = @coolingUntil, lacks_paid = @lacksPaid, lacks_paid_at = @lacksPaidAt,
+      `UPDATE keys SET status = @status, lacks_paid = @lacksPaid, lacks_paid_at = @lacksPaidAt,
          paid_found_at = COALESCE(@paidFoundAt, paid_found_at),
          usage_count = usage_count + @usageDelta, failure_count = failure_count + @failureDelta,
          last_used_at = COALESCE(@lastUsedAt, last_used_at),
@@ -247,7 +246,6 @@ export class KeyStore {
         state.run({
           id: u.id,
           status: u.status,
-          coolingUntil: u.coolingUntil,
           lacksPaid: Number(u.lacksPaidAt !== null),
           lacksPaidAt: u.lacksPaidAt,
           paidFoundAt: u.paidFoundAt ?? null,

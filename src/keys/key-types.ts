@@ -1,8 +1,13 @@
 import { balanceOf, type AnchorSource, type BalanceKind, type KeyMoney } from '../ledger/balance.js';
 import { yuan, type Nano } from '../ledger/money.js';
+import type { RateLimit } from '../siliconflow/rate-limits.js';
 
-export const KEY_STATUSES = ['active', 'exhausted', 'invalid', 'cooling', 'error'] as const;
-/** What a key is, as far as SiliconFlow is concerned (stored). */
+export const KEY_STATUSES = ['active', 'exhausted', 'invalid', 'error'] as const;
+/**
+ * What a key is, as far as SiliconFlow is concerned (stored). Not 'cooling' any more: SiliconFlow
+ * limits an account per model, so a 429 cools the account for that model (src/proxy/pool/account-cooling.ts),
+ * shown beside the status; rows stored as 'cooling' before migration 0009 became 'active'.
+ */
 export type KeyStatus = (typeof KEY_STATUSES)[number];
 
 export const PUBLIC_STATUSES = [...KEY_STATUSES, 'disabled'] as const;
@@ -33,6 +38,7 @@ export type KeyRow = {
   usage_count: number;
   failure_count: number;
   last_used_at: number | null;
+  /** Unused since migration 0009: cooling is per account × model now (the account_cooling table). */
   cooling_until: number | null;
   lacks_paid: 0 | 1;
   /** The SiliconFlow account the key belongs to; null = unknown (the key is an account of its own). */
@@ -67,14 +73,19 @@ export type KeyView = {
   usageCount: number;
   failureCount: number;
   lastUsedAt: string | null;
+  /** The models the key's account cools for now (SiliconFlow's 429), soonest over first. */
+  cooling: KeyCooling[];
 };
+
+/** The key's account may not serve `model` (null: requests naming none) until `until`, after a 429 naming `limit`. */
+export type KeyCooling = { model: string | null; until: string; limit: RateLimit | null };
 
 /** Balances as user/info reports them, in nano-yuan. */
 export type Balances = { gift: Nano; charge: Nano; total: Nano };
 
 /** The outcome of checking one key against SiliconFlow. */
 export type CheckResult = {
-  status: Exclude<KeyStatus, 'cooling'>;
+  status: KeyStatus;
   /** Known balances; null = unknown (the balance endpoint is retired); undefined = keep what was recorded. */
   balances: Balances | null | undefined;
   error: string | null;
@@ -100,7 +111,7 @@ export function moneyOfRow(row: KeyRow): KeyMoney {
   };
 }
 
-export function toKeyView(row: KeyRow): KeyView {
+export function toKeyView(row: KeyRow, cooling: KeyCooling[] = []): KeyView {
   const balance = balanceOf(moneyOfRow(row));
   return {
     id: row.id,
@@ -122,5 +133,6 @@ export function toKeyView(row: KeyRow): KeyView {
     usageCount: row.usage_count,
     failureCount: row.failure_count,
     lastUsedAt: iso(row.last_used_at),
+    cooling,
   };
 }

@@ -33,8 +33,12 @@ export class ProxyMetrics {
   private readonly latency: Histogram;
   private readonly spend: Counter<'model' | 'credit' | 'client'>;
 
-  /** keyCounts and poolMoney are called at each scrape: pool keys per status, the pool's money. */
-  constructor(keyCounts: () => Record<string, number>, poolMoney: () => PoolGauges = () => NO_POOL_MONEY) {
+  /** keyCounts, poolMoney and coolingKeys are called at each scrape: pool keys per status, the pool's money, keys cooling. */
+  constructor(
+    keyCounts: () => Record<string, number>,
+    poolMoney: () => PoolGauges = () => NO_POOL_MONEY,
+    coolingKeys: () => number = () => 0,
+  ) {
     const own = new Registry();
     const registers = [own];
     this.requests = new Counter({
@@ -70,6 +74,14 @@ export class ProxyMetrics {
         // Reset first so a status no key has any more disappears instead of keeping its old count.
         this.reset();
         for (const [status, count] of Object.entries(keyCounts())) this.set({ status }, count);
+      },
+    });
+    new Gauge({
+      name: `${PREFIX}keys_cooling`,
+      help: 'Enabled pool keys whose account SiliconFlow rate-limited (429) for at least one model; they still serve the others and keep their status.',
+      registers,
+      collect() {
+        this.set(coolingKeys());
       },
     });
     poolMoneyGauges(registers, poolMoney);

@@ -482,6 +482,14 @@ const zh = {
   'limits.refresh': '刷新',
   'limits.more': '共 {total} 组，只显示用得最多的 {shown} 组。',
   'limits.line': '规则：{line}',
+  // Cooling per account × model (issue 13): the key table's status cell, the overview's list, the cards
+  'cooling.keys': '账户冷却中的密钥',
+  'cooling.keysHint': '这些密钥的账户因 SiliconFlow 的 429 暂停使用某个模型，其他模型照常使用；上面的状态也计入它们',
+  'cooling.cell': '{status} · {model} · 至 {until}{limit}',
+  'cooling.noModel': '不指定模型的请求',
+  'cooling.title': '冷却中的账户',
+  'cooling.none': '没有冷却中的账户',
+  'cooling.item': '{account} · {model} · 至 {until}{limit} · {keys} 个密钥',
 };
 
 export type MessageKey = keyof typeof zh;
@@ -874,6 +882,15 @@ const en: Record<MessageKey, string> = {
   'limits.refresh': 'Refresh',
   'limits.more': '{total} in all; the {shown} busiest are shown.',
   'limits.line': 'Line: {line}',
+  // Cooling per account × model (issue 13): the key table's status cell, the overview's list, the cards
+  'cooling.keys': 'Keys whose account is cooling',
+  'cooling.keysHint':
+    "SiliconFlow answered 429: these keys' accounts rest from one model for a while and keep serving the others; they are counted in the statuses above too",
+  'cooling.cell': '{status} · {model} · until {until}{limit}',
+  'cooling.noModel': 'requests without a model',
+  'cooling.title': 'Accounts cooling',
+  'cooling.none': 'No account is cooling',
+  'cooling.item': '{account} · {model} · until {until}{limit} · {keys} keys',
 };
 
 export type Language = 'zh' | 'en';

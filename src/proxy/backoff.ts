@@ -6,7 +6,8 @@ const WINDOW_MS = 10_000;
  */
 export class PoolBackoff {
   private until = 0;
-  private readonly recent = new Map<number, number>();
+  /** model → account → when its last 429 for that model came. */
+  private readonly recent = new Map<string, Map<string, number>>();
 
   /** ms left in the back-off, or 0. */
   remaining(now = Date.now()): number {
@@ -18,17 +19,30 @@ export class PoolBackoff {
   }
 
   /**
-   * Records a 429 for a key; trips when over half of the pool that could serve was rate-limited in the
-   * window. Keys no longer `inPool` (disabled or deleted since their 429) do not count.
+   * Records a 429 of `account` for `model`; trips when over half of the accounts that could serve
+   * (`serving`: the usable keys' accounts) were rate-limited for that same model in the window.
+   * SiliconFlow limits per account and model, so one account's 429s on its many keys count once, and
+   * an account no longer serving (its keys disabled or deleted since) does not count.
    */
-  rateLimited(keyId: number, poolSize: number, durationMs: number, inPool: (id: number) => boolean, now = Date.now()): boolean {
-    this.recent.set(keyId, now);
-    for (const [id, at] of this.recent) if (now - at > WINDOW_MS || !inPool(id)) this.recent.delete(id);
-    if (this.recent.size >= 3 && this.recent.size > poolSize / 2) {
+  rateLimited(account: string, model: string, serving: ReadonlyMap<string, unknown>, durationMs: number, now = Date.now()): boolean {
+    let accounts = this.recent.get(model);
+    if (!accounts) this.recent.set(model, (accounts = new Map<string, number>()));
+    accounts.set(account, now);
+    this.forgetOld(serving, now);
+    const limited = this.recent.get(model)?.size ?? 0;
+    if (limited >= 3 && limited > serving.size / 2) {
       this.trip(durationMs, now);
       this.recent.clear();
       return true;
     }
     return false;
+  }
+
+  /** Drops 429s older than the window, and those of accounts that no longer serve (few models: cheap). */
+  private forgetOld(serving: ReadonlyMap<string, unknown>, now: number): void {
+    for (const [model, accounts] of this.recent) {
+      for (const [a, at] of accounts) if (now - at > WINDOW_MS || !serving.has(a)) accounts.delete(a);
+      if (accounts.size === 0) this.recent.delete(model);
+    }
   }
 }

@@ -25,7 +25,8 @@ import {
   type Trouble,
 } from './own-answers.js';
 import { passedThroughError } from './passed-through.js';
-import type { PoolKey } from './pool/pool-key.js';
+import { NO_MODEL } from './pool/account-block.js';
+import { accountOf, type PoolKey } from './pool/pool-key.js';
 import type { ProxyDeps } from './proxy-deps.js';
 import { MESSAGES, PROXY_CODES, sendProxyError } from './proxy-errors.js';
 import type { RequestFacts } from './request-body.js';
@@ -213,7 +214,7 @@ export class Exchange {
     const row: OutcomeRow = OUTCOMES[outcome];
     // An exhausted key refusing a "free" model: the model is not free; use funded keys from here on.
     if (row.key === 'exhausted' && key.status === 'exhausted') this.free = false;
-    recordVerdict(this.deps, row.key, key, reason, head, this.needsPaid);
+    recordVerdict(this.deps, row.key, key, reason, head, this.needsPaid, this.facts?.model ?? null);
     switch (row.request) {
       case 'answer':
         if (decoded) this.passThrough(head, decoded, key);
@@ -246,12 +247,11 @@ export class Exchange {
     return row.budget === 'key-tries' ? NEXT_KEY : { kind: 'retry', trouble };
   }
 
-  /** Counts the key's 429 towards the pool-wide back-off; true when it tripped it. */
+  /** Counts the 429 of the key's account for this model towards the pool-wide back-off; true when it tripped it. */
   private tripsPoolBackoff(key: PoolKey): boolean {
     const { pool, limits, backoff } = this.deps;
-    const { usable, cooling } = pool.availability();
-    const inPool = (id: number) => pool.get(id)?.enabled === true;
-    return backoff.rateLimited(key.id, usable + cooling, limits.cooldownMs, inPool);
+    const model = this.facts?.model || NO_MODEL;
+    return backoff.rateLimited(accountOf(key), model, pool.servingAccounts(), limits.cooldownMs);
   }
 
   /** The call was ended on purpose: by the client going away, or by stop(). No key is blamed. */
@@ -267,15 +267,12 @@ export class Exchange {
 
   /**
    * No key is left to try. After upstream trouble, that trouble is the answer; otherwise 429 when the
-   * keys that could serve are only cooling, 503 when none can.
+   * keys that could serve belong to accounts cooling (or held back) for this model, 503 when none can.
    */
   private noKeyLeft(): Ending {
     if (this.lastTrouble) return upstreamUnavailable(this.lastTrouble);
     // The keys left belong to accounts blocked for this model: retry when the first comes back.
     if (this.blocked.until > 0) return allKeysCooling(this.blocked.until - Date.now());
-    const { usable, cooling } = this.deps.pool.availability();
-    const coolingEnd = this.deps.pool.nextCoolingEnd();
-    if (usable === 0 && cooling > 0 && coolingEnd !== null) return allKeysCooling(coolingEnd - Date.now());
     return noUsableKey(this.needsPaid);
   }
 

@@ -8,6 +8,7 @@ import type { Logger } from '../logger.js';
 import type { RuntimeSettings } from '../settings/settings-service.js';
 import type { PoolBackoff } from './backoff.js';
 import type { CorsPolicy } from './cors.js';
+import type { AccountCooling } from './pool/account-cooling.js';
 import type { KeyPool } from './pool/key-pool.js';
 import type { LocalLimits } from './pool/local-limits.js';
 import type { UpstreamClient } from './upstream-client.js';
@@ -21,6 +22,8 @@ export type ProxyDeps = {
   pool: KeyPool;
   /** The admin's local budgets per account and model (ACCOUNT_LIMITS): told of each use it counts. */
   localLimits: Pick<LocalLimits, 'noteUse' | 'noteTokens'>;
+  /** Accounts cooling per model after SiliconFlow's 429 (also one of the pool's blocks). */
+  cooling: Pick<AccountCooling, 'coolDown'>;
   backoff: PoolBackoff;
   cors: CorsPolicy;
   upstream: UpstreamClient;

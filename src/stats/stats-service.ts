@@ -12,6 +12,8 @@ export class StatsService {
     private readonly store: KeyStore,
     private readonly requestLogs: RequestLogStore,
     private readonly spend: Pick<SpendService, 'pool'>,
+    /** Enabled keys whose account cools for some model (CoolingView.coolingKeys): shown beside the statuses. */
+    private readonly coolingKeys: () => number = () => 0,
   ) {}
 
   pool() {
@@ -22,7 +24,9 @@ export class StatsService {
     // With no balance known at all the sums are unknown (null), never ¥0.00: SiliconFlow retired user/info.
     const sum = (n: number) => (b.known > 0 ? yuan(n) : null);
     return {
-      keys: { total, byStatus },
+      // `cooling`: keys whose account SiliconFlow rate-limited for at least one model; they are counted
+      // in their status too (usually active), since they keep serving the other models.
+      keys: { total, byStatus, cooling: this.coolingKeys() },
       // Sums over the keys whose balance is known; `unknownBalanceKeys` counts the rest (retired endpoint).
       // `usable` is the part on enabled, active keys: what the pool can actually spend.
       balance: {

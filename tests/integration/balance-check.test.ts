@@ -345,7 +345,7 @@ describe('pool stats after checks', () => {
     await waitForJob(admin, job.body.jobId);
     await admin.agent.patch(`/admin/api/keys/${ids[1]}`).set('X-CSRF-Token', admin.csrf).send({ enabled: false });
     const stats = (await admin.agent.get('/admin/api/stats')).body;
-    expect(stats.keys.byStatus).toEqual({ active: 1, exhausted: 1, invalid: 0, cooling: 0, error: 1, disabled: 1 });
+    expect(stats.keys.byStatus).toEqual({ active: 1, exhausted: 1, invalid: 0, error: 1, disabled: 1 });
     expect(stats.balance).toEqual({ gift: 3.24, charge: 10, total: 13.24, usable: 11.25, knownBalanceKeys: 3, unknownBalanceKeys: 1 });
   });
 });

@@ -137,7 +137,7 @@ function keyState(proxy: Proxy) {
   const k = proxy.ctx.pool.get(id)!;
   const pool = {
     status: k.status,
-    coolingUntil: k.coolingUntil,
+    cooling: proxy.ctx.coolingView.ofKey(k),
     lacksPaidAt: k.lacksPaidAt,
     failureCount: k.failureCount,
     consecutiveFailures: k.consecutiveFailures,

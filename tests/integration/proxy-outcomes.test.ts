@@ -105,19 +105,21 @@ describe('the outcome table, before the first byte', () => {
     expect(ok.status).toBe(200);
   });
 
-  it('429: the key cools down (Retry-After honoured), the next key serves, and the key comes back by itself', async () => {
+  // Behaviour changed (issue 13): the 429 cools the key's account for the model; the key's status stays.
+  it("429: the key's account cools for the model (Retry-After honoured), the next key serves, and it comes back by itself", async () => {
     p = await startProxy(keys({ behavior: 'rate-limited', retryAfterSeconds: 1 }, {}, {}, {}));
     const res = await p.call('/v1/chat/completions', { json: chat() });
     expect(res.status).toBe(200);
     expect(sentKeys()).toEqual([fakeKey(0), fakeKey(1)]);
-    const row = p.row(p.ids[0]!);
-    expect(row.status).toBe('cooling');
-    expect(row.cooling_until as number).toBeGreaterThan(Date.now() + 500);
-    expect(p.ctx.keys.get(p.ids[0]!).status).toBe('cooling');
+    expect(p.row(p.ids[0]!).status).toBe('active');
+    const [cooling] = p.ctx.keys.get(p.ids[0]!).cooling;
+    expect(cooling).toMatchObject({ model: chat().model, limit: 'TPM' });
+    expect(Date.parse(cooling!.until)).toBeGreaterThan(Date.now() + 500);
+    expect(Date.parse(cooling!.until)).toBeLessThanOrEqual(Date.now() + 1000);
     p.fake.setKey(fakeKey(0), { behavior: 'ok' });
-    await new Promise((r) => setTimeout(r, 2100));
-    // Back without any request having asked for it: the admin sees it active again.
-    expect(p.ctx.keys.get(p.ids[0]!).status).toBe('active');
+    await new Promise((r) => setTimeout(r, 1100));
+    // Over without any request having asked for it: the admin sees nothing cooling.
+    expect(p.ctx.keys.get(p.ids[0]!).cooling).toEqual([]);
     p.fake.clearRequests();
     for (let i = 0; i < 4; i++) await p.call('/v1/chat/completions', { json: chat() });
     expect(sentKeys()).toContain(fakeKey(0));
@@ -136,13 +138,15 @@ describe('the outcome table, before the first byte', () => {
     expect(p.fake.requests).toHaveLength(0);
   });
 
+  // Behaviour changed (issue 13): the fake's 429 names TPM, so the cool-down lasts to the next minute.
   it('every usable key cooling: 429 with the time until the first one comes back', async () => {
-    p = await startProxy(keys({ behavior: 'rate-limited' }), { env: { COOLDOWN_SECONDS: '30' } });
+    p = await startProxy(keys({ behavior: 'rate-limited' }), { env: { COOLDOWN_SECONDS: '300' } });
     const first = await p.call('/v1/chat/completions', { json: chat() });
     expect(first.status).toBe(429);
     const retryAfter = Number(first.headers.get('retry-after'));
-    expect(retryAfter).toBeGreaterThan(25);
-    expect(retryAfter).toBeLessThanOrEqual(30);
+    const toNextMinute = (60_000 - (Date.now() % 60_000)) / 1000;
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(Math.ceil(toNextMinute) + 1);
   });
 
   it('50603 (IP busy): stop burning keys, 429 to the client, and later requests do not reach upstream', async () => {

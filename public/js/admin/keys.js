@@ -7,6 +7,7 @@ import { attempt, handle } from './areas.js';
 import { $, $$, el, t, when } from './dom.js';
 import { initImport } from './import.js';
 import { followJob } from './job-progress.js';
+import { addCooling } from './key-cooling.js';
 import { initKeyMoney, moneyButton, moneyCells, spendByKey } from './key-money.js';
 import { refreshStats } from './stats.js';
 
@@ -78,12 +79,14 @@ function row(key, spend) {
   );
   const status = el('span', { class: `status status-${key.status}`, text: t(`status.${key.status}`) });
   if (key.lastError) status.title = key.lastError;
+  const statusCell = el('td', {}, status);
+  addCooling(statusCell, key.cooling);
   return el(
     'tr',
     { 'data-id': String(key.id) },
     el('td', {}, select),
     el('td', {}, el('code', { text: key.maskedKey })),
-    el('td', {}, status),
+    statusCell,
     ...moneyCells(key, spend),
     el('td', {}, note),
     el('td', { text: when(key.lastCheckedAt) }),

@@ -5,6 +5,7 @@ import { formatHour } from '../format.js';
 import { api, fragment } from './api.js';
 import { attempt } from './areas.js';
 import { $, el, t, when } from './dom.js';
+import { loadCoolingList } from './key-cooling.js';
 import { loadMoney } from './overview-money.js';
 
 /** @typedef {import('./types.js').SeriesBucket} SeriesBucket @typedef {import('./types.js').LogList} LogList */
@@ -13,7 +14,7 @@ import { loadMoney } from './overview-money.js';
 let chart;
 
 /** Loads the overview again; a failure shows in the overview. Never rejects. */
-export const refreshStats = () => attempt($('#overview'), () => Promise.all([loadStats(), loadMoney()]));
+export const refreshStats = () => attempt($('#overview'), () => Promise.all([loadStats(), loadMoney(), loadCoolingList()]));
 
 async function loadStats() {
   const [cards, series, errors] = /** @type {[string, { buckets: SeriesBucket[] }, LogList]} */ (

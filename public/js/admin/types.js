@@ -2,10 +2,10 @@
 // The shapes of the /admin/api answers the page reads (see src/routes/admin/). Types only.
 
 /**
- * @typedef {'active' | 'exhausted' | 'invalid' | 'cooling' | 'error' | 'disabled'} KeyStatus
+ * @typedef {'active' | 'exhausted' | 'invalid' | 'error' | 'disabled'} KeyStatus
  * @typedef {{
  *   id: number; maskedKey: string; status: KeyStatus; note: string; totalBalance: number | null;
- *   lastCheckedAt: string | null; lastError: string | null;
+ *   lastCheckedAt: string | null; lastError: string | null; cooling: KeyCooling[];
  * }} KeyView
  * @typedef {{ items: KeyView[]; total: number }} KeyList
  * @typedef {{ added: number; duplicates: number; invalid: number; jobId: string | null }} ImportResult
@@ -105,3 +105,9 @@
  */
 
 export {};
+
+// Cooling per account × model (issue 13): each key's `cooling`, and GET /admin/api/pool/cooling.
+/**
+ * @typedef {{ model: string | null; until: string; limit: string | null }} KeyCooling
+ * @typedef {{ account: string; model: string | null; until: string; limit: string | null; reason: string; keys: number }} PoolCoolingItem
+ */

@@ -6,6 +6,7 @@ import clients from './0005-clients.js';
 import selfIssuedClients from './0006-self-issued-clients.js';
 import requestedModel from './0007-requested-model.js';
 import keyAccounts from './0008-key-accounts.js';
+import accountCooling from './0009-account-cooling.js';
 
 /** Applied in order; the position in this list is the schema version (PRAGMA user_version). */
 export const migrations: readonly { name: string; sql: string }[] = [
@@ -17,4 +18,5 @@ export const migrations: readonly { name: string; sql: string }[] = [
   { name: '0006-self-issued-clients', sql: selfIssuedClients },
   { name: '0007-requested-model', sql: requestedModel },
   { name: '0008-key-accounts', sql: keyAccounts },
+  { name: '0009-account-cooling', sql: accountCooling },
 ];

@@ -8,3 +8,9 @@ export interface AccountBlock {
   /** ms since epoch when the account may serve `model` again, or 0 when it may now. */
   blockedUntil(account: string, model: string, now: number): number;
 }
+
+/**
+ * The model a block is asked about for a request that names none (GET /v1/models, voice lists…):
+ * SiliconFlow counts limits per model, so such requests have their own.
+ */
+export const NO_MODEL = '';

@@ -19,8 +19,11 @@ export class BlockedSkip implements Skip {
     private readonly now: number,
   ) {}
 
+  /**
+   * A key tried already is asked about too: the one that just answered 429 has its account cooling
+   * now, and when it was the last key, its return is when to retry.
+   */
   has(id: number): boolean {
-    if (this.tried.has(id)) return true;
     const k = this.keys.get(id);
     if (!k) return true;
     const account = accountOf(k);
@@ -31,6 +34,6 @@ export class BlockedSkip implements Skip {
         return true;
       }
     }
-    return false;
+    return this.tried.has(id);
   }
 }

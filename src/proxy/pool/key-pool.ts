@@ -2,15 +2,18 @@ import type { KeyStrategy } from '../../config/env.js';
 import type { KeyRow, KeyStatus, PublicStatus } from '../../keys/key-types.js';
 import { balanceOf, charge, noPaidCredit, outOfMoney, paidCreditFound, type KeyMoney, type Split } from '../../ledger/balance.js';
 import type { Nano } from '../../ledger/money.js';
-import type { AccountBlock } from './account-block.js';
+import { NO_MODEL, type AccountBlock } from './account-block.js';
 import { BlockedSkip } from './blocked-skip.js';
 import { anchorIdOf, DirtyKeys, type UnsavedChange } from './dirty-keys.js';
 import { IndexedHeap } from './indexed-heap.js';
 import { PoolGroups, type PickRequest } from './pool-groups.js';
-import type { HeldKey, PoolKey } from './pool-key.js';
+import { accountOf, GROUP, type HeldKey, type PoolKey } from './pool-key.js';
 import { reloadedMoney, setMoney } from './pool-money.js';
 
 export type { PickRequest } from './pool-groups.js';
+
+/** The groups of keys that serve any model. */
+const USABLE = GROUP.funded | GROUP.low;
 
 /** PAID_RECHECK_MINUTES' default, until the settings say otherwise. */
 const DEFAULT_PAID_RECHECK_MS = 60 * 60_000;
@@ -24,13 +27,14 @@ const DEFAULT_PAID_RECHECK_MS = 60 * 60_000;
  */
 export class KeyPool {
   private readonly keys = new Map<number, HeldKey>();
-  private readonly cooling = new IndexedHeap<HeldKey>((a, b) => a.coolingUntil! < b.coolingUntil!);
   /** Keys that answered 30011 and wait for their paid-credit recheck, earliest first. */
   private readonly lackingPaid = new IndexedHeap<HeldKey>((a, b) => a.lacksPaidAt! < b.lacksPaidAt!);
   private readonly dirty = new DirtyKeys();
   private readonly groups: PoolGroups;
   private paidRecheckMs = DEFAULT_PAID_RECHECK_MS;
   private blocks: readonly AccountBlock[] = [];
+  private accounts: Map<string, number> | undefined;
+  private accountsVersion = -1;
 
   constructor(strategy: KeyStrategy) {
     this.groups = new PoolGroups(strategy);
@@ -88,7 +92,6 @@ export class KeyPool {
     // brings an exhausted key back, as the store does.
     if (newAnchor && (k.chargeBalance ?? 0) > 0) k.lacksPaidAt = null;
     if (newAnchor && k.status === 'exhausted' && hasMoney(k.money)) this.setStatus(k, 'active');
-    this.trackCooling(k);
     this.trackLacking(k);
     this.groups.place(k);
     this.groups.updateOrder(k);
@@ -101,7 +104,6 @@ export class KeyPool {
     if (!k) return;
     k.enabled = false;
     this.groups.place(k);
-    this.cooling.remove(k);
     this.lackingPaid.remove(k);
     this.keys.delete(id);
   }
@@ -116,16 +118,15 @@ export class KeyPool {
 
   /**
    * What keeps an account from a model for a while (SiliconFlow's 429s, local budgets); asked on
-   * every pick that names a model.
+   * every pick, for its model or NO_MODEL.
    */
   useBlocks(blocks: readonly AccountBlock[]): void {
     this.blocks = blocks;
   }
 
   pick(request: PickRequest, now = Date.now()): PoolKey | undefined {
-    this.releaseCooled(now);
     if (request.needsPaid) this.releaseRecheck(now);
-    const k = this.blocks.length && request.model ? this.pickUnblocked(request, request.model, now) : this.groups.pick(request);
+    const k = this.blocks.length ? this.pickUnblocked(request, request.model || NO_MODEL, now) : this.groups.pick(request);
     if (k) {
       k.lastUsedAt = now;
       k.usageCount++;
@@ -142,18 +143,34 @@ export class KeyPool {
     return k;
   }
 
-  /** When the earliest cooling key comes back, or null when none is cooling. */
-  nextCoolingEnd(): number | null {
-    return this.cooling.peek()?.coolingUntil ?? null;
+  /** Keys that could serve a request now: usable (funded or low), or exhausted (free models only). */
+  availability(): { usable: number; exhausted: number } {
+    return { usable: this.groups.usable, exhausted: this.groups.exhausted };
   }
 
-  /** Keys that could serve a request now (usable or exhausted), and those cooling. */
-  availability(): { usable: number; exhausted: number; cooling: number } {
-    return { usable: this.groups.usable, exhausted: this.groups.exhausted, cooling: this.cooling.size };
+  /** Every key, for the few admin-side views that look at all of them (counts, the cooling list). */
+  all(): IterableIterator<PoolKey> {
+    return this.keys.values();
+  }
+
+  /**
+   * The distinct accounts of the usable keys, each with its number of usable keys: the pool-wide 429
+   * back-off counts accounts, not keys. Rebuilt only after a key changed groups, so a 429 storm asks
+   * it in O(1).
+   */
+  servingAccounts(): ReadonlyMap<string, number> {
+    if (this.accounts && this.accountsVersion === this.groups.version) return this.accounts;
+    const accounts = new Map<string, number>();
+    for (const k of this.keys.values()) {
+      if (k.groups & USABLE) accounts.set(accountOf(k), (accounts.get(accountOf(k)) ?? 0) + 1);
+    }
+    this.accounts = accounts;
+    this.accountsVersion = this.groups.version;
+    return accounts;
   }
 
   counts(): Record<PublicStatus, number> {
-    const counts: Record<PublicStatus, number> = { active: 0, exhausted: 0, invalid: 0, cooling: 0, error: 0, disabled: 0 };
+    const counts: Record<PublicStatus, number> = { active: 0, exhausted: 0, invalid: 0, error: 0, disabled: 0 };
     for (const k of this.keys.values()) counts[k.enabled ? k.status : 'disabled']++;
     return counts;
   }
@@ -236,13 +253,13 @@ export class KeyPool {
     this.dirty.failed(k, reason);
   }
 
-  coolDown(key: PoolKey, until: number, reason: string): void {
+  /**
+   * A 429: the key's account cools for the model (AccountCooling, told by the proxy); the key itself
+   * keeps its status and is not blamed — only its last error shows the 429.
+   */
+  rateLimited(key: PoolKey, reason: string): void {
     const k = this.held(key);
-    if (!k) return;
-    k.coolingUntil = until;
-    this.setStatus(k, 'cooling');
-    this.trackCooling(k);
-    this.dirty.failed(k, reason);
+    if (k) this.dirty.failed(k, reason);
   }
 
   /** Upstream trouble: not the key's fault, but after `errorAfter` in a row the key is shown as `error`. */
@@ -275,19 +292,7 @@ export class KeyPool {
 
   private setStatus(k: HeldKey, status: KeyStatus): void {
     k.status = status;
-    if (status !== 'cooling') {
-      k.coolingUntil = null;
-      this.cooling.remove(k);
-    }
     this.groups.place(k);
-  }
-
-  /** Brings back keys whose cooling time is over (also on every PoolSync tick, so the admin sees it). */
-  releaseCooled(now = Date.now()): void {
-    for (let top = this.cooling.peek(); top && top.coolingUntil! <= now; top = this.cooling.peek()) {
-      this.setStatus(top, 'active');
-      this.dirty.changedState(top);
-    }
   }
 
   /** Keys whose 30011 is PAID_RECHECK_MINUTES old may try Pro/ models again (last); only a new answer changes what is stored. */
@@ -297,16 +302,6 @@ export class KeyPool {
       top.paidRecheckDue = true;
       this.groups.place(top);
     }
-  }
-
-  /**
-   * Only an enabled key is waited for: a key disabled (or deleted, which disables it first) while
-   * cooling, or whose 429 arrived after that, would otherwise make the proxy answer "retry in N s"
-   * for a key that never serves again. Re-enabled while its cooling time lasts, it counts again.
-   */
-  private trackCooling(k: HeldKey): void {
-    if (k.enabled && k.coolingUntil !== null) this.cooling.push(k);
-    else this.cooling.remove(k);
   }
 
   /** A key lacking paid credit waits for its recheck; one without a 30011, or already due, does not. */
@@ -334,11 +329,13 @@ function storedFacts(row: KeyRow, unsavedUsage: number) {
   };
 }
 
-/** The key's state as stored. The proxy learns it too, and may not have written what it learned yet. */
+/**
+ * The key's state as stored. The proxy learns it too, and may not have written what it learned yet.
+ * A row still 'cooling' (written by an older version after migration 0009 ran) is an active key now.
+ */
 function storedState(row: KeyRow) {
   return {
-    status: row.status,
-    coolingUntil: row.status === 'cooling' ? (row.cooling_until ?? 0) : null,
+    status: (row.status as string) === 'cooling' ? 'active' : row.status,
     lacksPaidAt: row.lacks_paid_at,
   };
 }

@@ -30,6 +30,8 @@ export class PoolGroups {
   private selectors: Record<GroupName, Selector<HeldKey>>;
   /** MIN_BALANCE in nano-yuan: keys estimated at or below it are tried last. */
   minBalance: Nano = 0;
+  /** Counts the moves between groups, so a view over them (KeyPool.servingAccounts) knows when it is stale. */
+  version = 0;
 
   constructor(strategy: KeyStrategy) {
     this.selectors = selectorsFor(strategy);
@@ -67,6 +69,7 @@ export class PoolGroups {
   place(k: HeldKey): void {
     const want = groupsOf(k, this.minBalance);
     if (want === k.groups) return;
+    this.version++;
     for (const name of GROUP_NAMES) {
       const bit = GROUP[name];
       if (want & bit && !(k.groups & bit)) this.selectors[name].add(k);

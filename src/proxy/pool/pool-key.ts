@@ -19,8 +19,6 @@ export interface PoolKey {
   /** balanceOf(money).paid and .total in nano-yuan, kept beside it for the selectors; null = unknown. */
   readonly chargeBalance: Nano | null;
   readonly totalBalance: Nano | null;
-  /** ms since epoch while status is 'cooling'. */
-  readonly coolingUntil: number | null;
   /** When the key last answered 30011 (no paid credit, so no Pro/ models); null = not known to lack it. */
   readonly lacksPaidAt: number | null;
   /** PAID_RECHECK_MINUTES have passed since lacksPaidAt: Pro/ models may try the key again, last. */
@@ -43,7 +41,8 @@ export type HeldKey = Writable<Omit<PoolKey, 'id' | 'secret'>> &
 
 /**
  * The sets the pool picks from. A key is in each set whose condition it meets; "usable" is enabled,
- * active or error (trouble is not the key's fault) and not cooling. MIN_BALANCE draws the line
+ * active or error (trouble is not the key's fault); a 429 cools its account per model instead
+ * (AccountCooling, one of the pool's blocks). MIN_BALANCE draws the line
  * between funded and low: a low key is tried after the others, never declared exhausted for it.
  */
 export const GROUP = {

@@ -33,10 +33,7 @@ export class PoolSync {
   start(): void {
     for (const row of this.store.all({})) this.pool.upsert(row, () => this.keys.reveal(row));
     this.store.events.on('changed', this.onChanged);
-    this.timer = setInterval(() => {
-      this.pool.releaseCooled();
-      this.flush(ROWS_PER_FLUSH);
-    }, FLUSH_INTERVAL_MS);
+    this.timer = setInterval(() => this.flush(ROWS_PER_FLUSH), FLUSH_INTERVAL_MS);
     this.timer.unref();
   }
 
@@ -75,7 +72,6 @@ function toUpdate({ key, usageDelta, failureDelta, lastError, anchor, spend, pai
   return {
     id: key.id,
     status: key.status,
-    coolingUntil: key.coolingUntil,
     lacksPaidAt: key.lacksPaidAt,
     lastUsedAt: key.lastUsedAt || null,
     usageDelta,

@@ -11,6 +11,7 @@ import { clientsRoutes, type ClientsRoutesDeps } from './clients.routes.js';
 import { jobsRoutes, type JobsRoutesDeps } from './jobs.routes.js';
 import { keysRoutes, type KeysRoutesDeps } from './keys.routes.js';
 import { logsRoutes } from './logs.routes.js';
+import { poolRoutes, type PoolRoutesDeps } from './pool.routes.js';
 import { pricesRoutes, type PricesRoutesDeps } from './prices.routes.js';
 import { settingsRoutes, type SettingsRoutesDeps } from './settings.routes.js';
 import { spendRoutes, type SpendRoutesDeps } from './spend.routes.js';
@@ -26,7 +27,8 @@ export type AdminApiDeps = AuthRoutesDeps &
   SettingsRoutesDeps &
   SpendRoutesDeps &
   ClientsRoutesDeps &
-  AccountLimitsRoutesDeps & { requestLogs: RequestLogStore; stats: Pick<StatsService, 'pool'> };
+  AccountLimitsRoutesDeps &
+  PoolRoutesDeps & { requestLogs: RequestLogStore; stats: Pick<StatsService, 'pool'> };
 
 /**
  * /admin/api: JSON in and out. Sign-in is open; every other route starts with `adminOnly` (the session,
@@ -48,6 +50,7 @@ export function adminApi(deps: AdminApiDeps): Router {
   router.use(spendRoutes(deps));
   router.use(clientsRoutes(deps));
   router.use(accountLimitsRoutes(deps));
+  router.use(poolRoutes(deps));
   router.get('/stats', adminOnly, (_req, res) => {
     res.json(stats.pool());
   });

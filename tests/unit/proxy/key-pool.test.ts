@@ -25,14 +25,14 @@ const plain = { needsPaid: false, free: false, tried: new Set<number>() };
 const pickIds = (pool: KeyPool, n: number, req = plain) => Array.from({ length: n }, () => pool.pick(req)?.id);
 
 describe('KeyPool', () => {
-  it.each(KEY_STRATEGIES)('%s skips disabled, invalid, exhausted and cooling keys', (strategy) => {
+  it.each(KEY_STRATEGIES)('%s skips disabled, invalid and exhausted keys', (strategy) => {
     const { pool } = poolOf(
       [
         row(1),
         row(2, { enabled: 0 }),
         row(3, { status: 'invalid' }),
         row(4, { status: 'exhausted' }),
-        row(5, { status: 'cooling', cooling_until: Date.now() + 60_000 }),
+        row(5, { status: 'invalid' }),
         row(6, { status: 'error' }),
       ],
       strategy,
@@ -102,18 +102,30 @@ describe('KeyPool', () => {
     expect(pool.pick(plain)?.id).toBe(1);
   });
 
-  it('a cooling key comes back by itself when its time is up', () => {
+  // Behaviour changed (issue 13): a 429 cools the key's account per model (AccountCooling), not the key.
+  it("a 429 leaves the key's status and groups alone: it is noted as a failed use with its last error", () => {
     const { pool } = poolOf([row(1)]);
     const k = pool.pick(plain)!;
-    const now = Date.now();
-    pool.coolDown(k, now + 1000, 'HTTP 429');
-    pool.takeChanges(); // saved: what follows is the release alone
-    expect(pool.pick(plain, now + 500)).toBeUndefined();
-    expect(pool.availability()).toEqual({ usable: 0, exhausted: 0, cooling: 1 });
-    expect(pool.nextCoolingEnd()).toBe(now + 1000);
-    expect(pool.pick(plain, now + 1001)?.id).toBe(1);
+    pool.rateLimited(k, 'HTTP 429');
     expect(k.status).toBe('active');
-    expect(pool.takeChanges()).toEqual([{ key: k, usageDelta: 0, failureDelta: 0, lastError: undefined }]);
+    expect(pool.availability()).toEqual({ usable: 1, exhausted: 0 });
+    expect(pool.takeChanges()[0]).toEqual(expect.objectContaining({ key: k, usageDelta: 1, failureDelta: 1, lastError: 'HTTP 429' }));
+  });
+
+  it("a row stored as 'cooling' by an older version comes back as an active key", () => {
+    const { pool } = poolOf([row(1, { status: 'cooling' as 'active', cooling_until: Date.now() + 60_000 })]);
+    expect(pool.get(1)!.status).toBe('active');
+    expect(pool.pick(plain)?.id).toBe(1);
+  });
+
+  it('servingAccounts: the accounts of the usable keys, rebuilt after a key changes groups', () => {
+    const { pool } = poolOf([row(1, { account: 'A' }), row(2, { account: 'A' }), row(3), row(4, { status: 'invalid', account: 'B' })]);
+    expect([...pool.servingAccounts()]).toEqual([
+      ['A', 2],
+      ['key:3', 1],
+    ]);
+    pool.markInvalid(pool.get(3)!, 'HTTP 401');
+    expect([...pool.servingAccounts()]).toEqual([['A', 2]]);
   });
 
   it('upstream trouble marks a key error only after several in a row, and a success resets it', () => {
@@ -150,20 +162,7 @@ describe('KeyPool', () => {
     const { pool } = poolOf([row(1), row(2, { status: 'exhausted' }), row(3, { enabled: 0 })]);
     pool.useStrategy('least-used');
     expect(new Set(pickIds(pool, 5))).toEqual(new Set([1]));
-    expect(pool.counts()).toEqual({ active: 1, exhausted: 1, invalid: 0, cooling: 0, error: 0, disabled: 1 });
-  });
-
-  it('a disabled key is not waited for: it leaves the cooling set, and a 429 arriving afterwards does not put it back', () => {
-    const until = Date.now() + 60_000;
-    const { pool } = poolOf([row(1, { status: 'cooling', cooling_until: until }), row(2)]);
-    pool.upsert(row(1, { enabled: 0 }), () => 'x', { keepState: true });
-    expect(pool.availability().cooling).toBe(0);
-    expect(pool.nextCoolingEnd()).toBeNull();
-    pool.coolDown(pool.get(1)!, until, 'HTTP 429');
-    expect(pool.availability().cooling).toBe(0);
-    pool.upsert(row(1), () => 'x', { keepState: true });
-    expect(pool.availability().cooling).toBe(1);
-    expect(pool.nextCoolingEnd()).toBe(until);
+    expect(pool.counts()).toEqual({ active: 1, exhausted: 1, invalid: 0, error: 0, disabled: 1 });
   });
 
   it('removing a key takes it out of every group', () => {
@@ -189,9 +188,8 @@ describe('KeyPool changes to save', () => {
 
   it('keys whose state changed come out before keys that only counted a use, each oldest first', () => {
     const { pool } = poolOf([row(1), row(2), row(3), row(4)]);
-    const now = Date.now();
     pool.succeeded(pool.get(1)!);
-    pool.coolDown(pool.get(4)!, now + 1000, 'HTTP 429');
+    pool.rateLimited(pool.get(4)!, 'HTTP 429');
     pool.succeeded(pool.get(2)!);
     pool.markInvalid(pool.get(3)!, 'HTTP 401');
     pool.succeeded(pool.get(4)!);
@@ -208,17 +206,13 @@ describe('KeyPool changes to save', () => {
     expect(ids(pool.takeChanges())).toEqual([2, 1]);
   });
 
-  it('a key back from cooling, or recovered from error, is a state change; a recovery clears the last error', () => {
-    const { pool } = poolOf([row(1), row(2), row(3, { status: 'error' })]);
-    const now = Date.now();
-    pool.coolDown(pool.get(1)!, now + 1000, 'HTTP 429');
-    pool.takeChanges();
+  it('a key recovered from error is a state change, and the recovery clears the last error', () => {
+    const { pool } = poolOf([row(2), row(3, { status: 'error' })]);
     pool.succeeded(pool.get(2)!);
-    pool.releaseCooled(now + 1001);
     pool.succeeded(pool.get(3)!);
     const changes = pool.takeChanges();
-    expect(ids(changes)).toEqual([1, 3, 2]);
-    expect(changes[1]).toMatchObject({ usageDelta: 1, failureDelta: 0, lastError: null });
+    expect(ids(changes)).toEqual([3, 2]);
+    expect(changes[0]).toMatchObject({ usageDelta: 1, failureDelta: 0, lastError: null });
   });
 
   it("a deleted key's unsaved changes are dropped", () => {
