@@ -78,7 +78,7 @@ function retryAfterHeader(seconds: number | undefined): Record<string, string> {
 }
 
 /** The `model` of a JSON body, or of a multipart form field. */
-function requestedModel(ctx: FakeContext): string | undefined {
+export function requestedModel(ctx: FakeContext): string | undefined {
   const boundary = multipartBoundary(ctx.req.headers['content-type']);
   if (boundary)
     return parseMultipart(ctx.body, boundary)

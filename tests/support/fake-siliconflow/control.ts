@@ -1,7 +1,7 @@
 /**
  * Control endpoints for manual demos and browser tests, outside /v1 so no client mistakes them
- * for the upstream: GET /_fake/state, POST /_fake/keys, POST /_fake/user-info-mode, and the
- * money controls of control-money.ts.
+ * for the upstream: GET /_fake/state, POST /_fake/keys, POST /_fake/user-info-mode,
+ * POST /_fake/account-limits, and the money controls of control-money.ts.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseJsonObject, type JsonObject } from './context.js';
@@ -21,6 +21,7 @@ export function handleControl(rt: FakeRuntime, req: IncomingMessage, res: Server
   if (route === 'GET /_fake/state') return sendJson(res, 200, describeState(rt));
   if (route === 'POST /_fake/keys') return setKeyFromBody(rt, res, body);
   if (route === 'POST /_fake/user-info-mode') return setModeFromBody(rt, res, body);
+  if (route === 'POST /_fake/account-limits') return limitAccountFromBody(rt, res, body);
   if (handleMoneyControl(rt, route, res, body)) return;
   if (req.method === 'GET' && pathname.startsWith(IMAGE_PATH_PREFIX)) return sendPlaceholderImage(res);
   sendNotFound(res);
@@ -31,6 +32,7 @@ export function describeState(rt: FakeRuntime): JsonObject {
   return {
     userInfoMode: rt.userInfoMode,
     requestCount: rt.requests.length,
+    accountLimits: rt.accountLimits.describe(),
     billing: describeBilling(rt),
     keys: rt.keys.entries().map(([key, state, balances]) => ({ key: maskKey(key), ...state, money: describeMoney(balances) })),
   };
@@ -54,6 +56,16 @@ function setModeFromBody(rt: FakeRuntime, res: ServerResponse, body: Buffer): vo
   }
   rt.userInfoMode = mode as UserInfoMode;
   sendJson(res, 200, { userInfoMode: rt.userInfoMode });
+}
+
+/** POST /_fake/account-limits {account, model, detail}: detail null lifts the limit. */
+function limitAccountFromBody(rt: FakeRuntime, res: ServerResponse, body: Buffer): void {
+  const { account, model, detail } = parseJsonObject(body) ?? {};
+  if (typeof account !== 'string' || account === '' || typeof model !== 'string' || !(detail === null || typeof detail === 'string')) {
+    return sendBadControlRequest(res, 'body must be JSON {account, model, detail}: detail a string such as "RPM", or null to lift it');
+  }
+  rt.accountLimits.set(account, model, detail);
+  sendJson(res, 200, { accountLimits: rt.accountLimits.describe() });
 }
 
 /** JSON has no undefined: `null` clears an optional field such as retryAfterSeconds. */

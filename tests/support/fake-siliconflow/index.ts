@@ -7,6 +7,7 @@
 import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { AccountLimits } from './account-limits.js';
 import { KeyStore, maskKey } from './keys.js';
 import { requireNano } from './money.js';
 import { FakeTariff } from './prices.js';
@@ -32,6 +33,7 @@ export async function startFakeSiliconFlow(opts: StartFakeSiliconFlowOptions = {
   const abort = new AbortController();
   const rt: FakeRuntime = {
     keys: new KeyStore({ acceptAnyKey: opts.acceptAnyKey ?? false }),
+    accountLimits: new AccountLimits(),
     tariff: tariffFrom(opts),
     requests: [] as RecordedRequest[],
     record: opts.record ?? true,
@@ -64,6 +66,7 @@ export async function startFakeSiliconFlow(opts: StartFakeSiliconFlowOptions = {
     },
     setOvercharge: (factor) => rt.tariff.setOvercharge(factor),
     setPrice: (model, price) => rt.tariff.setPrice(model, price),
+    limitAccount: (account, model, detail) => rt.accountLimits.set(account, model, detail),
     setUserInfoMode: (mode) => {
       rt.userInfoMode = mode;
     },

@@ -2,7 +2,8 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { USER_INFO_PATH } from '../../../src/siliconflow/endpoints.js';
 import { isPaidOnlyModel } from '../../../src/siliconflow/models.js';
-import { answerByBehavior } from './behaviors.js';
+import { answerAccountLimit } from './account-limits.js';
+import { answerByBehavior, requestedModel } from './behaviors.js';
 import { Tab, type Wallet } from './billing.js';
 import type { FakeContext } from './context.js';
 import { CONTROL_PREFIX, handleControl } from './control.js';
@@ -45,6 +46,7 @@ export async function handleRequest(rt: FakeRuntime, req: IncomingMessage, res: 
     signal: rt.signal,
   };
   if (served?.state.delayMs) await pause(served.state.delayMs, rt.signal);
+  if (answerAccountLimit(rt.accountLimits, ctx, () => requestedModel(ctx))) return;
   if (answerByBehavior(ctx, route)) return;
   await route.handle(ctx);
 }

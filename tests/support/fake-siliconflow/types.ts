@@ -111,6 +111,13 @@ export interface FakeSiliconFlow {
   /** Prices `model` as given instead of the shipped table (prices.json's format); null restores it. */
   setPrice(model: string, price: FakePriceText | null): void;
   setUserInfoMode(mode: UserInfoMode): void;
+  // Limits per account × model (issue 13): see account-limits.ts.
+  /**
+   * Every key of `account` (fakeAccountId: the key's `account`, or the one named after it) answers
+   * 429 50602 "…Details: <detail> limit reached." for `model` ('' = requests naming none) until
+   * called again with null. `detail`: RPM, RPH, RPD, TPM, TPD, IPM, IPD, or a whole sentence.
+   */
+  limitAccount(account: string, model: string, detail: string | null): void;
   readonly requests: RecordedRequest[];
   clearRequests(): void;
   /** Closes the server and destroys open (also hanging) sockets. */
