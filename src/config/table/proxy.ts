@@ -145,8 +145,8 @@ export const proxySettings = [
     kind: seconds(1, 86_400),
     default: '60',
     help: {
-      zh: '429 的密钥在没有 `Retry-After` 时冷却的秒数；多数密钥同时 429 时整个池也暂停这么久（1–86400）',
-      en: 'How long a rate-limited (429) key rests when SiliconFlow sends no `Retry-After`; also how long the whole pool backs off when most keys got 429 at once (1–86400)',
+      zh: '429 的消息没写明限制（RPM、RPD……）又没有 `Retry-After` 时，密钥的账户对该模型冷却的秒数；多数账户对同一模型同时 429 时整个池也暂停这么久（1–86400）',
+      en: "How long a 429 cools the key's account for that model when its message names no limit (RPM, RPD…) and SiliconFlow sends no `Retry-After`; also how long the whole pool backs off when most accounts got 429 for one model at once (1–86400)",
     },
   }),
   envSetting({
