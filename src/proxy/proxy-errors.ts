@@ -88,7 +88,7 @@ export const MESSAGES = {
   noUsableKey:
     '没有可用的 API 密钥：密钥池为空，或所有密钥都已失效、余额不足或停用，或本请求已试过太多有问题的密钥。No usable API key in the pool.',
   rateLimited: (seconds: number) =>
-    `所有可用密钥都被 SiliconFlow 限流，请 ${seconds} 秒后重试。Every usable key is rate-limited; retry in ${seconds} s.`,
+    `能用的密钥所属的账户对这个模型都被 SiliconFlow 限流，请 ${seconds} 秒后重试。Every usable key's account is rate-limited for this model; retry in ${seconds} s.`,
   poolBackoff: (seconds: number) =>
     `SiliconFlow 暂时限制了本服务器的请求（系统繁忙），请 ${seconds} 秒后重试。SiliconFlow is limiting this server; retry in ${seconds} s.`,
   upstreamUnavailable: 'SiliconFlow 上游暂时不可用，多次重试均失败。SiliconFlow is unavailable: every attempt failed.',
