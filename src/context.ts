@@ -37,13 +37,12 @@ import { CorsPolicy } from './proxy/cors.js';
 import { AccountCooling } from './proxy/pool/account-cooling.js';
 import { CoolingStore } from './proxy/pool/cooling-store.js';
 import { CoolingSync } from './proxy/pool/cooling-sync.js';
-import { CoolingView } from './proxy/pool/cooling-view.js';
+import { coolingOfKey, CoolingView } from './proxy/pool/cooling-view.js';
 import { KeyPool } from './proxy/pool/key-pool.js';
 import { LocalLimits } from './proxy/pool/local-limits.js';
 import { PoolSync } from './proxy/pool/pool-sync.js';
 import { createProxyHandler } from './proxy/proxy-handler.js';
 import { UpstreamClient } from './proxy/upstream-client.js';
-import type { PoolKey } from './proxy/pool/pool-key.js';
 import type { ServerDeps } from './server-runtime.js';
 import { SettingsService, type RuntimeSettings } from './settings/settings-service.js';
 import { SpendService, type PoolGauges } from './stats/spend-service.js';
@@ -137,10 +136,7 @@ function createServices(config: Config, logger: Logger): AppServices {
   settings.on('change', (_s, changed) => changed.includes('guestPassword') && guestPass.passwordChanged());
   const keyStore = new KeyStore(db);
   const cooling = new AccountCooling();
-  // The pool is built below; the view only reads it when asked (admin pages, metrics).
-  let poolKeys: () => Iterable<PoolKey> = () => [];
-  const coolingView = new CoolingView(cooling, () => poolKeys());
-  const keys = new KeyService(keyStore, cipher, (k) => coolingView.ofKey(k));
+  const keys = new KeyService(keyStore, cipher, (k) => coolingOfKey(cooling, k));
   const jobs = new JobRegistry();
   const client = new SiliconFlowClient(config.siliconflowBaseUrl, config.checkTimeoutMs);
   const requestLogs = new RequestLogStore(db);
@@ -164,9 +160,9 @@ function createServices(config: Config, logger: Logger): AppServices {
       store: clientStore,
       registry: clientRegistry,
     },
-    { cooling, view: coolingView, sync: new CoolingSync(new CoolingStore(db), cooling, logger) },
+    { cooling, store: new CoolingStore(db) },
   );
-  poolKeys = () => proxy.pool.all();
+  const { coolingView } = proxy;
   return {
     config,
     logger,
@@ -274,10 +270,12 @@ function createProxyStack(
   logger: Logger,
   poolGauges: () => PoolGauges,
   clientParts: { store: ClientStore; registry: ClientRegistry },
-  coolingParts: { cooling: AccountCooling; view: CoolingView; sync: CoolingSync },
+  coolingParts: { cooling: AccountCooling; store: CoolingStore },
 ) {
   const pool = new KeyPool(settings.get().keyStrategy);
-  const { cooling, view: coolingView, sync: coolingSync } = coolingParts;
+  const { cooling } = coolingParts;
+  const coolingView = new CoolingView(cooling, () => pool.all());
+  const coolingSync = new CoolingSync(coolingParts.store, cooling, logger);
   useLedgerSettings(pool, settings.get());
   const localLimits = new LocalLimits();
   localLimits.useLines(settings.get().accountLimits);
@@ -339,7 +337,7 @@ function createProxyStack(
     logWriter.close();
     await upstream.close();
   };
-  return { pool, localLimits, logWriter, metrics, handler, flush, stop };
+  return { pool, localLimits, coolingView, logWriter, metrics, handler, flush, stop };
 }
 
 /** What the pool takes from the ledger's settings: MIN_BALANCE in nano-yuan, PAID_RECHECK_MINUTES in ms. */

@@ -40,9 +40,8 @@ export class CoolingView {
     }));
   }
 
-  /** The models a key's account cools for now: the key list's `cooling` field. */
   ofKey(key: Pick<PoolKey, 'id' | 'account'>, now = Date.now()): KeyCooling[] {
-    return this.cooling.ofAccount(accountOf(key), now).map(publicEntry);
+    return coolingOfKey(this.cooling, key, now);
   }
 
   /** Enabled keys whose account cools for at least one model (they still serve the others). */
@@ -51,6 +50,15 @@ export class CoolingView {
     for (const k of this.keys()) if (k.enabled && this.cooling.coolsAny(accountOf(k), now)) n++;
     return n;
   }
+}
+
+/** The models a key's account cools for now: the key list's `cooling` field (a stored row knows its account). */
+export function coolingOfKey(
+  cooling: Pick<AccountCooling, 'ofAccount'>,
+  key: Pick<PoolKey, 'id' | 'account'>,
+  now = Date.now(),
+): KeyCooling[] {
+  return cooling.ofAccount(accountOf(key), now).map(publicEntry);
 }
 
 function publicEntry(e: CoolingEntry): KeyCooling {
