@@ -12,6 +12,8 @@ export interface FakeUsage {
   images?: number;
   /** UTF-8 bytes of the text sent to speech synthesis. */
   inputBytes?: number;
+  /** Videos submitted (billed on submit). */
+  videos?: number;
 }
 
 /** n¥ of gift and paid credit. */
@@ -42,7 +44,7 @@ export function costOf(price: FakePrice | undefined, used: FakeUsage, overcharge
       perMillion = n(used.images) * n(price.perItem) * BigInt(PPM);
       break;
     case 'video':
-      perMillion = 0n; // the fake serves no video endpoint
+      perMillion = n(used.videos) * n(price.perItem) * BigInt(PPM);
       break;
   }
   return Number((perMillion * BigInt(overchargePpm) + SCALE / 2n) / SCALE);

@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Tab, Wallet } from './billing.js';
 import { ERRORS, sendUpstreamError } from './errors.js';
+import type { FakeJobs } from './jobs.js';
 import { isKnownModel } from './models.js';
 import type { FakeTariff } from './prices.js';
 import type { FakeKeyState } from './types.js';
@@ -25,6 +26,8 @@ export interface FakeContext {
   baseUrl: string;
   /** Aborted when the fake closes: every wait must honour it. */
   signal: AbortSignal;
+  /** Files, batches and video jobs, each its account's (jobs.ts). */
+  jobs: FakeJobs;
 }
 
 export interface Route {

@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { AccountLimits } from './account-limits.js';
+import { FakeJobs } from './jobs.js';
 import { KeyStore, maskKey } from './keys.js';
 import { requireNano } from './money.js';
 import { FakeTariff } from './prices.js';
@@ -41,6 +42,7 @@ export async function startFakeSiliconFlow(opts: StartFakeSiliconFlowOptions = {
     signal: abort.signal,
     baseUrl: '',
     userInfoMode: opts.userInfoMode ?? 'ok',
+    jobs: new FakeJobs(),
   };
   for (const [key, state] of Object.entries(opts.keys ?? {})) rt.keys.set(key, state);
 

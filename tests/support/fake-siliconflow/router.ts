@@ -44,6 +44,7 @@ export async function handleRequest(rt: FakeRuntime, req: IncomingMessage, res: 
     openTab: (model) => openTab(rt, key, model, recorded),
     baseUrl: rt.baseUrl,
     signal: rt.signal,
+    jobs: rt.jobs,
   };
   if (served?.state.delayMs) await pause(served.state.delayMs, rt.signal);
   if (answerAccountLimit(rt.accountLimits, ctx, () => requestedModel(ctx))) return;

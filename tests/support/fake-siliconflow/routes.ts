@@ -5,6 +5,7 @@ import { chatCompletions } from './chat.js';
 import { completions } from './completions.js';
 import type { Route } from './context.js';
 import { imageGenerations } from './images.js';
+import { jobRoute } from './job-routes.js';
 import { anthropicMessages } from './messages.js';
 import { listModels } from './models.js';
 import { embeddings, rerank } from './retrieval.js';
@@ -24,5 +25,6 @@ const ROUTES: ReadonlyMap<string, Route> = new Map<string, Route>([
 ]);
 
 export function findRoute(method: string | undefined, pathname: string): Route | undefined {
-  return ROUTES.get(`${method ?? 'GET'} ${pathname}`);
+  // Files, batches and video jobs (job-routes.ts): some of their paths carry the job's id.
+  return ROUTES.get(`${method ?? 'GET'} ${pathname}`) ?? jobRoute(method ?? 'GET', pathname);
 }

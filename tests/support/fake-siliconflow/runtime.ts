@@ -1,5 +1,6 @@
 /** The mutable state one running fake shares between its server, its handlers and its controls. */
 import type { AccountLimits } from './account-limits.js';
+import type { FakeJobs } from './jobs.js';
 import type { KeyStore } from './keys.js';
 import type { FakeTariff } from './prices.js';
 import type { RecordedRequest, UserInfoMode } from './types.js';
@@ -19,4 +20,6 @@ export interface FakeRuntime {
   readonly signal: AbortSignal;
   baseUrl: string;
   userInfoMode: UserInfoMode;
+  /** Files, batches and video jobs, each its account's. */
+  readonly jobs: FakeJobs;
 }
