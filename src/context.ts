@@ -20,6 +20,7 @@ import { DATABASE_FILE, openDatabase, type Db } from './db/database.js';
 import { SqliteSessionStore } from './db/session-store.js';
 import { JobRegistry } from './jobs/job-registry.js';
 import { KeyService } from './keys/key-service.js';
+import { JobKeyStore } from './keys/job-key-store.js';
 import { KeyStore } from './keys/key-store.js';
 import { parseYuan } from './ledger/money.js';
 import type { PriceBook } from './ledger/price-book.js';
@@ -38,6 +39,7 @@ import { AccountCooling } from './proxy/pool/account-cooling.js';
 import { CoolingStore } from './proxy/pool/cooling-store.js';
 import { CoolingSync } from './proxy/pool/cooling-sync.js';
 import { coolingOfKey, CoolingView } from './proxy/pool/cooling-view.js';
+import { JobAffinity } from './proxy/job-affinity.js';
 import { KeyPool } from './proxy/pool/key-pool.js';
 import { LocalLimits } from './proxy/pool/local-limits.js';
 import { PoolSync } from './proxy/pool/pool-sync.js';
@@ -91,6 +93,8 @@ type AppServices = {
   logWriter: RequestLogWriter;
   metrics: ProxyMetrics;
   proxy: ReturnType<typeof createProxyHandler>;
+  /** Which key made each file, batch and video job (the proxy sends later calls about one with it). */
+  jobKeys: JobKeyStore;
   /** Writes what is buffered now: key states learned by the proxy, request logs. */
   flush(): void;
   /** Flushes, then closes connections and the database. */
@@ -146,6 +150,7 @@ function createServices(config: Config, logger: Logger): AppServices {
   const clientRegistry = new ClientRegistry(clientHasher);
   const clients = new ClientService({ store: clientStore, registry: clientRegistry, hasher: clientHasher, accessKey, spend });
   const selfIssue = new SelfIssue({ settings: () => settings.get(), clients, store: clientStore, keyedHash: (t) => cipher.hash(t) });
+  const jobKeys = new JobKeyStore(db);
   const proxy = createProxyStack(
     config,
     settings,
@@ -156,11 +161,9 @@ function createServices(config: Config, logger: Logger): AppServices {
     prices.book,
     logger,
     () => spend.gauges(),
-    {
-      store: clientStore,
-      registry: clientRegistry,
-    },
+    { store: clientStore, registry: clientRegistry },
     { cooling, store: new CoolingStore(db) },
+    jobKeys,
   );
   const { coolingView } = proxy;
   return {
@@ -189,6 +192,7 @@ function createServices(config: Config, logger: Logger): AppServices {
     logWriter: proxy.logWriter,
     metrics: proxy.metrics,
     proxy: proxy.handler,
+    jobKeys,
     flush: proxy.flush,
     generatedAccessKey,
     async close() {
@@ -247,6 +251,7 @@ function serverDepsOf(config: Config, s: AppServices, app: AppDeps): ServerDeps 
       settings,
       sessionStore: s.sessionStore,
       requestLogs: s.requestLogs,
+      jobKeys: s.jobKeys,
       logRetentionDays: config.proxy.logRetentionDays,
       logger,
     },
@@ -271,6 +276,7 @@ function createProxyStack(
   poolGauges: () => PoolGauges,
   clientParts: { store: ClientStore; registry: ClientRegistry },
   coolingParts: { cooling: AccountCooling; store: CoolingStore },
+  jobKeys: JobKeyStore,
 ) {
   const pool = new KeyPool(settings.get().keyStrategy);
   const { cooling } = coolingParts;
@@ -323,6 +329,7 @@ function createProxyStack(
     logs: logWriter,
     metrics,
     logger,
+    jobs: new JobAffinity({ store: jobKeys, pool, logger }),
   });
   const flush = () => {
     sync.flush();

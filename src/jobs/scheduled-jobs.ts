@@ -1,6 +1,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { CheckService } from '../balance/check-service.js';
 import type { SqliteSessionStore } from '../db/session-store.js';
+import { JOB_KEY_RETENTION_DAYS, type JobKeyStore } from '../keys/job-key-store.js';
 import type { Logger } from '../logger.js';
 import type { RequestLogStore } from '../logs/request-log-store.js';
 import type { SettingsService } from '../settings/settings-service.js';
@@ -13,6 +14,8 @@ export type ScheduledJobsDeps = {
   settings: Pick<SettingsService, 'get' | 'on' | 'off'>;
   sessionStore: Pick<SqliteSessionStore, 'prune'>;
   requestLogs: Pick<RequestLogStore, 'deleteOlderThan'>;
+  /** Which key made each file, batch and video job: forgotten after JOB_KEY_RETENTION_DAYS. */
+  jobKeys: Pick<JobKeyStore, 'deleteOlderThan'>;
   /** LOG_RETENTION_DAYS: how long request logs are kept. */
   logRetentionDays: number;
   logger: Logger;
@@ -39,13 +42,14 @@ export function startScheduledJobs(deps: ScheduledJobsDeps): { stop(): void } {
   };
   settings.on('change', onChange);
 
-  // Housekeeping, hourly and once at start: expired sessions, request logs past their retention.
+  // Housekeeping, hourly and once at start: expired sessions, request logs past their retention, old job keys.
   const housekeeping = () => {
     try {
       sessionStore.prune();
       const cutoff = Date.now() - deps.logRetentionDays * DAY_MS;
       const removed = requestLogs.deleteOlderThan(cutoff);
       if (removed) logger.info({ removed }, 'request logs past retention removed');
+      deps.jobKeys.deleteOlderThan(Date.now() - JOB_KEY_RETENTION_DAYS * DAY_MS);
     } catch (err) {
       logger.error({ err }, 'housekeeping failed');
     }

@@ -3,12 +3,14 @@ import type { ClientState } from '../clients/client-state.js';
 import type { RequestLogEntry } from '../logs/request-log-types.js';
 import { parseUpstreamBody } from '../siliconflow/body.js';
 import { describeAnswer } from '../siliconflow/errors.js';
+import type { JobKind } from '../siliconflow/jobs.js';
 import { isPaidOnlyModel } from '../siliconflow/models.js';
 import type { CorsHeaders } from './cors.js';
 import { decodedBody } from './error-body.js';
 import { clientRefusal } from './client-refusals.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './headers.js';
 import { recordVerdict } from './key-verdict.js';
+import { MAX_JOB_ANSWER_BYTES, type JobRoute } from './job-affinity.js';
 import { newLogEntry } from './log-entry.js';
 import { aliasMap } from './model-alias.js';
 import { filteredModelList, isModelList, MAX_MODEL_LIST_BYTES } from './model-list.js';
@@ -33,6 +35,7 @@ import type { RequestFacts } from './request-body.js';
 import { chargeAnswer } from './spend.js';
 import { streamToClient } from './stream-response.js';
 import { collectBody, type UpstreamCall, type UpstreamHead } from './upstream-call.js';
+import { UsageTap } from './usage-tap.js';
 
 /** How one attempt leaves the exchange; settle() alone decides what follows. */
 type Step =
@@ -81,6 +84,8 @@ export class Exchange {
   /** The client key that called (set once it is known), and whether the gate let the request in (it holds a slot). */
   private client: ClientState | undefined;
   private admitted = false;
+  /** A call about a file, batch or video job (job-affinity.ts); null for every other call. */
+  private job: JobRoute | null = null;
 
   constructor(
     private readonly deps: ProxyDeps,
@@ -133,6 +138,11 @@ export class Exchange {
     this.facts = facts;
     this.needsPaid = facts.model !== null && isPaidOnlyModel(facts.model);
     this.free = facts.model !== null && this.deps.settings().freeModels.includes(facts.model);
+    // Files, batches and video jobs belong to one key (job-affinity.ts); any other path pays one check.
+    const job = this.deps.jobs.route(this.log.method, this.log.path, body, this.client!.id);
+    if (job && 'kind' in job) return this.end(job);
+    this.job = job;
+    if (job?.pinned) return this.runPinned(job.pinned, body);
     for (;;) {
       const blocked = this.interrupted() ?? this.backingOff();
       if (blocked) return this.end(blocked);
@@ -215,10 +225,16 @@ export class Exchange {
     // An exhausted key refusing a "free" model: the model is not free; use funded keys from here on.
     if (row.key === 'exhausted' && key.status === 'exhausted') this.free = false;
     recordVerdict(this.deps, row.key, key, reason, head, this.needsPaid, this.facts?.model ?? null);
+    // A job's own key answers about it alone: its failure goes to the client as it came (job-affinity.ts).
+    if (this.job?.pinned && decoded && row.budget !== null) {
+      this.passThrough(head, decoded, key);
+      return ANSWERED;
+    }
     switch (row.request) {
       case 'answer':
         if (decoded) this.passThrough(head, decoded, key);
         else if (this.listsModels()) void this.answerModelList(head, key);
+        else if (this.job?.creates) void this.answerJobCreated(head, key, this.job.creates);
         else this.stream(head, key);
         return ANSWERED;
       case 'pool-backoff':
@@ -357,6 +373,35 @@ export class Exchange {
     if (!this.res.headersSent) this.error(500, PROXY_CODES.internalError, MESSAGES.internalError);
     else this.res.destroy();
     this.finish(500, 'internal-error');
+  }
+
+  // --- Jobs that belong to one key (job-affinity.ts) ---
+
+  /** A call about a job goes to the job's key alone: one attempt; no answer is the proxy's usual error. */
+  private async runPinned(key: PoolKey, body: Buffer): Promise<void> {
+    this.tried.add(key.id);
+    this.log.keyId = key.id;
+    this.log.attempts++;
+    const step = await this.attempt(key, body);
+    if (step.kind === 'answered' || step.kind === 'ended') return this.end(step);
+    this.end(step.kind === 'retry' ? upstreamUnavailable(step.trouble) : this.noKeyLeft());
+  }
+
+  /** A creating call's answer is small: read whole (capped), its new job's key recorded, sent byte for byte as it came. */
+  private async answerJobCreated(answer: UpstreamHead, key: PoolKey, kind: JobKind): Promise<void> {
+    const collected = await collectBody(answer.call, MAX_JOB_ANSWER_BYTES);
+    if (!Buffer.isBuffer(collected)) return this.end(this.interrupted() ?? upstreamUnavailable(collected.errorClass));
+    const decoded = decodedBody(collected, answer.headers['content-encoding']);
+    if (decoded && answer.status < 300) this.deps.jobs.created(kind, decoded, key, this.client!.id);
+    const headers = clientResponseHeaders(answer.headers, key.secret, this.cors);
+    headers['content-length'] = collected.length;
+    this.log.firstByteMs = Date.now() - this.started;
+    this.res.writeHead(answer.status, headers);
+    this.res.end(collected);
+    const tap = new UsageTap(String(headers['content-type'] ?? ''));
+    if (decoded) tap.push(decoded);
+    chargeAnswer(this.deps, key, this.log, tap, this.facts!, this.needsPaid, this.client!.label);
+    this.finish(answer.status, null);
   }
 
   /** Writes the log row and the metrics, once. */

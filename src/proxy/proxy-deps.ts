@@ -9,6 +9,7 @@ import type { RuntimeSettings } from '../settings/settings-service.js';
 import type { PoolBackoff } from './backoff.js';
 import type { CorsPolicy } from './cors.js';
 import type { AccountCooling } from './pool/account-cooling.js';
+import type { JobAffinity } from './job-affinity.js';
 import type { KeyPool } from './pool/key-pool.js';
 import type { LocalLimits } from './pool/local-limits.js';
 import type { UpstreamClient } from './upstream-client.js';
@@ -37,4 +38,6 @@ export type ProxyDeps = {
     spent(model: string, cost: Nano, split: Split, client: string): void;
   };
   logger: Logger;
+  /** Files, batches and video jobs: which key made each, so later calls about one use it. */
+  jobs: Pick<JobAffinity, 'route' | 'created'>;
 };

@@ -20,6 +20,10 @@ export const PROXY_CODES = {
   internalError: 50000,
   upstreamUnavailable: 50300,
   noUsableKey: 50301,
+  // Jobs that belong to one key (job-affinity.ts).
+  jobNotFound: 40401,
+  jobKeyDeleted: 41001,
+  jobKeyDisabled: 41002,
 } as const;
 
 /** An error the proxy itself answers (see proxyErrorBody), with the server's one JSON error sender. */
@@ -93,4 +97,12 @@ export const MESSAGES = {
     `SiliconFlow 暂时限制了本服务器的请求（系统繁忙），请 ${seconds} 秒后重试。SiliconFlow is limiting this server; retry in ${seconds} s.`,
   upstreamUnavailable: 'SiliconFlow 上游暂时不可用，多次重试均失败。SiliconFlow is unavailable: every attempt failed.',
   upstreamTimeout: 'SiliconFlow 上游响应超时，多次重试均失败。SiliconFlow did not answer in time on every attempt.',
+  // Jobs that belong to one key (job-affinity.ts).
+  jobNotFound: '此客户端密钥没有这个任务（文件、批量任务或视频）。This client key has no such job (file, batch or video).',
+  jobKeyDeleted:
+    '创建此任务的 API 密钥已从池中删除：文件、批量任务和视频任务只能用创建它们的账户访问。' +
+    "This job's key was deleted from the pool: files, batches and video jobs can only be reached with the account that created them.",
+  jobKeyDisabled:
+    '此文件所属的 API 密钥已被管理员停用，不能用它创建新的批量任务。' +
+    "This file's key was disabled by the admin: no new batch is started with it.",
 };

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../../src/db/database.js';
+import { JobKeyStore } from '../../../src/keys/job-key-store.js';
+import { createdJobId, jobCallOf, jobIdInBody } from '../../../src/siliconflow/jobs.js';
+
+describe('jobCallOf: which calls make or name a job', () => {
+  it.each([
+    ['POST', '/v1/files', { creates: 'file', about: null }],
+    ['POST', '/v1/files/', { creates: 'file', about: null }],
+    ['POST', '/v1/batches', { creates: 'batch', about: { in: 'body', field: 'input_file_id' } }],
+    ['POST', '/v1/video/submit', { creates: 'video', about: null }],
+    ['POST', '/v1/video/status', { creates: null, about: { in: 'body', field: 'requestId' } }],
+    ['GET', '/v1/files/file-abc', { creates: null, about: { in: 'path', id: 'file-abc' } }],
+    ['GET', '/v1/files/file-abc/content', { creates: null, about: { in: 'path', id: 'file-abc' } }],
+    ['DELETE', '/v1/files/file-abc', { creates: null, about: { in: 'path', id: 'file-abc' } }],
+    ['GET', '/v1/batches/batch_x', { creates: null, about: { in: 'path', id: 'batch_x' } }],
+    ['POST', '/v1/batches/batch_x/cancel', { creates: null, about: { in: 'path', id: 'batch_x' } }],
+  ])('%s %s', (method, path, call) => {
+    expect(jobCallOf(method, path)).toEqual(call);
+  });
+
+  it.each([
+    ['GET', '/v1/files'],
+    ['GET', '/v1/batches'],
+    ['DELETE', '/v1/files/file-abc/content'],
+    ['POST', '/v1/batches/batch_x'],
+    ['GET', '/v1/batches/batch_x/cancel'],
+    ['GET', '/v1/files/a%2Fb'],
+    ['POST', '/v1/chat/completions'],
+  ])('%s %s is no job call: the pool serves it as usual', (method, path) => {
+    expect(jobCallOf(method, path)).toBeNull();
+  });
+});
+
+describe('job ids in bodies and answers', () => {
+  it('reads a string field of a JSON body; anything else names no job', () => {
+    expect(jobIdInBody(Buffer.from('{"requestId":"r-1"}'), 'requestId')).toBe('r-1');
+    expect(jobIdInBody(Buffer.from('{"requestId":7}'), 'requestId')).toBeNull();
+    expect(jobIdInBody(Buffer.from('not json'), 'requestId')).toBeNull();
+    expect(jobIdInBody(Buffer.alloc(0), 'requestId')).toBeNull();
+  });
+
+  it("finds the new job's id: SiliconFlow's wrapped file, an OpenAI-style object, a video's requestId", () => {
+    expect(createdJobId('file', Buffer.from('{"code":20000,"status":true,"data":{"id":"file-a","object":"file"}}'))).toBe('file-a');
+    expect(createdJobId('file', Buffer.from('{"id":"file-b","object":"file"}'))).toBe('file-b');
+    expect(createdJobId('batch', Buffer.from('{"id":"batch_c","object":"batch"}'))).toBe('batch_c');
+    expect(createdJobId('video', Buffer.from('{"requestId":"d"}'))).toBe('d');
+    expect(createdJobId('video', Buffer.from('{"id":"e"}'))).toBeNull();
+    expect(createdJobId('file', Buffer.from('[]'))).toBeNull();
+  });
+});
+
+describe('JobKeyStore', () => {
+  it("records a job with its key's hash, tells a deleted key apart, and forgets old jobs", () => {
+    const db = openDatabase(':memory:');
+    db.prepare("INSERT INTO keys (id, key_cipher, key_hash, masked, created_at) VALUES (1, x'00', 'h1', 'm', 1)").run();
+    const store = new JobKeyStore(db);
+    expect(store.record('file-a', 'file', 1, 0, 1_000)).toBe(true);
+    expect(store.record('file-b', 'file', 2, 0, 1_000)).toBe(false);
+    expect(store.record('batch_c', 'batch', 1, 5, 3_000)).toBe(true);
+    expect(store.find('file-a')).toEqual({ kind: 'file', keyId: 1, keyPresent: true, clientId: 0 });
+    db.prepare("UPDATE keys SET key_hash = 'h2' WHERE id = 1").run();
+    expect(store.find('file-a')).toMatchObject({ keyPresent: false });
+    expect(store.deleteOlderThan(2_000)).toBe(1);
+    expect(store.find('file-a')).toBeUndefined();
+    expect(store.find('batch_c')).toMatchObject({ kind: 'batch', clientId: 5 });
+  });
+});
