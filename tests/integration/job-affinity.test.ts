@@ -137,6 +137,12 @@ describe("a job's key", () => {
     expect(res.status).toBe(410);
     expect(((await res.json()) as { code: number }).code).toBe(41001);
     expect(p.fake.requests.length).toBe(before);
+    p.ctx.flush();
+    expect(p.ctx.requestLogs.list({ page: 1, pageSize: 1 }).items[0]).toMatchObject({
+      status: 410,
+      errorClass: 'job-key-deleted',
+      keyId: null,
+    });
   });
 
   it('deleted, its id taken by a new key: still 410, the new key is not the job key', async () => {
@@ -207,5 +213,38 @@ describe('restarts', () => {
       expect(res.status).toBe(200);
     }
     expect(keysSeen(`/v1/files/${id}`)).toEqual(Array(4).fill(creator));
+  });
+});
+
+describe('the ledger', () => {
+  const VIDEO = 'Wan-AI/Wan2.2-T2V-A14B';
+  const submit = () => p.call('/v1/video/submit', { json: { model: VIDEO, prompt: 'a cat' } });
+  const spentByPool = (id: number) => {
+    p.ctx.flush();
+    return p.ctx.db.prepare('SELECT spent_gift_nano + spent_paid_nano + spent_unsplit_nano FROM keys WHERE id = ?').pluck().get(id);
+  };
+
+  it('a video model priced on both sides costs the same once per submit; its status calls cost nothing', async () => {
+    p = await start();
+    p.fake.setPrice(VIDEO, { unit: 'video', price: '2' });
+    p.ctx.prices.set(VIDEO, { unit: 'video', price: '2' });
+    const { requestId } = (await (await submit()).json()) as { requestId: string };
+    const creator = keyOf('/v1/video/submit')!;
+    expect((await postJson('/v1/video/status', JSON.stringify({ requestId }))).status).toBe(200);
+    expect(p.fake.balances(creator)!.spent).toBe(2_000_000_000);
+    expect(spentByPool(p.ids[KEYS.indexOf(creator)]!)).toBe(2_000_000_000);
+  });
+
+  it('unpriced (the shipped table has no video model): neither side bills it, the log says unpriced', async () => {
+    p = await start();
+    expect((await submit()).status).toBe(200);
+    const creator = keyOf('/v1/video/submit')!;
+    expect(p.fake.balances(creator)!.spent).toBe(0);
+    p.ctx.flush();
+    expect(p.ctx.requestLogs.list({ page: 1, pageSize: 1 }).items[0]).toMatchObject({
+      path: '/v1/video/submit',
+      status: 200,
+      costNano: null,
+    });
   });
 });
