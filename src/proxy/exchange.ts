@@ -379,6 +379,8 @@ export class Exchange {
 
   /** A call about a job goes to the job's key alone: one attempt; no answer is the proxy's usual error. */
   private async runPinned(key: PoolKey, body: Buffer): Promise<void> {
+    const blocked = this.interrupted() ?? this.backingOff();
+    if (blocked) return this.end(blocked);
     this.tried.add(key.id);
     this.log.keyId = key.id;
     this.log.attempts++;
