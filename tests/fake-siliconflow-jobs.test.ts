@@ -94,6 +94,18 @@ describe('fake batches', () => {
   });
 });
 
+describe('fake batch results', () => {
+  it('a batch with metadata {"fake": "complete"} is completed at its first GET, with an output file of its account', async () => {
+    const fileId = await uploadedId(A1);
+    const json = { input_file_id: fileId, endpoint: '/v1/chat/completions', completion_window: '24h', metadata: { fake: 'complete' } };
+    const { id } = (await (await call(A1, '/v1/batches', { json })).json()) as { id: string };
+    const done = (await (await call(A1, `/v1/batches/${id}`)).json()) as { status: string; output_file_id: string };
+    expect(done.status).toBe('completed');
+    expect(await (await call(A2, `/v1/files/${done.output_file_id}/content`)).text()).toMatch(/^\{"custom_id":"1"/);
+    expect((await call(B, `/v1/files/${done.output_file_id}/content`)).status).toBe(404);
+  });
+});
+
 describe('fake video jobs', () => {
   it('a submit answers a requestId; status moves InQueue → InProgress → Succeed for its account only', async () => {
     const submit = await call(A1, '/v1/video/submit', { json: { model: 'Wan-AI/Wan2.2-T2V-A14B', prompt: 'a cat' } });

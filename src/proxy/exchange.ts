@@ -234,7 +234,7 @@ export class Exchange {
       case 'answer':
         if (decoded) this.passThrough(head, decoded, key);
         else if (this.listsModels()) void this.answerModelList(head, key);
-        else if (this.job?.creates) void this.answerJobCreated(head, key, this.job.creates);
+        else if (this.job?.records) void this.answerJob(head, key, this.job.records);
         else this.stream(head, key);
         return ANSWERED;
       case 'pool-backoff':
@@ -389,12 +389,12 @@ export class Exchange {
     this.end(step.kind === 'retry' ? upstreamUnavailable(step.trouble) : this.noKeyLeft());
   }
 
-  /** A creating call's answer is small: read whole (capped), its new job's key recorded, sent byte for byte as it came. */
-  private async answerJobCreated(answer: UpstreamHead, key: PoolKey, kind: JobKind): Promise<void> {
+  /** A job's answer is small: read whole (capped), the jobs it names recorded with its key, sent byte for byte as it came. */
+  private async answerJob(answer: UpstreamHead, key: PoolKey, kind: JobKind): Promise<void> {
     const collected = await collectBody(answer.call, MAX_JOB_ANSWER_BYTES);
     if (!Buffer.isBuffer(collected)) return this.end(this.interrupted() ?? upstreamUnavailable(collected.errorClass));
     const decoded = decodedBody(collected, answer.headers['content-encoding']);
-    if (decoded && answer.status < 300) this.deps.jobs.created(kind, decoded, key, this.client!.id);
+    if (decoded && answer.status < 300) this.deps.jobs.answered(kind, decoded, key, this.client!.id);
     const headers = clientResponseHeaders(answer.headers, key.secret, this.cors);
     headers['content-length'] = collected.length;
     this.log.firstByteMs = Date.now() - this.started;

@@ -1,6 +1,6 @@
 import type { JobKeyStore } from '../keys/job-key-store.js';
 import type { Logger } from '../logger.js';
-import { createdJobId, isJobPath, jobCallOf, jobIdInBody, type JobCall, type JobKind } from '../siliconflow/jobs.js';
+import { answeredJobs, isJobPath, jobCallOf, jobIdInBody, type JobCall, type JobKind } from '../siliconflow/jobs.js';
 import type { Ending } from './own-answers.js';
 import type { KeyPool } from './pool/key-pool.js';
 import type { PoolKey } from './pool/pool-key.js';
@@ -8,9 +8,10 @@ import { MESSAGES, PROXY_CODES } from './proxy-errors.js';
 
 /**
  * How a job call goes: `pinned`, the key of the job it names (that key alone, no failover: a key of
- * another account would answer "not found"); `creates`, the kind of job whose id its answer gives.
+ * another account would answer "not found"); `records`, the kind of job its 2xx answer describes,
+ * whose ids (the new job, a batch's result files) are recorded with the key that answered.
  */
-export type JobRoute = { readonly pinned: PoolKey | null; readonly creates: JobKind | null };
+export type JobRoute = { readonly pinned: PoolKey | null; readonly records: JobKind | null };
 
 export type JobAffinityDeps = {
   store: Pick<JobKeyStore, 'record' | 'find'>;
@@ -47,28 +48,27 @@ export class JobAffinity {
     if (!call) return null;
     const id = namedJob(call, body);
     const recorded = id === null ? undefined : this.deps.store.find(id);
-    if (!recorded) return call.creates ? { pinned: null, creates: call.creates } : null;
+    if (!recorded) return call.answer ? { pinned: null, records: call.answer } : null;
     // Another client key's job is as unknown to this one as an id never made.
     if (recorded.clientId !== clientId) return JOB_NOT_FOUND;
     const key = recorded.keyPresent ? this.deps.pool.get(recorded.keyId) : undefined;
     if (!key) return JOB_KEY_DELETED;
     // A disabled key still serves its jobs (no other key can, and asking costs nothing), but starts no new work.
     if (!key.enabled && call.creates) return JOB_KEY_DISABLED;
-    return { pinned: key, creates: call.creates };
+    return { pinned: key, records: call.answer };
   }
 
-  /** A creating call was answered 2xx: remembers the new job's key. Never fails the answer. */
-  created(kind: JobKind, answer: Buffer, key: PoolKey, clientId: number): void {
-    const id = createdJobId(kind, answer);
-    if (id === null) {
-      this.deps.logger.warn({ keyId: key.id, kind }, 'a job was created but its answer names no id: later calls about it use the pool');
-      return;
-    }
+  /**
+   * A call that makes or describes a job was answered 2xx by `key`: remembers the jobs its answer
+   * names as that key's (its account holds them, or it could not have answered). Never fails the answer.
+   */
+  answered(kind: JobKind, answer: Buffer, key: PoolKey, clientId: number): void {
+    const jobs = answeredJobs(kind, answer);
+    if (jobs.length === 0) this.deps.logger.warn({ keyId: key.id, kind }, 'a job answer names no id: later calls about it use the pool');
     try {
-      if (!this.deps.store.record(id, kind, key.id, clientId))
-        this.deps.logger.warn({ keyId: key.id, kind }, 'job made by a key deleted since');
+      for (const job of jobs) this.deps.store.record(job.id, job.kind, key.id, clientId);
     } catch (err) {
-      this.deps.logger.error({ err, keyId: key.id, kind }, 'could not record the key of a new job');
+      this.deps.logger.error({ err, keyId: key.id, kind }, 'could not record the key of a job');
     }
   }
 }

@@ -39,5 +39,5 @@ export type ProxyDeps = {
   };
   logger: Logger;
   /** Files, batches and video jobs: which key made each, so later calls about one use it. */
-  jobs: Pick<JobAffinity, 'route' | 'created'>;
+  jobs: Pick<JobAffinity, 'route' | 'answered'>;
 };

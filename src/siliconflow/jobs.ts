@@ -11,14 +11,16 @@ export type JobKind = 'file' | 'batch' | 'video';
 export type JobCall = {
   readonly creates: JobKind | null;
   readonly about: { readonly in: 'path'; readonly id: string } | { readonly in: 'body'; readonly field: string } | null;
+  /** What its 2xx answer describes, whose ids are worth recording: the new job, or a batch with its result files. */
+  readonly answer: JobKind | null;
 };
 
 const FIXED: ReadonlyMap<string, JobCall> = new Map<string, JobCall>([
-  ['POST /v1/files', { creates: 'file', about: null }],
+  ['POST /v1/files', { creates: 'file', about: null, answer: 'file' }],
   // A batch runs on the account that holds its input file, so it is created with that file's key.
-  ['POST /v1/batches', { creates: 'batch', about: { in: 'body', field: 'input_file_id' } }],
-  ['POST /v1/video/submit', { creates: 'video', about: null }],
-  ['POST /v1/video/status', { creates: null, about: { in: 'body', field: 'requestId' } }],
+  ['POST /v1/batches', { creates: 'batch', about: { in: 'body', field: 'input_file_id' }, answer: 'batch' }],
+  ['POST /v1/video/submit', { creates: 'video', about: null, answer: 'video' }],
+  ['POST /v1/video/status', { creates: null, about: { in: 'body', field: 'requestId' }, answer: null }],
 ]);
 
 /** The id in a path: SiliconFlow's are short words (`file-jkvytbjtow`, `batch_rdyqgrcgjg`, a UUID). */
@@ -36,9 +38,14 @@ export function jobCallOf(method: string, path: string): JobCall | null {
   const fixed = FIXED.get(`${method} ${p}`);
   if (fixed) return fixed;
   const file = FILE_PATH.exec(p);
-  if (file && (method === 'GET' || (method === 'DELETE' && !file[2]))) return { creates: null, about: { in: 'path', id: file[1]! } };
+  if (file && (method === 'GET' || (method === 'DELETE' && !file[2]))) {
+    return { creates: null, about: { in: 'path', id: file[1]! }, answer: null };
+  }
   const batch = BATCH_PATH.exec(p);
-  if (batch && (batch[2] ? method === 'POST' : method === 'GET')) return { creates: null, about: { in: 'path', id: batch[1]! } };
+  // A batch's answer names its result files (output_file_id, error_file_id): the batch's account holds them.
+  if (batch && (batch[2] ? method === 'POST' : method === 'GET')) {
+    return { creates: null, about: { in: 'path', id: batch[1]! }, answer: 'batch' };
+  }
   return null;
 }
 
@@ -52,16 +59,29 @@ export function jobIdInBody(body: Buffer, field: string): string | null {
 /** Requests that name a job by their body are small JSON (`{requestId}`); a larger body is not parsed. */
 const MAX_JOB_BODY_BYTES = 64 * 1024;
 
+export type NamedJob = { readonly id: string; readonly kind: JobKind };
+
 /**
- * The id a creating call's answer gives the new job: `id` (a batch, an OpenAI-style file), `data.id`
- * (SiliconFlow wraps its file answers in {code, message, status, data}), or a video's `requestId`.
+ * The jobs an answer describing a `kind` of job names: a file's `data.id` (SiliconFlow wraps its
+ * file answers in {code, message, status, data}) or `id` (OpenAI's shape), a video's `requestId`, a
+ * batch's `id` with its `output_file_id` and `error_file_id` once it has them.
  */
-export function createdJobId(kind: JobKind, answer: Buffer): string | null {
+export function answeredJobs(kind: JobKind, answer: Buffer): NamedJob[] {
   const body = jsonObject(answer);
-  if (!body) return null;
+  if (!body) return [];
+  const named: NamedJob[] = [];
+  const add = (id: unknown, as: JobKind) => {
+    if (typeof id === 'string' && id.length > 0 && id.length <= 128) named.push({ id, kind: as });
+  };
   const data = body.data as Record<string, unknown> | null | undefined;
-  const id = kind === 'video' ? body.requestId : (body.id ?? (typeof data === 'object' ? data?.id : undefined));
-  return typeof id === 'string' && id.length > 0 && id.length <= 128 ? id : null;
+  if (kind === 'video') add(body.requestId, 'video');
+  else if (kind === 'file') add(body.id ?? (typeof data === 'object' ? data?.id : undefined), 'file');
+  else {
+    add(body.id, 'batch');
+    add(body.output_file_id, 'file');
+    add(body.error_file_id, 'file');
+  }
+  return named;
 }
 
 function jsonObject(bytes: Buffer): Record<string, unknown> | null {

@@ -110,6 +110,24 @@ describe('batches', () => {
   });
 });
 
+describe('batch results', () => {
+  it("a batch's output file, named in its answer, is read with the batch's key", async () => {
+    p = await start();
+    const fileId = await upload('{"custom_id":"1"}\n{"custom_id":"2"}\n');
+    const creator = keyOf('/v1/files');
+    const json = { input_file_id: fileId, endpoint: '/v1/chat/completions', completion_window: '24h', metadata: { fake: 'complete' } };
+    const { id } = (await (await p.call('/v1/batches', { json })).json()) as { id: string };
+    const done = (await (await p.call(`/v1/batches/${id}`)).json()) as { status: string; output_file_id: string };
+    expect(done.status).toBe('completed');
+    for (let i = 0; i < 3; i++) {
+      const res = await p.call(`/v1/files/${done.output_file_id}/content`);
+      expect(res.status).toBe(200);
+      expect((await res.text()).split('\n').filter(Boolean)).toHaveLength(2);
+    }
+    expect(keysSeen(`/v1/files/${done.output_file_id}`)).toEqual(Array(3).fill(creator));
+  });
+});
+
 describe('video jobs', () => {
   it('a requestId from video/submit is asked about with the key that submitted it', async () => {
     p = await start();

@@ -25,7 +25,9 @@ export interface FakeBatch {
   endpoint: string;
   completionWindow: string;
   metadata: unknown;
-  status: 'in_queue' | 'cancelling' | 'cancelled';
+  status: 'in_queue' | 'completed' | 'cancelling' | 'cancelled';
+  /** Its results, a file of the same account (set when it completes). */
+  outputFileId: string | null;
   createdAt: number;
   cancellingAt: number | null;
   cancelledAt: number | null;

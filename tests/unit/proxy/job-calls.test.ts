@@ -1,20 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../src/db/database.js';
 import { JobKeyStore } from '../../../src/keys/job-key-store.js';
-import { createdJobId, jobCallOf, jobIdInBody } from '../../../src/siliconflow/jobs.js';
+import { answeredJobs, jobCallOf, jobIdInBody } from '../../../src/siliconflow/jobs.js';
 
 describe('jobCallOf: which calls make or name a job', () => {
   it.each([
-    ['POST', '/v1/files', { creates: 'file', about: null }],
-    ['POST', '/v1/files/', { creates: 'file', about: null }],
-    ['POST', '/v1/batches', { creates: 'batch', about: { in: 'body', field: 'input_file_id' } }],
-    ['POST', '/v1/video/submit', { creates: 'video', about: null }],
-    ['POST', '/v1/video/status', { creates: null, about: { in: 'body', field: 'requestId' } }],
-    ['GET', '/v1/files/file-abc', { creates: null, about: { in: 'path', id: 'file-abc' } }],
-    ['GET', '/v1/files/file-abc/content', { creates: null, about: { in: 'path', id: 'file-abc' } }],
-    ['DELETE', '/v1/files/file-abc', { creates: null, about: { in: 'path', id: 'file-abc' } }],
-    ['GET', '/v1/batches/batch_x', { creates: null, about: { in: 'path', id: 'batch_x' } }],
-    ['POST', '/v1/batches/batch_x/cancel', { creates: null, about: { in: 'path', id: 'batch_x' } }],
+    ['POST', '/v1/files', { creates: 'file', about: null, answer: 'file' }],
+    ['POST', '/v1/files/', { creates: 'file', about: null, answer: 'file' }],
+    ['POST', '/v1/batches', { creates: 'batch', about: { in: 'body', field: 'input_file_id' }, answer: 'batch' }],
+    ['POST', '/v1/video/submit', { creates: 'video', about: null, answer: 'video' }],
+    ['POST', '/v1/video/status', { creates: null, about: { in: 'body', field: 'requestId' }, answer: null }],
+    ['GET', '/v1/files/file-abc', { creates: null, about: { in: 'path', id: 'file-abc' }, answer: null }],
+    ['GET', '/v1/files/file-abc/content', { creates: null, about: { in: 'path', id: 'file-abc' }, answer: null }],
+    ['DELETE', '/v1/files/file-abc', { creates: null, about: { in: 'path', id: 'file-abc' }, answer: null }],
+    ['GET', '/v1/batches/batch_x', { creates: null, about: { in: 'path', id: 'batch_x' }, answer: 'batch' }],
+    ['POST', '/v1/batches/batch_x/cancel', { creates: null, about: { in: 'path', id: 'batch_x' }, answer: 'batch' }],
   ])('%s %s', (method, path, call) => {
     expect(jobCallOf(method, path)).toEqual(call);
   });
@@ -40,13 +40,19 @@ describe('job ids in bodies and answers', () => {
     expect(jobIdInBody(Buffer.alloc(0), 'requestId')).toBeNull();
   });
 
-  it("finds the new job's id: SiliconFlow's wrapped file, an OpenAI-style object, a video's requestId", () => {
-    expect(createdJobId('file', Buffer.from('{"code":20000,"status":true,"data":{"id":"file-a","object":"file"}}'))).toBe('file-a');
-    expect(createdJobId('file', Buffer.from('{"id":"file-b","object":"file"}'))).toBe('file-b');
-    expect(createdJobId('batch', Buffer.from('{"id":"batch_c","object":"batch"}'))).toBe('batch_c');
-    expect(createdJobId('video', Buffer.from('{"requestId":"d"}'))).toBe('d');
-    expect(createdJobId('video', Buffer.from('{"id":"e"}'))).toBeNull();
-    expect(createdJobId('file', Buffer.from('[]'))).toBeNull();
+  it("finds the jobs an answer names: SiliconFlow's wrapped file, OpenAI's shape, a video's requestId, a batch's result files", () => {
+    const named = (kind: 'file' | 'batch' | 'video', text: string) => answeredJobs(kind, Buffer.from(text));
+    expect(named('file', '{"code":20000,"status":true,"data":{"id":"file-a","object":"file"}}')).toEqual([{ id: 'file-a', kind: 'file' }]);
+    expect(named('file', '{"id":"file-b","object":"file"}')).toEqual([{ id: 'file-b', kind: 'file' }]);
+    expect(named('video', '{"requestId":"d"}')).toEqual([{ id: 'd', kind: 'video' }]);
+    expect(named('video', '{"id":"e"}')).toEqual([]);
+    expect(named('batch', '{"id":"batch_c","object":"batch","output_file_id":null}')).toEqual([{ id: 'batch_c', kind: 'batch' }]);
+    expect(named('batch', '{"id":"batch_c","output_file_id":"file-o","error_file_id":"file-e"}')).toEqual([
+      { id: 'batch_c', kind: 'batch' },
+      { id: 'file-o', kind: 'file' },
+      { id: 'file-e', kind: 'file' },
+    ]);
+    expect(named('file', '[]')).toEqual([]);
   });
 });
 
