@@ -104,7 +104,11 @@ export class CheckService {
 
   private async checkNow(row: KeyRow): Promise<CheckResult> {
     const safe = await this.ask(this.keys.reveal(row));
-    this.store.recordCheck(row.id, safe);
+    const replaced = this.store.recordCheck(row.id, safe);
+    if (replaced) {
+      const { account: from, source } = replaced;
+      this.logger.info({ keyId: row.id, key: row.masked, from, source, to: safe.account }, 'key account replaced by user/info');
+    }
     if (safe.status !== row.status) {
       this.logger.info({ keyId: row.id, key: row.masked, from: row.status, to: safe.status }, 'key status changed');
     }

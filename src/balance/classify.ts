@@ -1,7 +1,8 @@
 import type { Balances, CheckResult } from '../keys/key-types.js';
 import { parseYuan } from '../ledger/money.js';
 import { describeAnswer, isInvalidKey, isOutOfBalance, type UpstreamAnswer } from '../siliconflow/errors.js';
-import { isRetiredUserInfo, readBalances, type UserInfoBalances } from '../siliconflow/user-info.js';
+import { validAccount } from '../keys/key-account.js';
+import { isRetiredUserInfo, readAccountId, readBalances, type UserInfoBalances } from '../siliconflow/user-info.js';
 
 /** What a call to SiliconFlow produced: an HTTP answer, or no answer at all. */
 export type CallOutcome = ({ kind: 'answer' } & UpstreamAnswer) | { kind: 'no-answer'; reason: string };
@@ -14,8 +15,11 @@ export function classifyUserInfo(outcome: CallOutcome): CheckResult | 'fallback'
   if (outcome.kind === 'answer' && isRetiredUserInfo(outcome.status)) return 'fallback';
   if (outcome.kind === 'answer' && outcome.status === 200) {
     const balances = balancesOf(readBalances(outcome.body));
-    if (!balances) return { status: 'error', balances: undefined, error: 'user/info answered 200 without balances' };
-    return { status: balances.total > 0 ? 'active' : 'exhausted', balances, error: null };
+    // data.id is SiliconFlow's own word on the key's account; a name we could not store is left out.
+    const account = validAccount(readAccountId(outcome.body));
+    const learned = account === undefined ? {} : { account };
+    if (!balances) return { status: 'error', balances: undefined, error: 'user/info answered 200 without balances', ...learned };
+    return { status: balances.total > 0 ? 'active' : 'exhausted', balances, error: null, ...learned };
   }
   return classifyFailure(outcome);
 }

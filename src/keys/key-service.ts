@@ -3,7 +3,8 @@ import { notFound } from '../http-error.js';
 import { balanceOf } from '../ledger/balance.js';
 import { yuan, type Nano } from '../ledger/money.js';
 import { extractKeys, isFullKey, type ParsedKeys } from './key-parse.js';
-import type { KeyStore } from './key-store.js';
+import { adminAccount } from './key-account.js';
+import type { KeyPatch, KeyStore } from './key-store.js';
 import { moneyOfRow, toKeyView, type KeyCooling, type KeyFilter, type KeyRow, type KeySort, type KeyView } from './key-types.js';
 
 export type ImportResult = {
@@ -15,6 +16,10 @@ export type ImportResult = {
   balancesSet: number;
   /** Keys already in the pool whose balance in the text was left unapplied (see `updateExistingBalances`). */
   balancesSkipped: number;
+  /** Keys that got the account named beside them in the text (new and stored keys alike). */
+  accountsSet: number;
+  /** Account names in the text that are not valid ones (key-account.ts): those keys keep theirs. */
+  badAccounts: number;
   addedIds: number[];
 };
 export type ImportOptions = {
@@ -23,14 +28,18 @@ export type ImportOptions = {
 };
 /** What an import of the text would do, with nothing stored; `keys` lists at most PREVIEW_KEYS of them. */
 export type ImportPreview = {
-  keys: { maskedKey: string; gift: number | null; paid: number | null; duplicate: boolean }[];
+  keys: { maskedKey: string; gift: number | null; paid: number | null; account: string | null; duplicate: boolean }[];
   keysLeftOut: number;
   added: number;
   duplicates: number;
   invalid: number;
   unusual: number;
   withBalance: number;
+  withAccount: number;
+  badAccounts: number;
 };
+/** One account's keys: how many, how many the pool can use now, and their known balance (yuan; null = none known). */
+export type AccountSummary = { account: string | null; keys: number; usable: number; totalBalance: number | null; balanceKnown: number };
 /** Balances the admin gives, in n¥: a credit left out keeps its estimate. */
 export type GivenBalance = { gift?: Nano; paid?: Nano };
 export type BulkResult = { affected: number; notFound: number[] };
@@ -58,6 +67,8 @@ export class KeyService {
       invalid: parsed.invalid,
       unusual: parsed.unusual,
       ...this.anchorImported(parsed, hashes, addedIds, options.updateExistingBalances === true),
+      accountsSet: this.accountImported(parsed, hashes),
+      badAccounts: parsed.badAccounts,
       addedIds,
     };
   }
@@ -72,6 +83,7 @@ export class KeyService {
         maskedKey: maskKey(key),
         gift: yuan(balance?.gift ?? null),
         paid: yuan(balance?.paid ?? null),
+        account: parsed.accounts.get(key) ?? null,
         duplicate,
       })),
       keysLeftOut: Math.max(0, keys.length - PREVIEW_KEYS),
@@ -80,6 +92,8 @@ export class KeyService {
       invalid: parsed.invalid,
       unusual: parsed.unusual,
       withBalance: parsed.balances.size,
+      withAccount: parsed.accounts.size,
+      badAccounts: parsed.badAccounts,
     };
   }
 
@@ -127,9 +141,23 @@ export class KeyService {
     return toKeyView(row, this.coolingOf(row));
   }
 
-  update(id: number, patch: { enabled?: boolean; note?: string }): KeyView {
-    if (!this.store.update(id, patch)) throw keyNotFound(id);
+  /** `account`: a name (source `admin`) or null to clear; an invalid one is a 400 and nothing changes. */
+  update(id: number, patch: KeyPatch): KeyView {
+    const account = patch.account === undefined ? undefined : adminAccount(patch.account);
+    if (!this.store.update(id, { ...patch, account })) throw keyNotFound(id);
     return this.get(id);
+  }
+
+  /** The admin sets (or, with null, clears) the account of these keys. */
+  setAccounts(ids: number[], account: string | null): BulkResult {
+    const name = adminAccount(account);
+    const existing = this.store.existingIds(ids);
+    return { affected: this.store.accounts.set(existing, name), notFound: missing(ids, existing) };
+  }
+
+  /** Every account with its keys, the keys with no known account last (account null). */
+  accounts(): AccountSummary[] {
+    return this.store.accounts.totals().map(({ total, ...rest }) => ({ ...rest, totalBalance: yuan(total) }));
   }
 
   delete(id: number): void {
@@ -181,11 +209,23 @@ export class KeyService {
     return { balancesSet: this.store.setAnchorsEach(anchors, 'import'), balancesSkipped };
   }
 
+  /** The account named beside a key in the text becomes its account (source `import`), stored or new. */
+  private accountImported(parsed: ParsedKeys, hashes: Map<string, string>): number {
+    if (parsed.accounts.size === 0) return 0;
+    const ids = this.store.idsByHash([...parsed.accounts.keys()].map((key) => hashes.get(key)!));
+    const named = [...parsed.accounts].flatMap(([key, account]) => {
+      const id = ids.get(hashes.get(key)!);
+      return id === undefined ? [] : [{ id, account }];
+    });
+    return this.store.accounts.setEach(named, 'import');
+  }
+
   /** A search text that is a whole key is matched by its hash, since keys are stored encrypted. */
   private filter(query: KeyFilter): KeyFilter & { hash?: string } {
     const q = query.q?.trim();
-    if (q && isFullKey(q)) return { status: query.status, hash: this.cipher.hash(q) };
-    return { status: query.status, q: q || undefined };
+    const { status, account } = query;
+    if (q && isFullKey(q)) return { status, account, hash: this.cipher.hash(q) };
+    return { status, account, q: q || undefined };
   }
 }
 

@@ -3,6 +3,8 @@ import type { Db } from '../db/database.js';
 import { StatementCache } from '../db/statement-cache.js';
 import type { AnchorSource } from '../ledger/balance.js';
 import type { Nano } from '../ledger/money.js';
+import { NO_ACCOUNT } from './key-account.js';
+import { AccountStore, type StoredAccount } from './account-store.js';
 import type { CheckResult, KeyFilter, KeyRow, KeySort, KeyStatus, PublicStatus } from './key-types.js';
 
 /** Sums of the keys' balances in nano-yuan (src/ledger/balance.ts), over the keys whose balance is known. */
@@ -37,6 +39,9 @@ export type KeyChange = 'edit' | 'check';
 
 export type NewKeyRow = { cipher: Buffer; hash: string; masked: string };
 
+/** What the admin changes on one key; `account` undefined = leave it, null = clear it. */
+export type KeyPatch = { enabled?: boolean; note?: string; account?: string | null };
+
 /**
  * A key's balance now, in SQL: the anchor minus what was spent since (src/ledger/balance.ts,
  * balanceOf); NULL when it is not known.
@@ -64,9 +69,12 @@ const SORT_COLUMNS: Record<string, string> = {
 export class KeyStore {
   private readonly statements: StatementCache;
   readonly events = new EventEmitter<{ changed: [ids: number[], kind: KeyChange] }>();
+  /** Which account each key belongs to (account-store.ts); its writes are announced here too. */
+  readonly accounts: AccountStore;
 
   constructor(private readonly db: Db) {
     this.statements = new StatementCache(db);
+    this.accounts = new AccountStore(db, this.statements, (ids) => this.changed(ids));
   }
 
   private changed(ids: number[], kind: KeyChange = 'edit'): void {
@@ -127,12 +135,20 @@ export class KeyStore {
     return new Map(rows.map((r) => [r.hash, r.id]));
   }
 
-  update(id: number, patch: { enabled?: boolean; note?: string }): boolean {
-    const info = this.stmt('UPDATE keys SET enabled = COALESCE(?, enabled), note = COALESCE(?, note) WHERE id = ?').run(
-      patch.enabled === undefined ? null : Number(patch.enabled),
-      patch.note ?? null,
+  update(id: number, patch: KeyPatch): boolean {
+    const info = this.stmt(
+      `UPDATE keys SET enabled = COALESCE(@enabled, enabled), note = COALESCE(@note, note),
+         account = CASE WHEN @setAccount THEN @account ELSE account END,
+         account_source = CASE WHEN @setAccount THEN @source ELSE account_source END
+       WHERE id = @id`,
+    ).run({
       id,
-    );
+      enabled: patch.enabled === undefined ? null : Number(patch.enabled),
+      note: patch.note ?? null,
+      setAccount: Number(patch.account !== undefined),
+      account: patch.account ?? null,
+      source: patch.account ? 'admin' : null,
+    });
     if (info.changes > 0) this.changed([id]);
     return info.changes > 0;
   }
@@ -154,8 +170,9 @@ export class KeyStore {
   /**
    * A check's verdict. Balances from user/info become an exact anchor (the spend before it is past);
    * a check that could not read balances (user/info retired) leaves the ledger's estimate alone.
+   * An account user/info named is stored (account-store.ts, learn); returns the one it replaced.
    */
-  recordCheck(id: number, result: CheckResult, now = Date.now()): void {
+  recordCheck(id: number, result: CheckResult, now = Date.now()): StoredAccount | null {
     this.stmt(`UPDATE keys SET status = ?, last_error = ?, last_checked_at = ?, cooling_until = NULL WHERE id = ?`).run(
       result.status,
       result.error,
@@ -163,7 +180,9 @@ export class KeyStore {
       id,
     );
     if (result.balances) this.writeAnchor([id], result.balances.gift, result.balances.charge, 'user-info', now);
+    const replaced = result.account === undefined ? null : this.accounts.learn(id, result.account);
     this.changed([id], 'check');
+    return replaced;
   }
 
   /**
@@ -301,6 +320,11 @@ function whereClause(filter: KeyFilter & { hash?: string; refreshable?: boolean 
   }
   // What the scheduled refresh checks: enabled keys that are not known to be dead.
   if (filter.refreshable) clauses.push("enabled = 1 AND status != 'invalid'");
+  if (filter.account === NO_ACCOUNT) clauses.push('account IS NULL');
+  else if (filter.account !== undefined) {
+    clauses.push('account = ?');
+    params.push(filter.account);
+  }
   if (filter.hash) {
     clauses.push('key_hash = ?');
     params.push(filter.hash);

@@ -6,7 +6,7 @@ import type { KeyBalance, KeyMention } from './key-parse.js';
 export const MAX_BALANCE_NANO = 1_000_000 * NANO_PER_YUAN;
 
 /**
- * Header names of the balance columns, compared lowercased without spaces, `_` and `-`. `balance` is
+ * Header names of the balance columns and of the account column, compared lowercased without spaces, `_` and `-`. `balance` is
  * gift credit, as in SiliconFlow's user/info (balance, chargeBalance, totalBalance), so our own CSV
  * export reads back as gift and paid. A total (余额, as the console shows it) is gift credit unless a
  * paid column stands beside it: then gift = total − paid.
@@ -29,8 +29,17 @@ const COLUMN_NAMES: Record<string, ColumnKind> = {
   余额: 'total',
   总余额: 'total',
   账户余额: 'total',
+  // The SiliconFlow account a key belongs to (user/info's data.id, our own export's `account`).
+  account: 'account',
+  accountid: 'account',
+  userid: 'account',
+  账户: 'account',
+  账号: 'account',
+  账户id: 'account',
+  账号id: 'account',
+  用户id: 'account',
 };
-type ColumnKind = 'gift' | 'paid' | 'total';
+type ColumnKind = 'gift' | 'paid' | 'total' | 'account';
 type Columns = Partial<Record<ColumnKind, number>>;
 
 const MAX_HEADER_CELL = 40;
@@ -47,9 +56,10 @@ export function balanceFigure(text: string): Nano | undefined {
 }
 
 /**
- * The keys of a CSV (or tab-separated) table whose first line is a header naming a balance column
- * (`key,balance`, `key,gift,paid`, `密钥,赠送余额,充值余额`), with each row's balance; null when the
- * text is not such a table. A row's key is the `sk-…` token in it, whichever its column.
+ * The keys of a CSV (or tab-separated) table whose first line is a header naming a balance or an
+ * account column (`key,balance`, `key,gift,paid`, `密钥,赠送余额,充值余额`, `key,account`), with each
+ * row's balance and account; null when the text is not such a table. A row's key is the `sk-…` token
+ * in it, whichever its column; an empty account cell names none.
  */
 export function readCsvMentions(text: string): KeyMention[] | null {
   const firstLine = text.slice(0, text.search(/\r?\n|$/));
@@ -64,7 +74,9 @@ export function readCsvMentions(text: string): KeyMention[] | null {
     // A row holding several keys gives none of them a balance: which one it belongs to is a guess.
     if (tokens.length !== 1) return tokens.map((token) => ({ token }));
     const balance = rowBalance(cells, columns);
-    return [balance ? { token: tokens[0]!, balance } : { token: tokens[0]! }];
+    // Our export guards a cell a spreadsheet would run as a formula with an apostrophe (routes/admin/csv.ts).
+    const account = columns.account === undefined ? '' : (cells[columns.account] ?? '').replace(/^'(?=[=+\-@])/, '');
+    return [{ token: tokens[0]!, ...(balance && { balance }), ...(account !== '' && { account }) }];
   });
 }
 

@@ -89,12 +89,15 @@ export type CheckResult = {
   /** Known balances; null = unknown (the balance endpoint is retired); undefined = keep what was recorded. */
   balances: Balances | null | undefined;
   error: string | null;
+  /** The account user/info named (its data.id); undefined = not learned by this check (the key's stays). */
+  account?: string;
 };
 
 export const KEY_SORTS = ['createdAt', 'totalBalance', 'lastCheckedAt', 'usageCount', 'status', 'id'] as const;
 export type KeySort = (typeof KEY_SORTS)[number] | `-${(typeof KEY_SORTS)[number]}`;
 
-export type KeyFilter = { status?: PublicStatus; q?: string };
+/** `account`: keys of that account, or `none` for keys whose account is not known (key-account.ts). */
+export type KeyFilter = { status?: PublicStatus; q?: string; account?: string };
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 

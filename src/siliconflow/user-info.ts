@@ -57,3 +57,9 @@ function decimalText(value: unknown): string | null {
   const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : typeof value === 'string' ? value.trim() : '';
   return /^-?\d+(\.\d+)?$/.test(text) ? text : null;
 }
+
+/** `data.id`: the SiliconFlow account the key belongs to (several keys can share one); null when absent. */
+export function readAccountId(body: unknown): string | null {
+  const id = (body as { data?: { id?: unknown } } | null)?.data?.id;
+  return typeof id === 'string' && id.trim() !== '' ? id.trim() : null;
+}

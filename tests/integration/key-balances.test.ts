@@ -269,9 +269,9 @@ describe('balances in the import text', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       keys: [
-        { maskedKey: `sk-${fakeKey(1).slice(3, 7)}…${fakeKey(1).slice(-4)}`, gift: 14, paid: 0, duplicate: false },
-        { maskedKey: `sk-${fakeKey(2).slice(3, 7)}…${fakeKey(2).slice(-4)}`, gift: 9.5, paid: 0, duplicate: false },
-        { maskedKey: `sk-${fakeKey(3).slice(3, 7)}…${fakeKey(3).slice(-4)}`, gift: null, paid: null, duplicate: true },
+        { maskedKey: `sk-${fakeKey(1).slice(3, 7)}…${fakeKey(1).slice(-4)}`, gift: 14, paid: 0, account: null, duplicate: false },
+        { maskedKey: `sk-${fakeKey(2).slice(3, 7)}…${fakeKey(2).slice(-4)}`, gift: 9.5, paid: 0, account: null, duplicate: false },
+        { maskedKey: `sk-${fakeKey(3).slice(3, 7)}…${fakeKey(3).slice(-4)}`, gift: null, paid: null, account: null, duplicate: true },
       ],
       keysLeftOut: 0,
       added: 2,
@@ -279,6 +279,8 @@ describe('balances in the import text', () => {
       invalid: 1,
       unusual: 0,
       withBalance: 2,
+      withAccount: 0,
+      badAccounts: 0,
     });
     for (const n of [1, 2, 3]) expect(res.text).not.toContain(fakeKey(n).slice(3, 20));
     expect(countRows()).toBe(1);
@@ -306,7 +308,17 @@ describe('balances in the import text', () => {
     writeMoney(stored!, { anchor_gift_nano: 2 * YUAN, anchor_paid_nano: 0, anchor_source: 'admin', anchor_at: 1 });
     const res = await importKeys({ keys: `${text}\n${fakeKey(3)} 50` });
     expect(res.status).toBe(201);
-    expect(res.body).toEqual({ added: 2, duplicates: 3, invalid: 1, unusual: 0, balancesSet: 2, balancesSkipped: 0, jobId: null });
+    expect(res.body).toEqual({
+      added: 2,
+      duplicates: 3,
+      invalid: 1,
+      unusual: 0,
+      balancesSet: 2,
+      balancesSkipped: 0,
+      accountsSet: 0,
+      badAccounts: 0,
+      jobId: null,
+    });
     expect(anchorOf(idOf(1))).toEqual({ gift: 14 * YUAN, paid: 0, source: 'import' });
     expect(anchorOf(idOf(2))).toEqual({ gift: 9_500_000_000, paid: 0, source: 'import' });
     // fakeKey(3) came first without a balance (the first mention wins), so it kept its anchor silently.

@@ -20,7 +20,17 @@ describe('POST /admin/api/keys (import)', () => {
     const pasted = `Here are my keys:\n${a}\n"${b}", '${c}'\n${a} (again)\nsk-tooshort and ${d}; thanks`;
     const res = await importKeys(pasted);
     expect(res.status).toBe(201);
-    expect(res.body).toEqual({ added: 4, duplicates: 1, invalid: 1, unusual: 0, balancesSet: 0, balancesSkipped: 0, jobId: null });
+    expect(res.body).toEqual({
+      added: 4,
+      duplicates: 1,
+      invalid: 1,
+      unusual: 0,
+      balancesSet: 0,
+      balancesSkipped: 0,
+      accountsSet: 0,
+      badAccounts: 0,
+      jobId: null,
+    });
     expect(countRows()).toBe(4);
   });
 
@@ -228,7 +238,7 @@ describe('GET /admin/api/keys/export', () => {
     const res = await admin.agent.get('/admin/api/keys/export?format=csv&status=disabled');
     expect(res.status).toBe(200);
     const lines = res.text.trim().split('\r\n');
-    expect(lines[0]).toBe('id,key,status,note,giftBalance,chargeBalance,totalBalance,lastCheckedAt,createdAt');
+    expect(lines[0]).toBe('id,key,status,note,giftBalance,chargeBalance,totalBalance,lastCheckedAt,createdAt,account');
     expect(lines).toHaveLength(2);
     expect(lines[1]).toContain(`,${fakeKey(1)},disabled,"'=cmd, ""quoted""",`);
   });

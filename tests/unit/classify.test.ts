@@ -16,6 +16,13 @@ describe('classifyUserInfo', () => {
     expect(classifyUserInfo(outcome)).toEqual({ status, balances, error: null });
   });
 
+  it('takes the account from data.id (trimmed); a missing or unstorable one is not learned', () => {
+    const withId = (id: unknown) =>
+      answer(200, { code: 20000, data: { id, balance: '1.00', chargeBalance: '0.00', totalBalance: '1.00', status: 'normal' } });
+    expect(classifyUserInfo(withId(' acct-1 '))).toMatchObject({ status: 'active', account: 'acct-1' });
+    for (const id of [undefined, 42, '', 'two words', 'key:1']) expect(classifyUserInfo(withId(id))).not.toHaveProperty('account');
+  });
+
   it.each([
     ['410 (retired)', answer(410, { code: 20092, message: 'endpoint is deprecated', data: null })],
     ['404 (retired)', answer(404, '404 page not found')],

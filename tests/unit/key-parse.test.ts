@@ -104,6 +104,52 @@ describe('extractKeys: balances beside the keys', () => {
   });
 });
 
+describe('extractKeys: accounts beside the keys', () => {
+  const accounts = (text: string) => Object.fromEntries([...extractKeys(text).accounts].map(([key, a]) => [key.slice(3, 4), a]));
+
+  it.each([
+    ['account= after a space', `${k('a')} account=acct-1`, undefined],
+    ['account: after a tab', `${k('a')}\taccount: acct-1`, undefined],
+    ['账户= after ----', `${k('a')}----账户=acct-1`, undefined],
+    ['a quoted account=', `${k('a')}, account="acct-1"`, undefined],
+    ['a figure, then account=', `${k('a')} 14 account=acct-1`, 14],
+    ['a figure with commas, then account=', `${k('a')},14,account=acct-1`, 14],
+    ["the key seller's three ---- fields", `${k('a')}----14----acct-1`, 14],
+  ])('reads %s', (_name, line, gift) => {
+    const parsed = extractKeys(`${line}\n${k('b')}`);
+    expect(parsed.keys).toEqual([k('a'), k('b')]);
+    expect(accounts(`${line}\n${k('b')}`)).toEqual({ a: 'acct-1' });
+    expect(parsed.balances.get(k('a'))?.gift).toBe(gift === undefined ? undefined : gift * 1_000_000_000);
+  });
+
+  it('names no account for two keys on a line, a bare second ---- field, or account= in the middle of a line', () => {
+    const text = [`${k('a')} ${k('b')} account=x`, `${k('c')}----acct`, `${k('d')} account=x 14`].join('\n');
+    const parsed = extractKeys(text);
+    expect(parsed.keys).toEqual(['a', 'b', 'c', 'd'].map(k));
+    expect(parsed.accounts.size).toBe(0);
+  });
+
+  it('counts an account that is not a valid name, and takes the key without it', () => {
+    const parsed = extractKeys(`${k('a')} account=${'x'.repeat(65)}\n${k('b')} account=none\n${k('c')} account=`);
+    expect(parsed.keys).toEqual(['a', 'b', 'c'].map(k));
+    expect(parsed).toMatchObject({ badAccounts: 3 });
+    expect(parsed.accounts.size).toBe(0);
+  });
+
+  it('a CSV account column (account, 账户, user_id), beside balances or alone; an empty cell names none', () => {
+    expect(accounts(`key,account\n${k('a')},acct-1\n${k('b')},`)).toEqual({ a: 'acct-1' });
+    expect(accounts(`密钥,余额,账户\n${k('a')},14,acct-2`)).toEqual({ a: 'acct-2' });
+    expect(accounts(`user_id;key\nacct-3;${k('a')}`)).toEqual({ a: 'acct-3' });
+    expect(extractKeys(`key,account\n${k('a')},acct-1`).balances.size).toBe(0);
+  });
+
+  it("reads our own export's account, the formula guard's apostrophe taken off", () => {
+    const header = 'id,key,status,note,giftBalance,chargeBalance,totalBalance,lastCheckedAt,createdAt,account';
+    const text = `${header}\r\n1,${k('a')},active,,1,0,1,,2026-01-01,'-acct\r\n2,${k('b')},active,,,,,,2026-01-01,\r\n`;
+    expect(accounts(text)).toEqual({ a: '-acct' });
+  });
+});
+
 describe('isFullKey', () => {
   it('is true for a whole key with surrounding spaces and false for a fragment', () => {
     expect(isFullKey(`  ${k('a')} `)).toBe(true);

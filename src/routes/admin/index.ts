@@ -6,6 +6,7 @@ import { notFoundHandler } from '../../middleware/error-handler.js';
 import { parseInput } from '../../middleware/validate.js';
 import type { StatsService } from '../../stats/stats-service.js';
 import { accountLimitsRoutes, type AccountLimitsRoutesDeps } from './account-limits.routes.js';
+import { accountsRoutes, type AccountsRoutesDeps } from './accounts.routes.js';
 import { authRoutes, type AuthRoutesDeps } from './auth.routes.js';
 import { clientsRoutes, type ClientsRoutesDeps } from './clients.routes.js';
 import { jobsRoutes, type JobsRoutesDeps } from './jobs.routes.js';
@@ -22,6 +23,7 @@ const seriesQuery = z.object({ hours: z.coerce.number().int().min(1).max(720).de
 /** What the routers under /admin/api use, each taking its own part; the overview's stats and series besides. */
 export type AdminApiDeps = AuthRoutesDeps &
   KeysRoutesDeps &
+  AccountsRoutesDeps &
   JobsRoutesDeps &
   PricesRoutesDeps &
   SettingsRoutesDeps &
@@ -43,6 +45,7 @@ export function adminApi(deps: AdminApiDeps): Router {
   // Everything after sign-in, session, password and sign-out waits for the default password to go.
   router.use(requirePasswordChanged(() => adminAuth.mustChangePassword()));
   router.use(keysRoutes(deps));
+  router.use(accountsRoutes(deps));
   router.use(jobsRoutes(deps));
   router.use(settingsRoutes(deps));
   router.use(pricesRoutes(deps));

@@ -2,7 +2,19 @@ import type { Response } from 'express';
 import type { ExportedKey } from '../../keys/key-service.js';
 import { csvField } from './csv.js';
 
-const CSV_COLUMNS = ['id', 'key', 'status', 'note', 'giftBalance', 'chargeBalance', 'totalBalance', 'lastCheckedAt', 'createdAt'] as const;
+/** `account` last, so a sheet that reads the older columns by position still does; the import reads it back (key-table.ts). */
+const CSV_COLUMNS = [
+  'id',
+  'key',
+  'status',
+  'note',
+  'giftBalance',
+  'chargeBalance',
+  'totalBalance',
+  'lastCheckedAt',
+  'createdAt',
+  'account',
+] as const;
 
 /** Sends the admin's export as a download: txt (one key a line), csv, or json. */
 export function sendExport(res: Response, format: 'txt' | 'csv' | 'json', exported: ExportedKey[]): void {

@@ -4,6 +4,7 @@ import { adminOnly } from '../../auth/admin-guard.js';
 import type { CheckService } from '../../balance/check-service.js';
 import { HttpError } from '../../http-error.js';
 import type { KeyService } from '../../keys/key-service.js';
+import { accountFilter, accountValue } from './account-input.js';
 import { MAX_BALANCE_NANO } from '../../keys/key-table.js';
 import { KEY_SORTS, PUBLIC_STATUSES, type KeySort } from '../../keys/key-types.js';
 import { parseYuan } from '../../ledger/money.js';
@@ -18,6 +19,7 @@ const listQuery = z.object({
   pageSize: z.coerce.number().int().min(1).max(500).default(50),
   status: status.optional(),
   q: z.string().max(200).optional(),
+  account: accountFilter,
   sort: z.enum(sortValues, { message: `must be one of ${sortValues.join(', ')}` }).default('-createdAt'),
 });
 const idParam = z.object({ id: z.coerce.number().int().positive() });
@@ -49,10 +51,12 @@ const balanceBody = z
 const topUpAmount = yuanAmount.refine((nano) => nano > 0, 'must be more than 0');
 const topUpBody = z.object({ amount: topUpAmount }).strict();
 const patchBody = z
-  .object({ enabled: z.boolean().optional(), note: z.string().max(500).optional() })
+  .object({ enabled: z.boolean().optional(), note: z.string().max(500).optional(), account: accountValue.optional() })
   .strict()
-  .refine((b) => b.enabled !== undefined || b.note !== undefined, { message: 'give enabled and/or note' });
-const BULK_ACTIONS = ['enable', 'disable', 'delete', 'check', 'set-balance', 'top-up'] as const;
+  .refine((b) => b.enabled !== undefined || b.note !== undefined || b.account !== undefined, {
+    message: 'give enabled, note and/or account',
+  });
+const BULK_ACTIONS = ['enable', 'disable', 'delete', 'check', 'set-balance', 'top-up', 'set-account'] as const;
 const bulkAction = z.object({ action: z.enum(BULK_ACTIONS, { message: `must be one of ${BULK_ACTIONS.join(', ')}` }) });
 const ids = z.array(z.number().int().positive()).min(1).max(100_000);
 const bulkIds = z.object({ ids });
@@ -61,11 +65,13 @@ const bulkSetBalance = z
   .strict()
   .refine((b) => b.gift !== undefined || b.paid !== undefined, giveOne);
 const bulkTopUp = z.object({ action: z.literal('top-up'), ids, amount: topUpAmount }).strict();
+const bulkSetAccount = z.object({ action: z.literal('set-account'), ids, account: accountValue }).strict();
 const checkAllBody = z.object({ status: status.optional() });
 const exportQuery = z.object({
   format: z.enum(['txt', 'csv', 'json'], { message: 'must be one of txt, csv, json' }).default('txt'),
   status: status.optional(),
   q: z.string().max(200).optional(),
+  account: accountFilter,
 });
 
 export type KeysRoutesDeps = {
@@ -85,6 +91,7 @@ export type KeysRoutesDeps = {
     | 'setBalances'
     | 'topUp'
     | 'topUps'
+    | 'setAccounts'
   >;
   checks: Pick<CheckService, 'startJob' | 'startFullCheck' | 'checkOne'>;
   logger: Logger;
@@ -151,6 +158,13 @@ export function keysRoutes({ keys, checks, logger }: KeysRoutesDeps): Router {
         const { ids: chosen, amount } = parseInput(bulkTopUp, req.body);
         const result = keys.topUps(chosen, amount);
         logger.info({ affected: result.affected }, 'top-ups recorded by the admin');
+        res.json({ action, ...result });
+        return;
+      }
+      case 'set-account': {
+        const { ids: chosen, account } = parseInput(bulkSetAccount, req.body);
+        const result = keys.setAccounts(chosen, account);
+        logger.info({ affected: result.affected }, 'account set by the admin');
         res.json({ action, ...result });
         return;
       }
