@@ -19,7 +19,7 @@ const unexpected = (problems: string[]) => problems.filter((p) => !/status of 40
 const anchorOf = (id: number) =>
   t.ctx.db.prepare('SELECT anchor_gift_nano AS gift, anchor_paid_nano AS paid, anchor_source AS source FROM keys WHERE id = ?').get(id);
 const cell = (page: Page, id: number, column: number) => page.locator(`#keys-body tr[data-id="${id}"] td`).nth(column);
-/** The key table's columns: select, key, status, gift, paid, total, spend, note, last checked, actions. */
+/** The key table's columns: select, key, status, gift, paid, total, spend, note, account, last checked, actions. */
 const [GIFT, PAID, TOTAL, SPEND] = [3, 4, 5, 6];
 const tabError = (page: Page, tab: string) => page.locator(`#tab-${tab} .error`);
 
@@ -123,7 +123,7 @@ describe('key money in a real browser', () => {
     expect(anchorOf(3)).toEqual({ gift: 2.5 * NANO, paid: 0.88 * NANO, source: 'admin' });
 
     // A check that reaches a user/info still answering 200 gives SiliconFlow's exact figures, with their age.
-    await cell(page, 3, 9).locator('button', { hasText: 'Check' }).click();
+    await cell(page, 3, 10).locator('button', { hasText: 'Check' }).click();
     await expect.poll(() => cell(page, 3, TOTAL).locator('span').textContent(), POLL).toBe('¥14.00');
     await expect(cell(page, 3, TOTAL).locator('small').textContent()).resolves.toMatch(/^exact · (now|\d+ seconds? ago)$/);
     await expect(cell(page, 3, TOTAL).getAttribute('title')).resolves.toMatch(/^SiliconFlow's exact figure \(/);
@@ -151,10 +151,10 @@ describe('key money in a real browser', () => {
     await expect.poll(() => page.locator('#import-preview-body tr').count(), POLL).toBe(4);
     await expect(page.locator('#import-preview-counts').textContent()).resolves.toBe('将新增 3，重复 1，无效 1，格式少见 0，带余额 3');
     const previewRow = (i: number) => page.locator('#import-preview-body tr').nth(i).locator('td');
-    await expect(previewRow(0).allTextContents()).resolves.toEqual([expect.stringMatching(/^sk-.+…/), '¥14.00', '¥0.00', '新密钥']);
-    await expect(previewRow(1).allTextContents()).resolves.toEqual([expect.any(String), '¥2.50', '¥0.00', '新密钥']);
-    await expect(previewRow(2).allTextContents()).resolves.toEqual([expect.any(String), '¥3.00', '¥0.00', '已在池中']);
-    await expect(previewRow(3).allTextContents()).resolves.toEqual([expect.any(String), '—', '—', '新密钥']);
+    await expect(previewRow(0).allTextContents()).resolves.toEqual([expect.stringMatching(/^sk-.+…/), '¥14.00', '¥0.00', '—', '新密钥']);
+    await expect(previewRow(1).allTextContents()).resolves.toEqual([expect.any(String), '¥2.50', '¥0.00', '—', '新密钥']);
+    await expect(previewRow(2).allTextContents()).resolves.toEqual([expect.any(String), '¥3.00', '¥0.00', '—', '已在池中']);
+    await expect(previewRow(3).allTextContents()).resolves.toEqual([expect.any(String), '—', '—', '—', '新密钥']);
     await expect(page.locator('#import-preview-more').isHidden()).resolves.toBe(true);
     expect(t.ctx.db.prepare('SELECT COUNT(*) FROM keys').pluck().get()).toBe(1);
 

@@ -6,7 +6,7 @@ import { handle } from './areas.js';
 import { $, el, money, t } from './dom.js';
 import { followJob } from './job-progress.js';
 
-/** @typedef {import('./types.js').ImportPreview} ImportPreview @typedef {import('./types.js').MoneyImportResult} MoneyImportResult */
+/** @typedef {import('./types.js').AccountImportPreview} ImportPreview @typedef {import('./types.js').AccountImportResult} ImportResult */
 
 const area = () => $('#tab-keys');
 const text = () => $('#import-text', HTMLTextAreaElement);
@@ -22,6 +22,12 @@ async function preview() {
     unusual: result.unusual,
     withBalance: result.withBalance,
   });
+  if (result.withAccount + result.badAccounts) {
+    $('#import-preview-counts').textContent += t('import.accountCounts', {
+      withAccount: result.withAccount,
+      badAccounts: result.badAccounts,
+    });
+  }
   $('#import-preview-body').replaceChildren(
     ...result.keys.map((k) =>
       el(
@@ -30,6 +36,7 @@ async function preview() {
         el('td', {}, el('code', { text: k.maskedKey })),
         el('td', { text: k.gift === null ? '—' : money(k.gift) }),
         el('td', { text: k.paid === null ? '—' : money(k.paid) }),
+        el('td', { text: k.account ?? '—' }),
         el('td', { text: t(k.duplicate ? 'import.inPool' : 'import.new') }),
       ),
     ),
@@ -52,9 +59,10 @@ async function importKeys(list, event) {
     check: $('#import-check', HTMLInputElement).checked,
     updateExistingBalances: $('#import-update-balances', HTMLInputElement).checked,
   };
-  const result = /** @type {MoneyImportResult} */ (await api('POST', '/keys', body));
+  const result = /** @type {ImportResult} */ (await api('POST', '/keys', body));
   const balances = result.balancesSet + result.balancesSkipped ? t('import.balanceResult', result) : '';
-  $('#import-result').textContent = t('importResult', result) + balances;
+  const accounts = result.accountsSet + result.badAccounts ? t('import.accountResult', result) : '';
+  $('#import-result').textContent = t('importResult', result) + balances + accounts;
   text().value = '';
   $('#import-preview-box').hidden = true;
   await list.loadKeys();

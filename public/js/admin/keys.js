@@ -6,12 +6,13 @@ import { api, download } from './api.js';
 import { attempt, handle } from './areas.js';
 import { $, $$, el, t, when } from './dom.js';
 import { initImport } from './import.js';
+import { accountButton, accountCell, addAccountFilter, initKeyAccounts, showAccounts } from './key-account.js';
 import { followJob } from './job-progress.js';
 import { addCooling } from './key-cooling.js';
 import { initKeyMoney, moneyButton, moneyCells, spendByKey } from './key-money.js';
 import { refreshStats } from './stats.js';
 
-/** @typedef {import('./types.js').MoneyKeyList} MoneyKeyList @typedef {import('./types.js').MoneyKeyView} MoneyKeyView */
+/** @typedef {import('./types.js').AccountKeyList} KeyList @typedef {import('./types.js').AccountKeyView} AccountKeyView */
 /** @typedef {import('./types.js').KeySpend} KeySpend */
 
 const state = { page: 1, pageSize: 50, total: 0, selected: /** @type {Set<number>} */ (new Set()) };
@@ -27,12 +28,13 @@ function query() {
   });
   if (status) params.set('status', status);
   if (q) params.set('q', q);
+  addAccountFilter(params);
   return params;
 }
 
 export async function loadKeys() {
   const params = query();
-  const [data, spend] = await Promise.all([/** @type {Promise<MoneyKeyList>} */ (api('GET', `/keys?${params.toString()}`)), spendByKey()]);
+  const [data, spend] = await Promise.all([/** @type {Promise<KeyList>} */ (api('GET', `/keys?${params.toString()}`)), spendByKey()]);
   state.total = data.total;
   state.selected.clear();
   $('#select-all', HTMLInputElement).checked = false;
@@ -48,13 +50,14 @@ export async function loadKeys() {
   for (const format of ['txt', 'csv', 'json'])
     $(`#export-${format}`, HTMLAnchorElement).href = `/admin/api/keys/export?format=${format}&${params.toString()}`;
   updateSelected();
+  await showAccounts(() => $('#filter-account').dispatchEvent(new Event('change')));
 }
 
 /** The list (its failure shows in this tab) and the overview's cards (theirs in the overview), after a change. */
 const reload = () => Promise.all([loadKeys(), refreshStats()]);
 
 /**
- * @param {MoneyKeyView} key
+ * @param {AccountKeyView} key
  * @param {KeySpend | undefined} spend the key's spend over 30 days; none when it made no request
  */
 function row(key, spend) {
@@ -89,8 +92,9 @@ function row(key, spend) {
     statusCell,
     ...moneyCells(key, spend),
     el('td', {}, note),
+    accountCell(key),
     el('td', { text: when(key.lastCheckedAt) }),
-    el('td', { class: 'row-actions' }, check, moneyButton(key)),
+    el('td', { class: 'row-actions' }, check, moneyButton(key), accountButton(key)),
   );
 }
 
@@ -128,7 +132,7 @@ function initPaging() {
     state.page = page;
     void attempt(area(), loadKeys);
   };
-  for (const id of ['#filter-status', '#sort']) $(id).addEventListener('change', () => goTo(1));
+  for (const id of ['#filter-status', '#sort', '#filter-account']) $(id).addEventListener('change', () => goTo(1));
   /** @type {number | undefined} */
   let typing;
   $('#filter-q').addEventListener('input', () => {
@@ -142,6 +146,7 @@ function initPaging() {
 export function initKeys() {
   initImport({ loadKeys, reload });
   initKeyMoney({ reload, selected: () => [...state.selected] });
+  initKeyAccounts({ reload, selected: () => [...state.selected] });
   $('#check-all').addEventListener(
     'click',
     handle(area(), async () => {
@@ -157,8 +162,8 @@ export function initKeys() {
       toggle(Number(box.closest('tr')?.dataset.id), selectAll.checked);
     }
   });
-  // The money buttons of the bulk bar open a form first (key-money.js).
-  for (const b of $$('[data-bulk]:not([data-money])'))
+  // The money and account buttons of the bulk bar open a form first (key-money.js, key-account.js).
+  for (const b of $$('[data-bulk]:not([data-money]):not([data-account])'))
     b.addEventListener(
       'click',
       handle(area(), () => bulk(b.dataset.bulk ?? '')),

@@ -111,3 +111,16 @@ export {};
  * @typedef {{ model: string | null; until: string; limit: string | null }} KeyCooling
  * @typedef {{ account: string; model: string | null; until: string; limit: string | null; reason: string; keys: number }} PoolCoolingItem
  */
+
+// Accounts (issue 13): which SiliconFlow account each key belongs to (docs/admin-api.en.md, "Accounts").
+/**
+ * @typedef {'user-info' | 'admin' | 'import'} AccountSource
+ * @typedef {MoneyKeyView & { account: string | null; accountSource: AccountSource | null }} AccountKeyView
+ * @typedef {{ items: AccountKeyView[]; total: number }} AccountKeyList
+ * @typedef {{ keys: number; usable: number; totalBalance: number | null; balanceKnown: number }} AccountCounts
+ * @typedef {AccountCounts & { account: string }} AccountTotals
+ * @typedef {{ accounts: AccountTotals[]; unknown: AccountCounts }} AccountList
+ * @typedef {PreviewKey & { account: string | null }} AccountPreviewKey
+ * @typedef {Omit<ImportPreview, 'keys'> & { keys: AccountPreviewKey[]; withAccount: number; badAccounts: number }} AccountImportPreview
+ * @typedef {MoneyImportResult & { accountsSet: number; badAccounts: number }} AccountImportResult
+ */
