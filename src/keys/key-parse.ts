@@ -1,6 +1,7 @@
 import type { Nano } from '../ledger/money.js';
 import { isAcceptedKey, isUsualKey, keyCandidates } from '../siliconflow/keys.js';
 import { validAccount } from './key-account.js';
+import { readJsonMentions } from './key-json.js';
 import { balanceFigure, readCsvMentions } from './key-table.js';
 
 /** What the pasted text says a key has, in nano-yuan; null = not said. */
@@ -35,21 +36,25 @@ const KEY_AND_FIGURE = /^\s*["']?(sk-[A-Za-z0-9]+)["']?\s*(?:-{2,}|[,，;；\t|:
 /**
  * An account named at the end of a line: `account=…` (or `account:…`, `账户=…`, `账号=…`), after a
  * space, a tab, `----`, a comma or a semicolon: `sk-… account=abc`, `sk-…----14----account=abc`.
+ * Tried once, sticky, at the last marker that starts a field, so a long line costs one pass.
  */
-const ACCOUNT_FIELD = /(?:^|\s|-{2,}|[,，;；|])\s*(?:account|账户|账号)\s*[=:：]\s*"?([^"]*?)"?\s*$/i;
+const ACCOUNT_MARKER = /(?<=^|[\s,，;；|-])(?:account|账户|账号)/gi;
+const ACCOUNT_FIELD = /(?:account|账户|账号)\s*[=:：]\s*"?([^"\s]*)"?\s*$/iy;
+const FIELD_SEPARATORS = new Set([' ', '\t', '\r', '-', ',', '，', ';', '；', '|']);
 
 /** The key seller's `sk-…----14----abc`: a key, a figure and an account, joined by `----`. */
-const SELLER_FIELDS = /\s*-{2,}\s*/;
+const SELLER_FIELDS = /-{2,}/;
 
 /**
  * Pulls every key out of pasted text: one per line, comma or space separated, quoted, or inside
  * prose; with the balance written beside a key on its line, or in the balance columns of a CSV whose
- * header names them (key-table.ts).
+ * header names them (key-table.ts), or in our own JSON export (key-json.ts); and the account named
+ * the same ways.
  */
 export function extractKeys(text: string): ParsedKeys {
   const seen = new Set<string>();
   const result: ParsedKeys = { keys: [], balances: new Map(), accounts: new Map(), badAccounts: 0, repeated: 0, invalid: 0, unusual: 0 };
-  for (const { token, balance, account } of readCsvMentions(text) ?? lineMentions(text)) {
+  for (const { token, balance, account } of readJsonMentions(text) ?? readCsvMentions(text) ?? lineMentions(text)) {
     if (!isAcceptedKey(token)) {
       result.invalid++;
     } else if (seen.has(token)) {
@@ -87,13 +92,27 @@ function* lineMentions(text: string): Generator<KeyMention> {
 
 /** The line without the account named at its end, and that account as written (undefined: none). */
 function accountOfLine(line: string): { line: string; account?: string } {
-  const field = ACCOUNT_FIELD.exec(line);
-  if (field) return { line: line.slice(0, field.index), account: field[1]! };
-  const parts = line.trim().split(SELLER_FIELDS);
+  const field = accountField(line);
+  if (field) return field;
+  // Split on the dashes alone and trim each part: `\s*-{2,}\s*` is quadratic over a long run of spaces.
+  const parts = line.split(SELLER_FIELDS).map((part) => part.trim());
   if (parts.length === 3 && balanceFigure(parts[1]!) !== undefined && isAcceptedKey(parts[0]!.replace(/^["']|["']$/g, ''))) {
     return { line: `${parts[0]}----${parts[1]}`, account: parts[2]! };
   }
   return { line };
+}
+
+/** `account=…` as the last field of the line: the line before it (separators dropped) and the name. */
+function accountField(line: string): { line: string; account: string } | null {
+  let at = -1;
+  for (const marker of line.matchAll(ACCOUNT_MARKER)) at = marker.index;
+  if (at < 0) return null;
+  ACCOUNT_FIELD.lastIndex = at;
+  const match = ACCOUNT_FIELD.exec(line);
+  if (!match) return null;
+  let end = at;
+  while (end > 0 && FIELD_SEPARATORS.has(line[end - 1]!)) end--;
+  return { line: line.slice(0, end), account: match[1]! };
 }
 
 /** True when a search text is itself a full key, so it can be looked up by hash. */

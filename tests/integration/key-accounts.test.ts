@@ -200,6 +200,23 @@ describe('import with accounts', () => {
   });
 });
 
+describe('the JSON export imports back with its accounts', () => {
+  it('keys, accounts and balances come back after the keys were deleted', async () => {
+    const ids = await setup({ [fakeKey(1)]: {}, [fakeKey(2)]: {} });
+    await patch(ids[1]!, { account: 'acct-json' });
+    await admin.agent.put(`/admin/api/keys/${ids[1]}/balance`).set('X-CSRF-Token', admin.csrf).send({ gift: '1.50', paid: '2' });
+    const json = (await admin.agent.get('/admin/api/keys/export?format=json').buffer(true)).text;
+    await post('/admin/api/keys/bulk', { action: 'delete', ids });
+    const res = await post('/admin/api/keys', { keys: json });
+    expect(res.body).toMatchObject({ added: 2, accountsSet: 1, balancesSet: 1 });
+    const rows = t.ctx.db.prepare('SELECT account, anchor_gift_nano AS gift, anchor_paid_nano AS paid FROM keys ORDER BY id').all();
+    expect(rows).toEqual([
+      { account: null, gift: null, paid: null },
+      { account: 'acct-json', gift: 1_500_000_000, paid: 2_000_000_000 },
+    ]);
+  });
+});
+
 describe('the pool follows an account change at once', () => {
   let p: Proxy;
   const MODEL = 'deepseek-ai/DeepSeek-V3';

@@ -112,13 +112,14 @@ describe('extractKeys: accounts beside the keys', () => {
     ['account: after a tab', `${k('a')}\taccount: acct-1`, undefined],
     ['账户= after ----', `${k('a')}----账户=acct-1`, undefined],
     ['a quoted account=', `${k('a')}, account="acct-1"`, undefined],
+    ['an account that has "account" in it', `${k('a')} account=myaccount-1`, undefined],
     ['a figure, then account=', `${k('a')} 14 account=acct-1`, 14],
     ['a figure with commas, then account=', `${k('a')},14,account=acct-1`, 14],
     ["the key seller's three ---- fields", `${k('a')}----14----acct-1`, 14],
   ])('reads %s', (_name, line, gift) => {
     const parsed = extractKeys(`${line}\n${k('b')}`);
     expect(parsed.keys).toEqual([k('a'), k('b')]);
-    expect(accounts(`${line}\n${k('b')}`)).toEqual({ a: 'acct-1' });
+    expect(Object.values(accounts(`${line}\n${k('b')}`))).toEqual([expect.stringMatching(/^(acct-1|myaccount-1)$/)]);
     expect(parsed.balances.get(k('a'))?.gift).toBe(gift === undefined ? undefined : gift * 1_000_000_000);
   });
 
@@ -127,6 +128,12 @@ describe('extractKeys: accounts beside the keys', () => {
     const parsed = extractKeys(text);
     expect(parsed.keys).toEqual(['a', 'b', 'c', 'd'].map(k));
     expect(parsed.accounts.size).toBe(0);
+  });
+
+  it('reads a long line in one pass', () => {
+    const started = performance.now();
+    extractKeys(`${k('a')}${' account'.repeat(100_000)} x\n${k('b')}${' '.repeat(200_000)}y`);
+    expect(performance.now() - started).toBeLessThan(1000);
   });
 
   it('counts an account that is not a valid name, and takes the key without it', () => {
@@ -147,6 +154,26 @@ describe('extractKeys: accounts beside the keys', () => {
     const header = 'id,key,status,note,giftBalance,chargeBalance,totalBalance,lastCheckedAt,createdAt,account';
     const text = `${header}\r\n1,${k('a')},active,,1,0,1,,2026-01-01,'-acct\r\n2,${k('b')},active,,,,,,2026-01-01,\r\n`;
     expect(accounts(text)).toEqual({ a: '-acct' });
+  });
+});
+
+describe('extractKeys: our own JSON export', () => {
+  it('reads each key with its gift and paid balance (yuan) and its account', () => {
+    const text = JSON.stringify([
+      { id: 1, key: k('a'), giftBalance: 0.88, chargeBalance: 88, totalBalance: 88.88, account: 'acct-1' },
+      { id: 2, key: k('b'), giftBalance: null, chargeBalance: null, account: null },
+    ]);
+    const parsed = extractKeys(text);
+    expect(parsed.keys).toEqual([k('a'), k('b')]);
+    expect(parsed.balances.get(k('a'))).toEqual({ gift: 880_000_000, paid: 88_000_000_000 });
+    expect(parsed.balances.has(k('b'))).toBe(false);
+    expect([...parsed.accounts]).toEqual([[k('a'), 'acct-1']]);
+  });
+
+  it('reads any other JSON (no array of objects with a key) as free text', () => {
+    expect(extractKeys(JSON.stringify({ keys: [k('a')] })).keys).toEqual([k('a')]);
+    expect(extractKeys(JSON.stringify([k('a'), k('b')])).keys).toEqual([k('a'), k('b')]);
+    expect(extractKeys(`[not json, ${k('a')}]`).keys).toEqual([k('a')]);
   });
 });
 
