@@ -36,10 +36,12 @@ const KEY_AND_FIGURE = /^\s*["']?(sk-[A-Za-z0-9]+)["']?\s*(?:-{2,}|[,，;；\t|:
 /**
  * An account named at the end of a line: `account=…` (or `account:…`, `账户=…`, `账号=…`), after a
  * space, a tab, `----`, a comma or a semicolon: `sk-… account=abc`, `sk-…----14----account=abc`.
- * Tried once, sticky, at the last marker that starts a field, so a long line costs one pass.
+ * Tried sticky at the last few markers that start a field (the name itself may hold one, as in
+ * `account=my-account`), so a long line costs one pass.
  */
 const ACCOUNT_MARKER = /(?<=^|[\s,，;；|-])(?:account|账户|账号)/gi;
 const ACCOUNT_FIELD = /(?:account|账户|账号)\s*[=:：]\s*"?([^"\s]*)"?\s*$/iy;
+const MARKERS_TRIED = 4;
 const FIELD_SEPARATORS = new Set([' ', '\t', '\r', '-', ',', '，', ';', '；', '|']);
 
 /** The key seller's `sk-…----14----abc`: a key, a figure and an account, joined by `----`. */
@@ -104,11 +106,14 @@ function accountOfLine(line: string): { line: string; account?: string } {
 
 /** `account=…` as the last field of the line: the line before it (separators dropped) and the name. */
 function accountField(line: string): { line: string; account: string } | null {
+  const markers = [...line.matchAll(ACCOUNT_MARKER)].map((m) => m.index).slice(-MARKERS_TRIED);
   let at = -1;
-  for (const marker of line.matchAll(ACCOUNT_MARKER)) at = marker.index;
-  if (at < 0) return null;
-  ACCOUNT_FIELD.lastIndex = at;
-  const match = ACCOUNT_FIELD.exec(line);
+  let match: RegExpExecArray | null = null;
+  while (!match && markers.length) {
+    at = markers.pop()!;
+    ACCOUNT_FIELD.lastIndex = at;
+    match = ACCOUNT_FIELD.exec(line);
+  }
   if (!match) return null;
   let end = at;
   while (end > 0 && FIELD_SEPARATORS.has(line[end - 1]!)) end--;

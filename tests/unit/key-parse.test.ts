@@ -112,14 +112,14 @@ describe('extractKeys: accounts beside the keys', () => {
     ['account: after a tab', `${k('a')}\taccount: acct-1`, undefined],
     ['账户= after ----', `${k('a')}----账户=acct-1`, undefined],
     ['a quoted account=', `${k('a')}, account="acct-1"`, undefined],
-    ['an account that has "account" in it', `${k('a')} account=myaccount-1`, undefined],
+    ['an account that has "account" in it', `${k('a')} account=my-account-1`, undefined],
     ['a figure, then account=', `${k('a')} 14 account=acct-1`, 14],
     ['a figure with commas, then account=', `${k('a')},14,account=acct-1`, 14],
     ["the key seller's three ---- fields", `${k('a')}----14----acct-1`, 14],
   ])('reads %s', (_name, line, gift) => {
     const parsed = extractKeys(`${line}\n${k('b')}`);
     expect(parsed.keys).toEqual([k('a'), k('b')]);
-    expect(Object.values(accounts(`${line}\n${k('b')}`))).toEqual([expect.stringMatching(/^(acct-1|myaccount-1)$/)]);
+    expect(Object.values(accounts(`${line}\n${k('b')}`))).toEqual([expect.stringMatching(/^(acct-1|my-account-1)$/)]);
     expect(parsed.balances.get(k('a'))?.gift).toBe(gift === undefined ? undefined : gift * 1_000_000_000);
   });
 
