@@ -6,7 +6,8 @@ import type { Logger } from '../logger.js';
 import { redactSecrets } from '../redact.js';
 import type { SettingsService } from '../settings/settings-service.js';
 import { CheckLimiter } from './check-limiter.js';
-import { classifyModels, classifyUserInfo } from './classify.js';
+import { classifyModels, classifyProbe, classifyUserInfo } from './classify.js';
+import type { EventSource } from '../keys/key-events.js';
 import type { SiliconFlowClient } from './siliconflow-client.js';
 
 /**
@@ -71,14 +72,16 @@ export class CheckService {
       await Promise.all(
         rows.map(async (row) => {
           const status = await this.check(row).then(
-            (result) => result.status,
+            // A check that could not tell leaves the key as it was, and counts as failed.
+            (result) => (result.undecided ? 'undecided' : result.status),
             (err: unknown) => {
               // One broken row (say, undecryptable) must not stop the others.
               this.logger.error({ err, keyId: row.id }, 'key check crashed');
               return 'error' as const;
             },
           );
-          job.step(row.enabled ? status : 'disabled', status !== 'error');
+          const shown = status === 'undecided' ? row.status : status;
+          job.step(row.enabled ? shown : 'disabled', status !== 'error' && status !== 'undecided');
         }),
       );
       job.finish();
@@ -102,23 +105,49 @@ export class CheckService {
     return Promise.all(keys.map((key) => this.limiter.run(() => this.ask(key))));
   }
 
-  private async checkNow(row: KeyRow): Promise<CheckResult> {
-    const safe = await this.ask(this.keys.reveal(row));
-    const replaced = this.store.recordCheck(row.id, safe);
+  /** The recovery job's re-check (recovery.ts): the same questions, through the same limiter. */
+  recheck(row: KeyRow): Promise<CheckResult> {
+    return this.limiter.run(() => this.checkNow(row, 'recovery'));
+  }
+
+  /**
+   * The recovery job's probe of an exhausted key: user/info while it answers (free, with balances),
+   * else one chat completion of `max_tokens: 1` on `model` — GET /v1/models would pass a key with no money.
+   */
+  probe(row: KeyRow, model: string): Promise<CheckResult> {
+    return this.limiter.run(() =>
+      this.checkNow(row, 'recovery', async (key) => {
+        const result = classifyUserInfo(await this.client.userInfo(key));
+        return result === 'fallback' ? classifyProbe(await this.client.chatProbe(key, model)) : result;
+      }),
+    );
+  }
+
+  private async checkNow(
+    row: KeyRow,
+    source: EventSource = 'check',
+    question?: (key: string) => Promise<CheckResult>,
+  ): Promise<CheckResult> {
+    const safe = await this.ask(this.keys.reveal(row), question);
+    const replaced = this.store.recordCheck(row.id, safe, Date.now(), source);
     if (replaced) {
-      const { account: from, source } = replaced;
-      this.logger.info({ keyId: row.id, key: row.masked, from, source, to: safe.account }, 'key account replaced by user/info');
+      const { account: from, source: was } = replaced;
+      this.logger.info({ keyId: row.id, key: row.masked, from, source: was, to: safe.account }, 'key account replaced by user/info');
     }
-    if (safe.status !== row.status) {
+    if (!safe.undecided && safe.status !== row.status) {
       this.logger.info({ keyId: row.id, key: row.masked, from: row.status, to: safe.status }, 'key status changed');
     }
     return safe;
   }
 
   /** user/info first, GET /v1/models when that endpoint is retired (classify.ts). */
-  private async ask(key: string): Promise<CheckResult> {
-    let result = classifyUserInfo(await this.client.userInfo(key));
-    if (result === 'fallback') result = classifyModels(await this.client.models(key));
+  private async ask(key: string, question = (k: string) => this.checkQuestion(k)): Promise<CheckResult> {
+    const result = await question(key);
     return { ...result, error: result.error === null ? null : redactSecrets(result.error) };
+  }
+
+  private async checkQuestion(key: string): Promise<CheckResult> {
+    const result = classifyUserInfo(await this.client.userInfo(key));
+    return result === 'fallback' ? classifyModels(await this.client.models(key)) : result;
   }
 }

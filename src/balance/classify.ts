@@ -1,6 +1,6 @@
 import type { Balances, CheckResult } from '../keys/key-types.js';
 import { parseYuan } from '../ledger/money.js';
-import { describeAnswer, isInvalidKey, isOutOfBalance, type UpstreamAnswer } from '../siliconflow/errors.js';
+import { describeAnswer, isInvalidKey, isOutOfBalance, isUpstreamOverloaded, type UpstreamAnswer } from '../siliconflow/errors.js';
 import { validAccount } from '../keys/key-account.js';
 import { isRetiredUserInfo, readAccountId, readBalances, type UserInfoBalances } from '../siliconflow/user-info.js';
 
@@ -42,10 +42,23 @@ export function classifyModels(outcome: CallOutcome): CheckResult {
   return classifyFailure(outcome);
 }
 
-/** Anything but success. Only a clear rejection makes a key invalid: trouble is `error`, never `invalid`. */
+/** The exhausted key's probe (a chat completion of one token): an answer means it is paid for again. */
+export function classifyProbe(outcome: CallOutcome): CheckResult {
+  if (outcome.kind === 'answer' && outcome.status === 200) return { status: 'active', balances: undefined, error: null };
+  return classifyFailure(outcome);
+}
+
+/**
+ * Anything but success. Only a clear rejection makes a key invalid: trouble is `error`, never `invalid`;
+ * SiliconFlow's overload changes nothing.
+ */
 function classifyFailure(outcome: CallOutcome): CheckResult {
   if (outcome.kind === 'no-answer') return { status: 'error', balances: undefined, error: outcome.reason };
   if (isInvalidKey(outcome)) return { status: 'invalid', balances: undefined, error: describeAnswer(outcome) };
+  // Overload says nothing about the key (issue 13): the check could not tell, and the key keeps its status.
+  if (outcome.status === 503 && isUpstreamOverloaded(outcome.body)) {
+    return { status: 'error', balances: undefined, error: `could not tell: ${describeAnswer(outcome)}`, undecided: true };
+  }
   if (isOutOfBalance(outcome)) {
     return { status: 'exhausted', balances: undefined, error: describeAnswer(outcome) };
   }

@@ -1,6 +1,8 @@
 import axios, { type AxiosInstance } from 'axios';
 import { parseUpstreamBody } from '../siliconflow/body.js';
 import { MODELS_PATH, USER_INFO_PATH } from '../siliconflow/endpoints.js';
+
+const CHAT_PATH = '/v1/chat/completions';
 import type { CallOutcome } from './classify.js';
 
 /** The admin side's calls to SiliconFlow (the proxy has its own hot path). Every call goes to the configured origin. */
@@ -29,9 +31,28 @@ export class SiliconFlowClient {
     return this.get(MODELS_PATH, key);
   }
 
-  private async get(path: string, key: string): Promise<CallOutcome> {
+  /**
+   * The recovery job's probe of an exhausted key once user/info is retired: the smallest billable
+   * call, one token of a cheap priced model (docs/proxy.md, "States and their way back", says what it costs).
+   */
+  chatProbe(key: string, model: string): Promise<CallOutcome> {
+    const body = { model, messages: [{ role: 'user', content: 'hi' }], max_tokens: 1, stream: false };
+    return this.call(() =>
+      this.http.post<string>(CHAT_PATH, JSON.stringify(body), this.options(key, { 'Content-Type': 'application/json' })),
+    );
+  }
+
+  private get(path: string, key: string): Promise<CallOutcome> {
+    return this.call(() => this.http.get<string>(path, this.options(key)));
+  }
+
+  private options(key: string, headers: Record<string, string> = {}) {
+    return { headers: { ...headers, Authorization: `Bearer ${key}` } };
+  }
+
+  private async call(send: () => Promise<{ status: number; data: string }>): Promise<CallOutcome> {
     try {
-      const res = await this.http.get<string>(path, { headers: { Authorization: `Bearer ${key}` } });
+      const res = await send();
       return { kind: 'answer', status: res.status, body: parseUpstreamBody(res.data) };
     } catch (err) {
       return { kind: 'no-answer', reason: networkReason(err) };

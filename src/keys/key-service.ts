@@ -4,6 +4,7 @@ import { balanceOf } from '../ledger/balance.js';
 import { yuan, type Nano } from '../ledger/money.js';
 import { extractKeys, isFullKey, type ParsedKeys } from './key-parse.js';
 import { adminAccount } from './key-account.js';
+import type { KeyEvent } from './key-events.js';
 import type { KeyPatch, KeyStore } from './key-store.js';
 import { moneyOfRow, toKeyView, type KeyCooling, type KeyFilter, type KeyRow, type KeySort, type KeyView } from './key-types.js';
 
@@ -169,6 +170,12 @@ export class KeyService {
     const existing = this.store.existingIds(ids);
     const affected = action === 'delete' ? this.store.delete(existing) : this.store.setEnabled(existing, action === 'enable');
     return { affected, notFound: missing(ids, existing) };
+  }
+
+  /** A key's status history, newest first (key-events.ts); `before` is the id of the last event shown. */
+  events(id: number, limit: number, before?: number): { items: KeyEvent[] } {
+    this.row(id);
+    return { items: this.store.history.list(id, limit, before) };
   }
 
   /** Full keys, decrypted: only for the admin's explicit export. */

@@ -5,6 +5,8 @@ import type { AnchorSource } from '../ledger/balance.js';
 import type { Nano } from '../ledger/money.js';
 import { NO_ACCOUNT } from './key-account.js';
 import { AccountStore, type StoredAccount } from './account-store.js';
+import { BY_SWITCH, BY_TOP_UP, balanceSet, checkVerdict, proxyVerdict } from './key-event-reasons.js';
+import { KeyEventStore, type EventSource } from './key-events.js';
 import type { CheckResult, KeyFilter, KeyRow, KeySort, KeyStatus, PublicStatus } from './key-types.js';
 
 /** Sums of the keys' balances in nano-yuan (src/ledger/balance.ts), over the keys whose balance is known. */
@@ -71,10 +73,13 @@ export class KeyStore {
   readonly events = new EventEmitter<{ changed: [ids: number[], kind: KeyChange] }>();
   /** Which account each key belongs to (account-store.ts); its writes are announced here too. */
   readonly accounts: AccountStore;
+  /** Every write below that can change a key's status goes through history.track (key-events.ts says why). */
+  readonly history: KeyEventStore;
 
   constructor(private readonly db: Db) {
     this.statements = new StatementCache(db);
     this.accounts = new AccountStore(db, this.statements, (ids) => this.changed(ids));
+    this.history = new KeyEventStore(db);
   }
 
   private changed(ids: number[], kind: KeyChange = 'edit'): void {
@@ -136,26 +141,29 @@ export class KeyStore {
   }
 
   update(id: number, patch: KeyPatch): boolean {
-    const info = this.stmt(
+    const stmt = this.stmt(
       `UPDATE keys SET enabled = COALESCE(@enabled, enabled), note = COALESCE(@note, note),
          account = CASE WHEN @setAccount THEN @account ELSE account END,
          account_source = CASE WHEN @setAccount THEN @source ELSE account_source END
        WHERE id = @id`,
-    ).run({
-      id,
-      enabled: patch.enabled === undefined ? null : Number(patch.enabled),
-      note: patch.note ?? null,
-      setAccount: Number(patch.account !== undefined),
-      account: patch.account ?? null,
-      source: patch.account ? 'admin' : null,
-    });
+    );
+    const info = this.history.track([id], BY_SWITCH, () =>
+      stmt.run({
+        id,
+        enabled: patch.enabled === undefined ? null : Number(patch.enabled),
+        note: patch.note ?? null,
+        setAccount: Number(patch.account !== undefined),
+        account: patch.account ?? null,
+        source: patch.account ? 'admin' : null,
+      }),
+    );
     if (info.changes > 0) this.changed([id]);
     return info.changes > 0;
   }
 
   setEnabled(ids: number[], enabled: boolean): number {
     const stmt = this.stmt('UPDATE keys SET enabled = ? WHERE id = ?');
-    const count = this.db.transaction(() => ids.reduce((n, id) => n + stmt.run(Number(enabled), id).changes, 0))();
+    const count = this.history.track(ids, BY_SWITCH, () => ids.reduce((n, id) => n + stmt.run(Number(enabled), id).changes, 0));
     this.changed(ids);
     return count;
   }
@@ -172,7 +180,18 @@ export class KeyStore {
    * a check that could not read balances (user/info retired) leaves the ledger's estimate alone.
    * An account user/info named is stored (account-store.ts, learn); returns the one it replaced.
    */
-  recordCheck(id: number, result: CheckResult, now = Date.now()): StoredAccount | null {
+  recordCheck(id: number, result: CheckResult, now = Date.now(), source: EventSource = 'check'): StoredAccount | null {
+    const replaced = this.history.track([id], checkVerdict(source, result.error), () => this.writeCheck(id, result, now), now);
+    this.changed([id], 'check');
+    return replaced;
+  }
+
+  /** A check that could not tell (SiliconFlow overloaded: classify.ts) keeps the status; returns the account it replaced. */
+  private writeCheck(id: number, result: CheckResult, now: number): StoredAccount | null {
+    if (result.undecided) {
+      this.stmt('UPDATE keys SET last_error = ?, last_checked_at = ? WHERE id = ?').run(result.error, now, id);
+      return null;
+    }
     this.stmt(`UPDATE keys SET status = ?, last_error = ?, last_checked_at = ?, cooling_until = NULL WHERE id = ?`).run(
       result.status,
       result.error,
@@ -180,9 +199,7 @@ export class KeyStore {
       id,
     );
     if (result.balances) this.writeAnchor([id], result.balances.gift, result.balances.charge, 'user-info', now);
-    const replaced = result.account === undefined ? null : this.accounts.learn(id, result.account);
-    this.changed([id], 'check');
-    return replaced;
+    return result.account === undefined ? null : this.accounts.learn(id, result.account);
   }
 
   /**
@@ -190,15 +207,17 @@ export class KeyStore {
    * credit known to be there ends "lacks paid credit" at once (a top-up is found without waiting).
    */
   setAnchors(ids: number[], gift: Nano | null, paid: Nano | null, source: AnchorSource, now = Date.now()): number {
-    const count = this.db.transaction(() => this.writeAnchor(ids, gift, paid, source, now))();
+    const count = this.history.track(ids, balanceSet(source), () => this.writeAnchor(ids, gift, paid, source, now), now);
     this.changed(ids);
     return count;
   }
 
   /** New anchors with a balance each (an import's, or one credit set beside each key's estimate), in one transaction. */
   setAnchorsEach(anchors: { id: number; gift: Nano | null; paid: Nano | null }[], source: AnchorSource, now = Date.now()): number {
-    const count = this.db.transaction(() => anchors.reduce((n, a) => n + this.writeAnchor([a.id], a.gift, a.paid, source, now), 0))();
-    this.changed(anchors.map((a) => a.id));
+    const ids = anchors.map((a) => a.id);
+    const write = () => anchors.reduce((n, a) => n + this.writeAnchor([a.id], a.gift, a.paid, source, now), 0);
+    const count = this.history.track(ids, balanceSet(source), write, now);
+    this.changed(ids);
     return count;
   }
 
@@ -213,7 +232,7 @@ export class KeyStore {
          lacks_paid = 0, lacks_paid_at = NULL, ${UNEXHAUST}
        WHERE id = ?`,
     );
-    const count = this.db.transaction(() => ids.reduce((n, id) => n + stmt.run(amount, now, id).changes, 0))();
+    const count = this.history.track(ids, BY_TOP_UP, () => ids.reduce((n, id) => n + stmt.run(amount, now, id).changes, 0), now);
     this.changed(ids);
     return count;
   }
@@ -255,32 +274,36 @@ export class KeyStore {
          spent_unsplit_nano = spent_unsplit_nano + CASE WHEN ${stands} THEN @spentUnsplit ELSE 0 END
        WHERE id = @id`,
     );
-    this.db.transaction(() => {
-      for (const u of updates) {
-        if (u.anchor) {
-          const { gift, paid, at, replaces } = u.anchor;
-          anchor.run({ id: u.id, gift, paid, at, replacesAt: replaces.at, replacesSource: replaces.source });
+    this.history.track(
+      updates.map((u) => u.id),
+      proxyVerdict(updates),
+      () => {
+        for (const u of updates) {
+          if (u.anchor) {
+            const { gift, paid, at, replaces } = u.anchor;
+            anchor.run({ id: u.id, gift, paid, at, replacesAt: replaces.at, replacesSource: replaces.source });
+          }
+          const spend = u.spend ?? NO_SPEND;
+          state.run({
+            id: u.id,
+            status: u.status,
+            lacksPaid: Number(u.lacksPaidAt !== null),
+            lacksPaidAt: u.lacksPaidAt,
+            paidFoundAt: u.paidFoundAt ?? null,
+            usageDelta: u.usageDelta,
+            failureDelta: u.failureDelta,
+            lastUsedAt: u.lastUsedAt,
+            setError: Number(u.lastError !== undefined),
+            lastError: u.lastError ?? null,
+            againstAt: spend.against.at,
+            againstSource: spend.against.source,
+            spentGift: spend.gift,
+            spentPaid: spend.paid,
+            spentUnsplit: spend.unsplit,
+          });
         }
-        const spend = u.spend ?? NO_SPEND;
-        state.run({
-          id: u.id,
-          status: u.status,
-          lacksPaid: Number(u.lacksPaidAt !== null),
-          lacksPaidAt: u.lacksPaidAt,
-          paidFoundAt: u.paidFoundAt ?? null,
-          usageDelta: u.usageDelta,
-          failureDelta: u.failureDelta,
-          lastUsedAt: u.lastUsedAt,
-          setError: Number(u.lastError !== undefined),
-          lastError: u.lastError ?? null,
-          againstAt: spend.against.at,
-          againstSource: spend.against.source,
-          spentGift: spend.gift,
-          spentPaid: spend.paid,
-          spentUnsplit: spend.unsplit,
-        });
-      }
-    })();
+      },
+    );
   }
 
   countsByStatus(): { status: PublicStatus; count: number }[] {

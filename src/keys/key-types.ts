@@ -91,6 +91,11 @@ export type CheckResult = {
   error: string | null;
   /** The account user/info named (its data.id); undefined = not learned by this check (the key's stays). */
   account?: string;
+  /**
+   * The check could not tell (SiliconFlow overloaded: 50505/50508): the key keeps its status, and
+   * `error` says why; `status` is then only what a caller that stores nothing may show.
+   */
+  undecided?: true;
 };
 
 export const KEY_SORTS = ['createdAt', 'totalBalance', 'lastCheckedAt', 'usageCount', 'status', 'id'] as const;

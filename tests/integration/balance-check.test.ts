@@ -161,7 +161,6 @@ describe('checking one key: failures', () => {
     ['invalid', 'invalid', /HTTP 401 \(code 30014\)/],
     ['invalid-string', 'invalid', /HTTP 401: Invalid token/],
     ['server-error', 'error', /HTTP 500 \(code 50507\)/],
-    ['overloaded', 'error', /HTTP 503 \(code 50505\)/],
     ['rate-limited', 'error', /HTTP 429/],
     ['reset', 'error', /network error/],
   ] as const)('%s → %s with the reason in lastError', async (behavior, status, reason) => {
@@ -173,6 +172,20 @@ describe('checking one key: failures', () => {
     expect(row(id!).status).toBe(status);
   });
 
+  // Issue 13: a check that met SiliconFlow's overload used to turn the key into `error`; overload says
+  // nothing about the key, so the check records that it could not tell and the status stays.
+  it.each([
+    ['overloaded', /could not tell: HTTP 503 \(code 50505\)/],
+    ['busy', /could not tell: HTTP 503 \(code 50508\)/],
+  ] as const)('%s (503) keeps the status the key had, with "could not tell" in lastError', async (behavior, reason) => {
+    const [id] = await setup({ [fakeKey(1)]: { behavior: 'exhausted', balance: '0.00', chargeBalance: '0.00' } });
+    expect((await checkOne(id!)).body.status).toBe('exhausted');
+    t.fake.setKey(fakeKey(1), { behavior });
+    const res = await checkOne(id!);
+    expect(res.body).toMatchObject({ status: 'exhausted', lastError: expect.stringMatching(reason) });
+    expect(row(id!)).toMatchObject({ status: 'exhausted', last_error: expect.stringMatching(reason) });
+  });
+
   it('a timeout is an error, not invalid', async () => {
     const [id] = await setup({ [fakeKey(1)]: { behavior: 'hang' } }, { CHECK_TIMEOUT_MS: '1000' });
     const res = await checkOne(id!);
@@ -182,7 +195,7 @@ describe('checking one key: failures', () => {
   it('upstream trouble keeps the balances recorded before', async () => {
     const [id] = await setup({ [fakeKey(1)]: { balance: '3.50' } });
     await checkOne(id!);
-    t.fake.setKey(fakeKey(1), { behavior: 'overloaded' });
+    t.fake.setKey(fakeKey(1), { behavior: 'server-error' });
     expect((await checkOne(id!)).body).toMatchObject({ status: 'error', totalBalance: 3.5 });
   });
 
@@ -224,12 +237,12 @@ describe('check jobs', () => {
     expect(start.status).toBe(202);
     expect(start.body).toEqual({ jobId: expect.any(String), alreadyRunning: false });
     const job = await waitForJob(admin, start.body.jobId);
+    // The overloaded key's check could not tell (failed), and the key stays as it was: active.
     expect(job).toMatchObject({ state: 'done', total: 14, done: 14, ok: 13, failed: 1 });
-    expect(job.byStatus).toEqual({ active: 11, exhausted: 1, invalid: 1, error: 1 });
+    expect(job.byStatus).toEqual({ active: 12, exhausted: 1, invalid: 1 });
     const statuses = t.ctx.db.prepare('SELECT status, COUNT(*) AS n FROM keys GROUP BY status ORDER BY status').all();
     expect(statuses).toEqual([
-      { status: 'active', n: 11 },
-      { status: 'error', n: 1 },
+      { status: 'active', n: 12 },
       { status: 'exhausted', n: 1 },
       { status: 'invalid', n: 1 },
     ]);
@@ -339,7 +352,7 @@ describe('pool stats after checks', () => {
       [fakeKey(1)]: { balance: '1.25', chargeBalance: '10.00' },
       [fakeKey(2)]: { balance: '2.00' },
       [fakeKey(3)]: { behavior: 'exhausted', balance: '-0.01' },
-      [fakeKey(4)]: { behavior: 'overloaded' },
+      [fakeKey(4)]: { behavior: 'server-error' },
     });
     const job = await admin.agent.post('/admin/api/keys/check').set('X-CSRF-Token', admin.csrf).send({});
     await waitForJob(admin, job.body.jobId);

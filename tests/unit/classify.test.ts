@@ -58,8 +58,19 @@ describe('classifyUserInfo', () => {
   });
 
   it('keeps the upstream code and message in the error text', () => {
-    const result = classifyUserInfo(answer(503, { code: 50505, message: 'Model service overloaded.' }));
-    expect(result !== 'fallback' && result.error).toBe('HTTP 503 (code 50505): Model service overloaded.');
+    const result = classifyUserInfo(answer(500, { code: 50507, message: 'Request failed: Unknown error.' }));
+    expect(result !== 'fallback' && result.error).toBe('HTTP 500 (code 50507): Request failed: Unknown error.');
+  });
+
+  // Issue 13: overload said `error` before; it says nothing about the key, so the check cannot tell.
+  it.each([50505, 50508])('503 with %i → undecided: the key keeps its status', (code) => {
+    const result = classifyUserInfo(answer(503, { code, message: 'Model service overloaded.' }));
+    expect(result).toEqual({
+      status: 'error',
+      balances: undefined,
+      error: `could not tell: HTTP 503 (code ${code}): Model service overloaded.`,
+      undecided: true,
+    });
   });
 });
 

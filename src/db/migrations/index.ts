@@ -7,6 +7,8 @@ import selfIssuedClients from './0006-self-issued-clients.js';
 import requestedModel from './0007-requested-model.js';
 import keyAccounts from './0008-key-accounts.js';
 import accountCooling from './0009-account-cooling.js';
+// Issue 13, recovery: the history of each key's status (migration 0010).
+import keyEvents from './0010-key-events.js';
 import jobKeys from './0011-job-keys.js';
 
 /** Applied in order; the position in this list is the schema version (PRAGMA user_version). */
@@ -20,5 +22,6 @@ export const migrations: readonly { name: string; sql: string }[] = [
   { name: '0007-requested-model', sql: requestedModel },
   { name: '0008-key-accounts', sql: keyAccounts },
   { name: '0009-account-cooling', sql: accountCooling },
+  { name: '0010-key-events', sql: keyEvents },
   { name: '0011-job-keys', sql: jobKeys },
 ];

@@ -11,6 +11,8 @@ import { authRoutes, type AuthRoutesDeps } from './auth.routes.js';
 import { clientsRoutes, type ClientsRoutesDeps } from './clients.routes.js';
 import { jobsRoutes, type JobsRoutesDeps } from './jobs.routes.js';
 import { keysRoutes, type KeysRoutesDeps } from './keys.routes.js';
+// Issue 13, recovery: each key's status history.
+import { keyEventsRoutes, type KeyEventsRoutesDeps } from './key-events.routes.js';
 import { logsRoutes } from './logs.routes.js';
 import { poolRoutes, type PoolRoutesDeps } from './pool.routes.js';
 import { pricesRoutes, type PricesRoutesDeps } from './prices.routes.js';
@@ -30,7 +32,8 @@ export type AdminApiDeps = AuthRoutesDeps &
   SpendRoutesDeps &
   ClientsRoutesDeps &
   AccountLimitsRoutesDeps &
-  PoolRoutesDeps & { requestLogs: RequestLogStore; stats: Pick<StatsService, 'pool'> };
+  PoolRoutesDeps &
+  KeyEventsRoutesDeps & { requestLogs: RequestLogStore; stats: Pick<StatsService, 'pool'> };
 
 /**
  * /admin/api: JSON in and out. Sign-in is open; every other route starts with `adminOnly` (the session,
@@ -46,6 +49,7 @@ export function adminApi(deps: AdminApiDeps): Router {
   router.use(requirePasswordChanged(() => adminAuth.mustChangePassword()));
   router.use(keysRoutes(deps));
   router.use(accountsRoutes(deps));
+  router.use(keyEventsRoutes(deps));
   router.use(jobsRoutes(deps));
   router.use(settingsRoutes(deps));
   router.use(pricesRoutes(deps));
