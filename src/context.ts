@@ -3,6 +3,7 @@ import type { AppDeps } from './app.js';
 import { AccessKeyService } from './auth/access-key.js';
 import { AdminAuth } from './auth/admin-auth.js';
 import { CheckService } from './balance/check-service.js';
+import { RecoveryService } from './balance/recovery.js';
 import { ClientGate } from './clients/client-gate.js';
 import { ClientRegistry } from './clients/client-registry.js';
 import { ClientKeyHasher } from './clients/client-secret.js';
@@ -74,6 +75,8 @@ type AppServices = {
   guestPass: GuestPass;
   keys: KeyService;
   checks: CheckService;
+  /** The way back for error, exhausted and invalid keys (started with the scheduled jobs). */
+  recovery: RecoveryService;
   jobs: JobRegistry;
   stats: StatsService;
   /** Client keys: the admin's CRUD, and the lookup a key's holder makes. */
@@ -166,6 +169,15 @@ function createServices(config: Config, logger: Logger): AppServices {
     jobKeys,
   );
   const { coolingView } = proxy;
+  const checks = new CheckService(keys, keyStore, client, jobs, settings, logger);
+  const recovery = new RecoveryService({
+    store: keyStore,
+    history: keyStore.history,
+    checks,
+    limits: () => settings.get(),
+    probeModel: config.exhaustedProbeModel,
+    logger,
+  });
   return {
     config,
     logger,
@@ -177,7 +189,8 @@ function createServices(config: Config, logger: Logger): AppServices {
     adminAuth: new AdminAuth(appState, config.adminUsername, config.adminPassword),
     guestPass,
     keys,
-    checks: new CheckService(keys, keyStore, client, jobs, settings, logger),
+    checks,
+    recovery,
     jobs,
     stats: new StatsService(keyStore, requestLogs, spend, () => coolingView.coolingKeys()),
     prices,
@@ -248,6 +261,7 @@ function serverDepsOf(config: Config, s: AppServices, app: AppDeps): ServerDeps 
     app,
     jobs: {
       checks,
+      recovery: s.recovery,
       settings,
       sessionStore: s.sessionStore,
       requestLogs: s.requestLogs,

@@ -1,5 +1,6 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { CheckService } from '../balance/check-service.js';
+import type { RecoveryService } from '../balance/recovery.js';
 import type { SqliteSessionStore } from '../db/session-store.js';
 import { JOB_KEY_RETENTION_DAYS, type JobKeyStore } from '../keys/job-key-store.js';
 import type { Logger } from '../logger.js';
@@ -8,9 +9,13 @@ import type { SettingsService } from '../settings/settings-service.js';
 
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
+/** The runtime settings that move the recovery's due times (src/config/table/recovery.ts). */
+const RECOVERY_SETTINGS = ['errorRetryMaxMinutes', 'exhaustedProbeHours', 'invalidRecheckDays'];
 
 export type ScheduledJobsDeps = {
   checks: Pick<CheckService, 'refreshScheduled'>;
+  /** Error, exhausted and invalid keys tried again, each when it is due (one timer, not a poll). */
+  recovery: Pick<RecoveryService, 'start' | 'stop' | 'reschedule'>;
   settings: Pick<SettingsService, 'get' | 'on' | 'off'>;
   sessionStore: Pick<SqliteSessionStore, 'prune'>;
   requestLogs: Pick<RequestLogStore, 'deleteOlderThan'>;
@@ -35,12 +40,14 @@ export function startScheduledJobs(deps: ScheduledJobsDeps): { stop(): void } {
   let task: ScheduledTask = cron.schedule(settings.get().balanceRefreshCron, refresh);
   // The admin may change the schedule at runtime.
   const onChange = (_s: unknown, changed: string[]) => {
+    if (RECOVERY_SETTINGS.some((name) => changed.includes(name))) deps.recovery.reschedule();
     if (!changed.includes('balanceRefreshCron')) return;
     void task.stop();
     task = cron.schedule(settings.get().balanceRefreshCron, refresh);
     logger.info({ cron: settings.get().balanceRefreshCron }, 'balance refresh rescheduled');
   };
   settings.on('change', onChange);
+  deps.recovery.start();
 
   // Housekeeping, hourly and once at start: expired sessions, request logs past their retention, old job keys.
   const housekeeping = () => {
@@ -61,6 +68,7 @@ export function startScheduledJobs(deps: ScheduledJobsDeps): { stop(): void } {
   return {
     stop() {
       settings.off('change', onChange);
+      deps.recovery.stop();
       void task.stop();
       clearInterval(prune);
     },

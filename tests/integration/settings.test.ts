@@ -47,6 +47,10 @@ describe('runtime settings', () => {
       firstByteTimeoutMs: 120_000,
       idleTimeoutMs: 120_000,
       accountLimits: [],
+      // Issue 13, recovery (src/config/table/recovery.ts).
+      errorRetryMaxMinutes: 60,
+      exhaustedProbeHours: 24,
+      invalidRecheckDays: 7,
     });
     expect(res.body.sources.pageSize).toBe('environment');
   });

@@ -55,7 +55,12 @@ describe('loadConfig', () => {
       firstByteTimeoutMs: 120_000,
       idleTimeoutMs: 120_000,
       accountLimits: [],
+      // Issue 13, recovery (src/config/table/recovery.ts).
+      errorRetryMaxMinutes: 60,
+      exhaustedProbeHours: 24,
+      invalidRecheckDays: 7,
     });
+    expect(c.exhaustedProbeModel).toBe('deepseek-ai/DeepSeek-V3');
     expect(c.proxy).toEqual({
       maxBodyBytes: 50 * 1024 * 1024,
       maxKeyTries: 10,

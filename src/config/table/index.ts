@@ -4,6 +4,7 @@ import { accessSettings } from './access.js';
 import { accountLimitSettings } from './account-limits.js';
 import { checkSettings } from './checks.js';
 import { proxySettings } from './proxy.js';
+import { recoverySettings } from './recovery.js';
 import { selfIssueSettings } from './self-issue.js';
 import { serverSettings } from './server.js';
 import { storageSettings } from './storage.js';
@@ -26,6 +27,8 @@ export const SETTINGS = [
   ...proxySettings,
   ...accountLimitSettings,
   ...checkSettings,
+  // Issue 13: how error, exhausted and invalid keys are tried again.
+  ...recoverySettings,
   ...storageSettings,
 ];
 
