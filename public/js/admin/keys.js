@@ -9,6 +9,7 @@ import { initImport } from './import.js';
 import { accountButton, accountCell, addAccountFilter, initKeyAccounts, showAccounts } from './key-account.js';
 import { followJob } from './job-progress.js';
 import { addCooling } from './key-cooling.js';
+import { historyButton } from './key-events.js';
 import { initKeyMoney, moneyButton, moneyCells, spendByKey } from './key-money.js';
 import { refreshStats } from './stats.js';
 
@@ -94,7 +95,7 @@ function row(key, spend) {
     el('td', {}, note),
     accountCell(key),
     el('td', { text: when(key.lastCheckedAt) }),
-    el('td', { class: 'row-actions' }, check, moneyButton(key), accountButton(key)),
+    el('td', { class: 'row-actions' }, check, moneyButton(key), accountButton(key), historyButton(key)),
   );
 }
 

@@ -104,6 +104,12 @@
  * @typedef {{ lines: string[]; pairs: LimitUse[]; total: number }} LimitsReport
  */
 
+// Key events (issue 13, recovery): GET /admin/api/keys/:id/events (docs/admin-api.en.md, "Key history").
+/**
+ * @typedef {{ id: number; at: string; from: KeyStatus; to: KeyStatus; reason: string; source: 'proxy' | 'check' | 'admin' | 'recovery' }} KeyEvent
+ * @typedef {{ items: KeyEvent[] }} KeyEventList
+ */
+
 export {};
 
 // Cooling per account × model (issue 13): each key's `cooling`, and GET /admin/api/pool/cooling.
