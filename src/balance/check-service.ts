@@ -1,7 +1,7 @@
 import type { Job, JobRegistry } from '../jobs/job-registry.js';
 import type { KeyService } from '../keys/key-service.js';
 import type { KeyStore } from '../keys/key-store.js';
-import { type CheckResult, type KeyRow, type KeyView, type PublicStatus } from '../keys/key-types.js';
+import { type CheckResult, type KeyRow, type KeyStatus, type KeyView, type PublicStatus } from '../keys/key-types.js';
 import type { Logger } from '../logger.js';
 import { redactSecrets } from '../redact.js';
 import type { SettingsService } from '../settings/settings-service.js';
@@ -9,6 +9,8 @@ import { CheckLimiter } from './check-limiter.js';
 import { classifyModels, classifyProbe, classifyUserInfo } from './classify.js';
 import type { EventSource } from '../keys/key-events.js';
 import type { SiliconFlowClient } from './siliconflow-client.js';
+
+const MODELS_CANNOT_TELL = 'could not tell: user/info is retired, and GET /v1/models answers a key with no money too';
 
 /**
  * Checks keys against SiliconFlow (see classify.ts for the order and the outcomes). The admin's buttons,
@@ -128,7 +130,7 @@ export class CheckService {
     source: EventSource = 'check',
     question?: (key: string) => Promise<CheckResult>,
   ): Promise<CheckResult> {
-    const safe = await this.ask(this.keys.reveal(row), question);
+    const safe = await this.ask(this.keys.reveal(row), question ?? ((key) => this.checkQuestion(key, row.status)));
     const replaced = this.store.recordCheck(row.id, safe, Date.now(), source);
     if (replaced) {
       const { account: from, source: was } = replaced;
@@ -146,8 +148,16 @@ export class CheckService {
     return { ...result, error: result.error === null ? null : redactSecrets(result.error) };
   }
 
-  private async checkQuestion(key: string): Promise<CheckResult> {
+  /**
+   * user/info, then GET /v1/models when it is retired. A 200 from /v1/models says nothing of money, so
+   * it does not revive an exhausted key (every scheduled refresh would, and the next call's 30001 undo
+   * it): that is the recovery's probe's question, or the admin's top-up.
+   */
+  private async checkQuestion(key: string, was?: KeyStatus): Promise<CheckResult> {
     const result = classifyUserInfo(await this.client.userInfo(key));
-    return result === 'fallback' ? classifyModels(await this.client.models(key)) : result;
+    if (result !== 'fallback') return result;
+    const models = classifyModels(await this.client.models(key));
+    if (was !== 'exhausted' || models.status !== 'active') return models;
+    return { status: 'exhausted', balances: undefined, error: MODELS_CANNOT_TELL, undecided: true };
   }
 }

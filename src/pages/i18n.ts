@@ -518,7 +518,7 @@ const zh = {
   'import.accountHint': '账户可以写在行尾：sk-… account=ID、sk-…----14----ID，或 CSV 中的 account / 账户 列。',
   'import.accountCounts': '，带账户 {withAccount}，账户无效 {badAccounts}',
   'import.accountResult': '；账户：设置 {accountsSet} 个，无效 {badAccounts} 个',
-  'error.json-required': '请以 JSON 格式提交。', // Key history (issue 13, recovery): public/js/admin/key-events.js.
+  // Key history (issue 13, recovery): public/js/admin/key-events.js.
   history: '历史',
   'history.title': '{key} 的状态历史',
   'history.empty': '还没有状态变化。',
@@ -962,7 +962,7 @@ const en: Record<MessageKey, string> = {
   'import.accountHint': "Name a key's account at the end of its line: sk-… account=ID, sk-…----14----ID, or an account column in a CSV.",
   'import.accountCounts': ', with an account {withAccount}, bad accounts {badAccounts}',
   'import.accountResult': '; accounts set {accountsSet}, bad {badAccounts}',
-  'error.json-required': 'Send the request as JSON.', // Key history (issue 13, recovery): public/js/admin/key-events.js.
+  // Key history (issue 13, recovery): public/js/admin/key-events.js.
   history: 'History',
   'history.title': 'Status history of {key}',
   'history.empty': 'No status changes yet.',

@@ -149,6 +149,15 @@ describe('checking one key: user/info retired (410 or 404)', () => {
     });
   });
 
+  // Issue 13: /v1/models answers a key with no money too, so every scheduled refresh turned exhausted
+  // keys active and the next call's 30001 turned them back. The recovery's probe asks the money question.
+  it('an exhausted key stays exhausted: /v1/models cannot tell that it has money again', async () => {
+    const [id] = await setup({ [fakeKey(1)]: { balance: '0.00', chargeBalance: '0.00' } });
+    expect((await checkOne(id!)).body.status).toBe('exhausted');
+    t.fake.setUserInfoMode('gone');
+    expect((await checkOne(id!)).body).toMatchObject({ status: 'exhausted', lastError: expect.stringMatching(/^could not tell/) });
+  });
+
   it('an invalid key is still found invalid through /v1/models', async () => {
     const [id] = await setup({ [fakeKey(1)]: { behavior: 'invalid' } });
     t.fake.setUserInfoMode('gone');
