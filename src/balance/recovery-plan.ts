@@ -10,6 +10,9 @@ export type RecoveryLimits = { errorRetryMaxMinutes: number; exhaustedProbeHours
 /** What the history says of a key's current status: when it came into it (undefined: no event kept). */
 export type Entered = number | undefined;
 
+/** What the recovery remembers of a key (in memory: a restart starts from the history). */
+export type Memo = { errorDueAt?: number; probedAt?: number };
+
 /** What to do about one key, and when: re-check, probe, stop trying (noted once), or nothing at all. */
 export type Step = { kind: 'recheck' | 'probe'; at: number } | { kind: 'give-up'; at: number; since: number } | null;
 
@@ -26,13 +29,18 @@ export function errorBackoffMs(tries: number, maxMinutes: number): number {
  * key came into its status (its event), or from its last check, whichever is later: a key the proxy
  * just found exhausted is not probed at once because its last check was long ago.
  */
-export function nextStep(row: KeyRow, entered: Entered, errorDueAt: number | undefined, limits: RecoveryLimits): Step {
+export function nextStep(row: KeyRow, entered: Entered, memo: Memo, limits: RecoveryLimits): Step {
   const since = Math.max(entered ?? row.created_at, row.last_checked_at ?? 0);
   switch (row.status) {
     case 'error':
-      return { kind: 'recheck', at: errorDueAt ?? since + errorBackoffMs(0, limits.errorRetryMaxMinutes) };
-    case 'exhausted':
-      return limits.exhaustedProbeHours === 0 ? null : { kind: 'probe', at: since + limits.exhaustedProbeHours * HOUR_MS };
+      return { kind: 'recheck', at: memo.errorDueAt ?? since + errorBackoffMs(0, limits.errorRetryMaxMinutes) };
+    case 'exhausted': {
+      if (limits.exhaustedProbeHours === 0) return null;
+      // From the last probe, not the last check: the scheduled refresh checks exhausted keys every
+      // 30 minutes, and would otherwise put the probe off for ever.
+      const from = memo.probedAt ?? entered ?? row.created_at;
+      return { kind: 'probe', at: from + limits.exhaustedProbeHours * HOUR_MS };
+    }
     case 'invalid': {
       if (limits.invalidRecheckDays === 0) return null;
       // Counted from the day it became invalid; the daily re-checks do not move that day.

@@ -3,7 +3,7 @@ import type { KeyStore } from '../keys/key-store.js';
 import type { CheckResult, KeyRow, KeyStatus } from '../keys/key-types.js';
 import type { Logger } from '../logger.js';
 import type { CheckService } from './check-service.js';
-import { DAY_MS, errorBackoffMs, nextStep, type RecoveryLimits, type Step } from './recovery-plan.js';
+import { DAY_MS, errorBackoffMs, nextStep, type Memo, type RecoveryLimits, type Step } from './recovery-plan.js';
 
 /** The statuses with a way back that the job walks; `cooling` ends on its own, `disabled` is the admin's. */
 const RECOVERABLE: readonly KeyStatus[] = ['error', 'exhausted', 'invalid'];
@@ -41,6 +41,8 @@ export class RecoveryService {
   /** Retries of each `error` key so far and when the next is due; forgotten when the key leaves `error`. */
   private readonly errorRetries = new Map<number, { tries: number; dueAt: number }>();
   private readonly inFlight = new Set<number>();
+  /** When each exhausted key was last probed; forgotten when it leaves `exhausted`. */
+  private readonly probedAt = new Map<number, number>();
   /** A key whose step crashed (say, undecryptable) waits this long before its next, instead of at once. */
   private readonly crashedUntil = new Map<number, number>();
   private readonly now: () => number;
@@ -82,9 +84,10 @@ export class RecoveryService {
     for (const id of ids) {
       // A key that changed status starts its retries over, whatever it went through before.
       this.errorRetries.delete(id);
+      this.probedAt.delete(id);
       const row = this.deps.store.get(id);
       if (!row?.enabled || !RECOVERABLE.includes(row.status)) continue;
-      const step = nextStep(row, this.deps.history.lastEntered(id, row.status), this.errorRetries.get(id)?.dueAt, limits);
+      const step = nextStep(row, this.deps.history.lastEntered(id, row.status), this.memo(id), limits);
       if (step && step.kind !== 'give-up') this.arm(step.at, false);
     }
   }
@@ -128,11 +131,11 @@ export class RecoveryService {
   private plan(): { row: KeyRow; step: NonNullable<Step> }[] {
     const limits = this.deps.limits();
     const rows = RECOVERABLE.flatMap((status) => this.deps.store.all({ status }));
-    const errorIds = new Set(rows.filter((r) => r.status === 'error').map((r) => r.id));
-    for (const id of this.errorRetries.keys()) if (!errorIds.has(id)) this.errorRetries.delete(id);
+    forgetOthers(this.errorRetries, rows, 'error');
+    forgetOthers(this.probedAt, rows, 'exhausted');
     return rows.flatMap((row) => {
       const entered = this.deps.history.lastEntered(row.id, row.status);
-      const step = nextStep(row, entered, this.errorRetries.get(row.id)?.dueAt, limits);
+      const step = nextStep(row, entered, this.memo(row.id), limits);
       if (!step || (step.kind === 'give-up' && this.gaveUp(row.id, step.since, limits))) return [];
       const at = Math.max(step.at, this.crashedUntil.get(row.id) ?? 0);
       return [{ row, step: { ...step, at } }];
@@ -156,7 +159,13 @@ export class RecoveryService {
   }
 
   private ask(row: KeyRow, kind: 'recheck' | 'probe'): Promise<CheckResult> {
-    return kind === 'probe' ? this.deps.checks.probe(row, this.deps.probeModel) : this.deps.checks.recheck(row);
+    if (kind === 'recheck') return this.deps.checks.recheck(row);
+    this.probedAt.set(row.id, this.now());
+    return this.deps.checks.probe(row, this.deps.probeModel);
+  }
+
+  private memo(id: number): Memo {
+    return { errorDueAt: this.errorRetries.get(id)?.dueAt, probedAt: this.probedAt.get(id) };
   }
 
   /** An `error` key still in trouble waits twice as long (up to the cap); one that is back starts again at 1 minute. */
@@ -179,4 +188,10 @@ export class RecoveryService {
     this.deps.history.note(row.id, 'invalid', reason, 'recovery', this.now());
     this.deps.logger.info({ keyId: row.id, key: row.masked }, 'invalid key left alone');
   }
+}
+
+/** Drops what is remembered of keys no longer in `status` (enabled). */
+function forgetOthers(memo: Map<number, unknown>, rows: KeyRow[], status: KeyStatus): void {
+  const still = new Set(rows.filter((r) => r.status === status).map((r) => r.id));
+  for (const id of memo.keys()) if (!still.has(id)) memo.delete(id);
 }

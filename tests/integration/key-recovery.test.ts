@@ -102,6 +102,9 @@ describe('exhausted keys: probed every EXHAUSTED_PROBE_HOURS', () => {
   it('user/info while it answers; once it is retired, one chat completion of max_tokens 1 on the probe model', async () => {
     const [id] = await setup({ [fakeKey(1)]: dry });
     expect(await status(id!)).toBe('exhausted');
+    // The scheduled refresh checks it meanwhile: that does not put the probe off.
+    vi.setSystemTime(T0 + 12 * HOUR);
+    await t.ctx.checks.refreshScheduled();
     expect(await at(23 * HOUR)).toEqual([]);
     expect(await at(24 * HOUR)).toEqual(['/v1/user/info']);
     expect(await status(id!)).toBe('exhausted');
