@@ -17,6 +17,7 @@ describe('housekeeping', () => {
         sessionStore: { prune: vi.fn(() => 0) },
         requestLogs: { deleteOlderThan: vi.fn(() => 0) },
         jobKeys: { deleteOlderThan },
+        recovery: { start: vi.fn(), stop: vi.fn() },
         logRetentionDays: 7,
         logger: silentLogger,
       } as unknown as ScheduledJobsDeps;
