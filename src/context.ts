@@ -44,6 +44,7 @@ import { JobAffinity } from './proxy/job-affinity.js';
 import { KeyPool } from './proxy/pool/key-pool.js';
 import { LocalLimits } from './proxy/pool/local-limits.js';
 import { PoolSync } from './proxy/pool/pool-sync.js';
+import { Heartbeats } from './proxy/heartbeat.js';
 import { createProxyHandler } from './proxy/proxy-handler.js';
 import { UpstreamClient } from './proxy/upstream-client.js';
 import type { ServerDeps } from './server-runtime.js';
@@ -344,6 +345,7 @@ function createProxyStack(
     metrics,
     logger,
     jobs: new JobAffinity({ store: jobKeys, pool, logger }),
+    heartbeats: new Heartbeats(config.proxy.heartbeatMs),
   });
   const flush = () => {
     sync.flush();

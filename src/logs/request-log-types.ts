@@ -11,7 +11,10 @@ export type RequestLogEntry = {
   /** The alias the client sent (MODEL_ALIASES) when `model` is what it stands for; null when no alias was used. */
   requestedModel: string | null;
   stream: boolean;
-  /** The status the client got. */
+  /**
+   * The status the client got — except for a stream that carried an error event after its headers:
+   * the status that error stands for (500 for 50507, 402 for 30001…), so it does not count as a success.
+   */
   status: number;
   /** The pool key that served (or last failed) the request. */
   keyId: number | null;
@@ -37,7 +40,8 @@ export type RequestLogEntry = {
    * null on success; else a short class: "unauthorized", "body-too-large", "no-usable-key", "all-keys-cooling",
    * "pool-backoff", "connect-timeout", "first-byte-timeout", "idle-timeout", "connection-refused",
    * "connection-reset", "network-error", "upstream-5xx", "upstream-<status>" (a 4xx passed through),
-   * "upstream-broke" (mid-stream), "client-aborted", "internal-error".
+   * "upstream-broke" (mid-stream), "empty-stream" (a 200 stream that closed before its first event),
+   * "stream-error" (an error event inside a stream), "client-aborted", "internal-error".
    */
   errorClass: string | null;
 };

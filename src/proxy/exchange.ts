@@ -7,6 +7,7 @@ import type { JobKind } from '../siliconflow/jobs.js';
 import { isPaidOnlyModel } from '../siliconflow/models.js';
 import type { CorsHeaders } from './cors.js';
 import { decodedBody } from './error-body.js';
+import { firstEvent } from './first-event.js';
 import { clientRefusal } from './client-refusals.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './headers.js';
 import { recordVerdict } from './key-verdict.js';
@@ -33,6 +34,7 @@ import type { ProxyDeps } from './proxy-deps.js';
 import { MESSAGES, PROXY_CODES, sendProxyError } from './proxy-errors.js';
 import type { RequestFacts } from './request-body.js';
 import { chargeAnswer } from './spend.js';
+import { streamEnded, type HeldVerdict } from './stream-end.js';
 import { streamToClient } from './stream-response.js';
 import { collectBody, type UpstreamCall, type UpstreamHead } from './upstream-call.js';
 import { UsageTap } from './usage-tap.js';
@@ -193,6 +195,7 @@ export class Exchange {
     if (head.kind === 'no-answer') return this.noAnswer(key, head, null);
     const latency = Date.now() - sentAt;
     if (isOkStatus(head.status)) {
+      if (isEventStream(head)) return this.eventStream(key, head, latency);
       this.deps.metrics.attempt('ok', latency);
       return this.act('ok', key, head, null, '');
     }
@@ -292,14 +295,38 @@ export class Exchange {
     return noUsableKey(this.needsPaid);
   }
 
-  private stream(answer: UpstreamHead, key: PoolKey): void {
+  // --- Streams (issue 13): the ok-SSE path ---
+
+  /**
+   * A 200 SSE answer is held until its first event (FIRST_EVENT_HOLD_MS, first-event.ts): an error
+   * event, or a close before any event, is the matching non-stream answer and fails over, unseen by
+   * the client. The caller's own mistake (a passed-through row) goes to the client as it came. The
+   * key's verdict waits for the stream's end: an error event after content fails the attempt too.
+   */
+  private async eventStream(key: PoolKey, head: UpstreamHead, latency: number): Promise<Step> {
+    const holdMs = this.deps.limits.firstEventHoldMs;
+    const first = holdMs > 0 ? await firstEvent(head.call, holdMs) : null;
+    if (first?.kind === 'ended') return this.noAnswer(key, first.why, latency);
+    if (first?.kind === 'event' && first.error) {
+      const outcome = classifyAnswer(first.error.answer);
+      if (OUTCOMES[outcome].request !== 'answer') {
+        head.call.abort();
+        this.deps.metrics.attempt(outcome, latency);
+        return this.act(outcome, key, head, null, first.error.reason);
+      }
+    }
+    this.stream(head, key, { latency, paidOnly: this.needsPaid });
+    return ANSWERED;
+  }
+
+  /** `held`: an SSE answer's verdict waits for its end (stream-end.ts); null when it was recorded already. */
+  private stream(answer: UpstreamHead, key: PoolKey, held: HeldVerdict | null = null): void {
     this.log.firstByteMs = Date.now() - this.started;
-    streamToClient(answer, clientResponseHeaders(answer.headers, key.secret, this.cors), this.res, this.log.path, (result) => {
+    const headers = clientResponseHeaders(answer.headers, key.secret, this.cors);
+    streamToClient(answer, headers, this.res, this.log.path, this.deps.heartbeats, (result) => {
       chargeAnswer(this.deps, key, this.log, result.tap, this.facts!, this.needsPaid, this.client!.label);
-      if (result.error === 'upstream-broke')
-        this.deps.pool.troubled(key, 'the response broke off mid-stream', this.deps.limits.errorAfterFailures);
-      if (result.error) this.deps.logger.warn({ keyId: key.id, path: this.log.path, error: result.error }, 'response ended early');
-      this.finish(answer.status, result.error);
+      const end = streamEnded(this.deps, key, answer, result, held, this.log.path, this.facts?.model ?? null);
+      this.finish(end.status, end.errorClass);
     });
   }
 
@@ -418,4 +445,10 @@ export class Exchange {
     if (this.client) this.deps.clients.finished(this.client, this.admitted, this.log.costNano, this.log.totalTokens, Date.now());
     this.deps.metrics.requestFinished(status, this.client?.label ?? 'none');
   }
+}
+
+/** SSE answers take the first-event hold and the heartbeat; every other body streams as it comes. */
+function isEventStream(head: UpstreamHead): boolean {
+  const type = head.headers['content-type'];
+  return (Array.isArray(type) ? type[0] : type)?.startsWith('text/event-stream') === true;
 }

@@ -7,7 +7,9 @@ export type NoAnswerClass =
   | 'connection-refused'
   | 'connection-reset'
   | 'client-aborted'
-  | 'network-error';
+  | 'network-error'
+  /** A 200 SSE answer that closed before its first event (first-event.ts): nothing was answered. */
+  | 'empty-stream';
 
 /** Error codes from undici and Node's sockets, mapped to what happened (never by message text). */
 const CLASS_BY_CODE: Record<string, NoAnswerClass> = {

@@ -10,6 +10,7 @@ import type { PoolBackoff } from './backoff.js';
 import type { CorsPolicy } from './cors.js';
 import type { AccountCooling } from './pool/account-cooling.js';
 import type { JobAffinity } from './job-affinity.js';
+import type { Heartbeats } from './heartbeat.js';
 import type { KeyPool } from './pool/key-pool.js';
 import type { LocalLimits } from './pool/local-limits.js';
 import type { UpstreamClient } from './upstream-client.js';
@@ -40,4 +41,6 @@ export type ProxyDeps = {
   logger: Logger;
   /** Files, batches and video jobs: which key made each, so later calls about one use it. */
   jobs: Pick<JobAffinity, 'route' | 'answered'>;
+  /** The shared sweep that keeps silent SSE streams alive (HEARTBEAT_MS). */
+  heartbeats: Pick<Heartbeats, 'add' | 'remove'>;
 };

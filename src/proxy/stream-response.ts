@@ -1,5 +1,6 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { errorBody } from '../http-error.js';
+import { StreamBeat, type Heartbeats } from './heartbeat.js';
 import { PROXY_CODES } from './proxy-errors.js';
 import { SHUTDOWN_MESSAGE } from './stopping.js';
 import type { UpstreamHead } from './upstream-call.js';
@@ -15,35 +16,43 @@ export type StreamResult = { tap: UsageTap; error: 'client-aborted' | 'upstream-
  * retried: if upstream breaks off, an SSE stream gets a last event carrying the error (Anthropic's
  * `event: error` on /v1/messages, a `data: {"error":…}` elsewhere), any other body is cut so the
  * client sees it incomplete. The same when the server's shutdown deadline ends the stream, with a
- * message that says so (and no blame on upstream or the key).
+ * message that says so (and no blame on upstream or the key). A silent SSE stream gets `: keep-alive`
+ * comments between its events (heartbeat.ts).
  */
 export function streamToClient(
   answer: UpstreamHead,
   headers: OutgoingHttpHeaders,
   res: ServerResponse,
   path: string,
+  heartbeats: Pick<Heartbeats, 'add' | 'remove'>,
   done: (r: StreamResult) => void,
 ): void {
   const contentType = String(headers['content-type'] ?? '');
   const sse = contentType.startsWith('text/event-stream');
   const tap = new UsageTap(contentType);
   let last: Buffer | undefined;
+  const beat = sse ? new StreamBeat(res) : undefined;
   let settled = false;
   const settle = (error: StreamResult['error']) => {
     if (settled) return;
     settled = true;
+    if (beat) heartbeats.remove(beat);
     res.off('drain', resume);
     done({ tap, error });
   };
   const resume = () => answer.call.resume();
 
   res.writeHead(answer.status, headers);
-  if (sse) res.flushHeaders();
+  if (beat) {
+    res.flushHeaders();
+    heartbeats.add(beat);
+  }
   res.on('drain', resume);
   answer.call.attach({
     data(chunk) {
       tap.push(chunk);
       last = chunk;
+      beat?.sent(chunk);
       return res.write(chunk);
     },
     end() {

@@ -9,6 +9,9 @@ export type BodySink = {
   error(err: Error): void;
 };
 
+/** Looks at a body before a sink takes it (the chunks stay held for the sink): the first-event hold (first-event.ts). */
+export type BodyWatcher = { data(chunk: Buffer): void; end(): void; error(err: Error): void };
+
 /** Who ended a call early: the client went away, or the server reached its shutdown deadline. */
 export type AbortReason = 'client' | 'shutdown';
 
@@ -27,6 +30,7 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
   private headSettled = false;
   private controller: Dispatcher.DispatchController | undefined;
   private sink: BodySink | undefined;
+  private watcher: BodyWatcher | undefined;
   private held: Buffer[] = [];
   private ended = false;
   private failure: Error | undefined;
@@ -48,11 +52,20 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
 
   attach(sink: BodySink): void {
     this.sink = sink;
+    this.watcher = undefined;
     const held = this.held;
     this.held = [];
     for (const chunk of held) if (!sink.data(chunk)) this.controller?.pause();
     if (this.failure) sink.error(this.failure);
     else if (this.ended) sink.end();
+  }
+
+  /** Shows the watcher what has come so far and what comes until a sink is attached; nothing is taken from the body. */
+  watch(watcher: BodyWatcher): void {
+    this.watcher = watcher;
+    for (const chunk of this.held) watcher.data(chunk);
+    if (this.failure) watcher.error(this.failure);
+    else if (this.ended) watcher.end();
   }
 
   resume(): void {
@@ -75,13 +88,16 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    if (!this.sink) this.held.push(chunk);
-    else if (!this.sink.data(chunk)) controller.pause();
+    if (!this.sink) {
+      this.held.push(chunk);
+      this.watcher?.data(chunk);
+    } else if (!this.sink.data(chunk)) controller.pause();
   }
 
   onResponseEnd(): void {
     this.ended = true;
-    this.sink?.end();
+    if (this.sink) this.sink.end();
+    else this.watcher?.end();
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
@@ -91,7 +107,8 @@ export class UpstreamCall implements Dispatcher.DispatchHandler {
       return;
     }
     this.failure = err;
-    this.sink?.error(err);
+    if (this.sink) this.sink.error(err);
+    else this.watcher?.error(err);
   }
 }
 

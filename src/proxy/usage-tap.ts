@@ -1,3 +1,5 @@
+import { StreamErrorWatch, type StreamError } from './stream-error.js';
+
 export type Usage = { promptTokens: number | null; completionTokens: number | null; totalTokens: number | null };
 
 /** OpenAI-style JSON bodies put `usage` at the end: only this much of a body's tail is kept. */
@@ -10,6 +12,7 @@ const JSON_TAIL_BYTES = 16 * 1024;
  *   chunk; `completion_tokens` includes reasoning tokens). Anthropic's stream says `input_tokens` in
  *   `message_start` and only `output_tokens` in the last `message_delta`: the input comes from the
  *   first usage when the last one lacks it. SSE lines can be long: no line-length limit.
+ *   It notes the first error event too (stream-error.ts): such a stream is a failed attempt.
  */
 export class UsageTap {
   private readonly sse: boolean;
@@ -19,10 +22,12 @@ export class UsageTap {
   private lastUsageLine: string | null = null;
   private tail: Buffer = Buffer.alloc(0);
   private size = 0;
+  private readonly errors: StreamErrorWatch | undefined;
 
   constructor(contentType: string | undefined) {
     this.sse = !!contentType?.startsWith('text/event-stream');
     this.json = !this.sse && !!contentType?.includes('json');
+    if (this.sse) this.errors = new StreamErrorWatch();
   }
 
   push(chunk: Buffer): void {
@@ -42,6 +47,13 @@ export class UsageTap {
     if (!this.json) return null;
     const text = this.tail.toString('utf8');
     return toUsage(objectAfterKey(text, '"usage"') ?? objectAfterKey(text, '"tokens"'));
+  }
+
+  /** The first error event the stream carried (a last line without its newline too), or null. */
+  streamError(): StreamError | null {
+    if (!this.errors) return null;
+    if (this.partial) this.errors.line(this.partial);
+    return this.errors.found;
   }
 
   /**
@@ -71,7 +83,10 @@ export class UsageTap {
   private scanLines(text: string): void {
     const lines = (this.partial + text).split('\n');
     this.partial = lines.pop()!;
-    for (const line of lines) if (hasUsage(line)) this.noteUsageLine(line);
+    for (const line of lines) {
+      if (hasUsage(line)) this.noteUsageLine(line);
+      this.errors!.line(line);
+    }
   }
 
   private noteUsageLine(line: string): void {

@@ -69,6 +69,8 @@ describe('loadConfig', () => {
       poolBackoffMs: 120_000,
       errorAfterFailures: 3,
       logRetentionDays: 30,
+      firstEventHoldMs: 5000,
+      heartbeatMs: 15_000,
     });
   });
 

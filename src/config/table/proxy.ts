@@ -179,4 +179,27 @@ export const proxySettings = [
     default: '30',
     help: { zh: '请求日志保留天数（1–3650）', en: 'Days of request logs to keep (1–3650)' },
   }),
+  // --- Streams (issue 13): an SSE answer is held until its first event, and kept alive while it is silent ---
+  envSetting({
+    name: 'firstEventHoldMs',
+    env: 'FIRST_EVENT_HOLD_MS',
+    group: 'proxy',
+    kind: int(0, 600_000),
+    default: '5000',
+    help: {
+      zh: 'SSE 回答最多等多少毫秒的第一个事件再发出响应头：第一个事件是错误或流在此之前结束时换密钥重试，客户端看不到（0–600000，0 = 不等）',
+      en: 'How long an SSE answer is held, in ms, waiting for its first event before the headers go out: a first event that is an error, or a stream closing before one, fails over to another key unseen by the client (0–600000, 0 = off)',
+    },
+  }),
+  envSetting({
+    name: 'heartbeatMs',
+    env: 'HEARTBEAT_MS',
+    group: 'proxy',
+    kind: int(0, 600_000),
+    default: '15000',
+    help: {
+      zh: 'SSE 流每静默这么多毫秒，代理在两个事件之间发一条注释 `: keep-alive`，让 nginx 等不会超时（0–600000，0 = 不发）',
+      en: 'Each silence of this many ms in an SSE stream gets a comment `: keep-alive` between two events, so nginx and clients do not time out (0–600000, 0 = off)',
+    },
+  }),
 ] as const;
