@@ -261,6 +261,63 @@ describe('chat/completions', () => {
     expect(error).toBeInstanceOf(Error);
   });
 
+  describe('stream options (issue 13)', () => {
+    const streamed = (key: string, path = '/v1/chat/completions') =>
+      call(path, { key, json: chatBody('deepseek-ai/DeepSeek-V3', { stream: true, max_tokens: 64 }) });
+
+    it('error-first answers 200 and sends only an error event, OpenAI-style or the upstream’s own body, and bills nothing', async () => {
+      const key = newKey({ streamFault: 'error-first', streamErrorCode: 30001 });
+      const res = await streamed(key);
+      expect(res.status).toBe(200);
+      const { frames } = await readFrames(res);
+      expect(frames.map((f) => JSON.parse(dataOf(f)))).toEqual([
+        { error: { code: 30001, message: 'Sorry, your account balance is insufficient', type: 'upstream_error' } },
+      ]);
+      expect(fake.balances(key)!.spent).toBe(0);
+      fake.setKey(key, { streamErrorShape: 'siliconflow', streamErrorCode: 50507 });
+      const own = await readFrames(await streamed(key));
+      expect(own.frames.map((f) => JSON.parse(dataOf(f)))).toEqual([upstreamError(50507, 'Request failed: Unknown error.')]);
+    });
+
+    it('error-first on /v1/messages is Anthropic’s event: error, with the code added', async () => {
+      const key = newKey({ streamFault: 'error-first', streamErrorCode: 50505 });
+      const { frames } = await readFrames(await streamed(key, '/v1/messages'));
+      expect(frames).toEqual([
+        `event: error\ndata: ${JSON.stringify({ type: 'error', error: { type: 'api_error', code: 50505, message: 'Model service overloaded. Please try again later.' } })}`,
+      ]);
+    });
+
+    it('close-first answers 200 and ends the body before any event', async () => {
+      const res = await streamed(newKey({ streamFault: 'close-first' }));
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+      expect(await res.text()).toBe('');
+    });
+
+    it('error-after-content sends two content chunks, then the error event (50507 by default), and bills the two', async () => {
+      const key = newKey({ streamFault: 'error-after-content' });
+      const { frames } = await readFrames(await streamed(key));
+      expect(frames).toHaveLength(3);
+      expect(JSON.parse(dataOf(frames[0]!)).object).toBe('chat.completion.chunk');
+      expect(JSON.parse(dataOf(frames[2]!))).toMatchObject({ error: { code: 50507 } });
+      expect(fake.balances(key)!.spent).toBeGreaterThan(0);
+    });
+
+    it('streamGapMs is a silence before the first event and between events; JSON answers are not slowed', async () => {
+      const key = newKey({ streamGapMs: 150 });
+      const started = Date.now();
+      const res = await call('/v1/chat/completions', { key, json: chatBody('Qwen/Qwen2.5-7B-Instruct', { stream: true, fake_chunks: 2 }) });
+      const reader = res.body!.getReader();
+      const arrivals: number[] = [];
+      for (let r = await reader.read(); !r.done; r = await reader.read()) arrivals.push(Date.now() - started);
+      expect(arrivals[0]).toBeGreaterThanOrEqual(140);
+      expect(arrivals.at(-1)! - arrivals[0]!).toBeGreaterThanOrEqual(2 * 140);
+      const plain = Date.now();
+      expect((await call('/v1/chat/completions', { key, json: chatBody('Qwen/Qwen2.5-7B-Instruct') })).status).toBe(200);
+      expect(Date.now() - plain).toBeLessThan(140);
+    });
+  });
+
   it.each([
     ['an unknown model', JSON.stringify(chatBody('nope/model')), upstreamError(20012, 'Model does not exist. Please check it carefully.')],
     ['invalid JSON', '{"model": "Qwen/Qwen2.5-7B-Instruct",', upstreamError(20015, 'The parameter is invalid. Please check again.')],

@@ -2,6 +2,7 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { FakeContext, JsonObject } from './context.js';
 import { pause, traceHeader, writeChunk } from './http-util.js';
+import { streamPlan } from './stream-faults.js';
 
 /** After this many chunks a `failMidStream` key's socket is destroyed. */
 const CHUNKS_BEFORE_FAILURE = 2;
@@ -40,6 +41,7 @@ export function chunkGapMs(request: JsonObject, chunkCount: number): number {
  * Stops quietly when the client goes away; for `failMidStream` keys destroys the socket
  * after two chunks, so the client sees a stream cut without its terminating chunk.
  * `bill(index)` runs before each chunk is written, so the chunks a client saw are paid for.
+ * A key's stream options (stream-faults.ts) may turn an SSE answer into a failing or a slow one.
  */
 export async function streamChunks(
   ctx: FakeContext,
@@ -49,12 +51,15 @@ export async function streamChunks(
   bill: (index: number) => void = () => undefined,
 ): Promise<void> {
   const { res } = ctx;
+  const plan = streamPlan(ctx, headers, chunks, gapMs);
   res.writeHead(200, { ...headers, ...traceHeader() });
   res.flushHeaders();
-  for (const [index, chunk] of chunks.entries()) {
-    if (index > 0) await pause(gapMs, ctx.signal);
+  if (plan.frames.length === 0 && plan.firstGapMs > 0) await pause(plan.firstGapMs, ctx.signal);
+  for (const [index, chunk] of plan.frames.entries()) {
+    if (index > 0) await pause(plan.gapMs, ctx.signal);
+    else if (plan.firstGapMs > 0) await pause(plan.firstGapMs, ctx.signal);
     if (res.destroyed || res.writableEnded) return;
-    bill(index);
+    if (index < plan.billable) bill(index);
     if (!(await writeChunk(res, chunk))) return;
     if (ctx.state?.failMidStream && index + 1 >= CHUNKS_BEFORE_FAILURE) {
       res.destroy();

@@ -53,6 +53,22 @@ export interface FakeKeyState {
    * named after the key. Keys of one account share its limits and its jobs; money stays per key here.
    */
   account?: string;
+  // --- Streams (issue 13): how this key's SSE answers (chat, completions, messages) go wrong or go quiet ---
+  /**
+   * After the 200: `error-first` sends an error event as the first event, `close-first` ends the stream
+   * before any event, `error-after-content` sends an error event after two chunks; the stream then ends.
+   */
+  streamFault?: 'error-first' | 'close-first' | 'error-after-content';
+  /** The error event's code (default 50507); its message is the upstream's for that code. */
+  streamErrorCode?: number;
+  /**
+   * The error event's shape outside /v1/messages (which sends Anthropic's `event: error`, with the code
+   * added): `openai` (the default) `data: {"error":{code,message,type}}`, `siliconflow` the upstream's
+   * own `data: {code,message,data}`.
+   */
+  streamErrorShape?: 'openai' | 'siliconflow';
+  /** A silence of this many ms before the first event and between events (instead of the usual few ms). */
+  streamGapMs?: number;
 }
 
 /**
