@@ -273,6 +273,36 @@ describe('the hold’s limits', () => {
     expect(await lastLog()).toMatchObject({ status: 500, errorClass: 'stream-error' });
   });
 
+  it('a client that leaves during the hold stops the upstream call at once, and no other key is tried', async () => {
+    let closedAt = 0;
+    let calls = 0;
+    const url = await startUpstream((_req, res) => {
+      calls++;
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.on('close', () => (closedAt = Date.now()));
+    });
+    p = await startProxy(
+      [
+        [fakeKey(1), {}],
+        [fakeKey(2), {}],
+      ],
+      { upstreamUrl: url },
+    );
+    const controller = new AbortController();
+    const pending = p.call('/v1/chat/completions', { json: streamed(), signal: controller.signal }).catch(() => 'aborted');
+    while (calls === 0) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 50));
+    const abortedAt = Date.now();
+    controller.abort();
+    expect(await pending).toBe('aborted');
+    expect(await lastLog()).toMatchObject({ status: 499, errorClass: 'client-aborted', attempts: 1 });
+    for (let i = 0; i < 100 && closedAt === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(closedAt).toBeGreaterThan(0);
+    expect(closedAt - abortedAt).toBeLessThan(500);
+    expect(calls).toBe(1);
+    expect(p.row(p.ids[0]!)).toMatchObject({ failure_count: 0 });
+  });
+
   it('a good first event after a silence is sent with its headers, byte for byte as the fake wrote it', async () => {
     p = await startProxy([[fakeKey(1), { streamGapMs: 150 }]], { env: { HEARTBEAT_MS: '0' } });
     const started = Date.now();
