@@ -303,6 +303,24 @@ describe('the hold’s limits', () => {
     expect(p.row(p.ids[0]!)).toMatchObject({ failure_count: 0 });
   });
 
+  it('the shutdown deadline during the hold answers 503 (the headers were never sent), and blames no key', async () => {
+    let calls = 0;
+    const url = await startUpstream((_req, res) => {
+      calls++;
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+    });
+    p = await startProxy([[fakeKey(1), {}]], { upstreamUrl: url });
+    const pending = p.call('/v1/chat/completions', { json: streamed() });
+    while (calls === 0) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 50));
+    p.ctx.proxy.stopAll();
+    const res = await pending;
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ code: 50300 });
+    expect(await lastLog()).toMatchObject({ status: 503, errorClass: 'shutdown' });
+    expect(p.row(p.ids[0]!)).toMatchObject({ failure_count: 0, last_error: null });
+  });
+
   it('a good first event after a silence is sent with its headers, byte for byte as the fake wrote it', async () => {
     p = await startProxy([[fakeKey(1), { streamGapMs: 150 }]], { env: { HEARTBEAT_MS: '0' } });
     const started = Date.now();
