@@ -138,14 +138,18 @@ describe('a stream that breaks on /v1/messages ends with an Anthropic error even
   it('an upstream that broke off inside an event still gets the error event as an event of its own', async () => {
     const url = await startUpstream((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
-      res.write('event: content_block_delta\ndata: {"type":"content_blo', () => res.destroy());
+      // A first event whole (a stream that breaks inside its first one fails over: stream-failover.test.ts).
+      res.write('event: ping\ndata: {"type":"ping"}\n\n');
+      setTimeout(() => res.write('event: content_block_delta\ndata: {"type":"content_blo', () => res.destroy()), 20);
     });
     p = await startProxy([[fakeKey(1), {}]], { upstreamUrl: url });
     const res = await p.call('/v1/messages', {
       json: { model: 'x', max_tokens: 5, stream: true, messages: [{ role: 'user', content: 'hi' }] },
     });
     const text = await res.text();
-    expect(text).toMatch(/^event: content_block_delta\ndata: \{"type":"content_blo\n\nevent: error\ndata: \{"type":"error".*\}\n\n$/s);
+    expect(text).toMatch(
+      /^event: ping\ndata: \{"type":"ping"\}\n\nevent: content_block_delta\ndata: \{"type":"content_blo\n\nevent: error\ndata: \{"type":"error".*\}\n\n$/s,
+    );
   });
 
   it('an OpenAI-style stream keeps its data: {"error":…} frame', async () => {

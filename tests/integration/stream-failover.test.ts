@@ -111,6 +111,28 @@ describe('a 200 stream that fails before any content fails over to another key, 
     expect(p.row(p.ids[0]!).last_error).toMatch(/empty-stream/);
   });
 
+  it('a break inside the first event: upstream trouble too, another key, and the half event never reaches the client', async () => {
+    let calls = 0;
+    const url = await startUpstream((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      if (++calls === 1) return void res.write('data: {"choices":[{"delta":{"content":"ha', () => res.destroy());
+      res.end('data: {"choices":[{"delta":{"content":"whole"}}]}\n\ndata: [DONE]\n\n');
+    });
+    p = await startProxy(
+      [
+        [fakeKey(1), {}],
+        [fakeKey(2), {}],
+      ],
+      { upstreamUrl: url },
+    );
+    const res = await p.call('/v1/chat/completions', { json: streamed() });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('data: {"choices":[{"delta":{"content":"whole"}}]}\n\ndata: [DONE]\n\n');
+    expect(calls).toBe(2);
+    expect(await lastLog()).toMatchObject({ status: 200, attempts: 2, keyId: p.ids[1], errorClass: null });
+    expect(p.row(p.ids[0]!)).toMatchObject({ failure_count: 1 });
+  });
+
   it('every key closing before any event: 502 from the proxy after MAX_ATTEMPTS, logged as empty-stream', async () => {
     p = await startProxy(
       [
@@ -260,15 +282,17 @@ describe('the hold’s limits', () => {
   it('FIRST_EVENT_HOLD_MS=0 holds nothing: the headers come at once, and an error event first reaches the client', async () => {
     p = await startProxy(
       [
-        [fakeKey(1), { streamFault: 'error-first', streamGapMs: 300 }],
+        [fakeKey(1), { streamFault: 'error-first', streamGapMs: 400 }],
         [fakeKey(2), {}],
       ],
       { env: { FIRST_EVENT_HOLD_MS: '0', HEARTBEAT_MS: '0' } },
     );
     const started = Date.now();
     const res = await p.call('/v1/chat/completions', { json: streamed() });
-    expect(Date.now() - started).toBeLessThan(250);
-    expect(await res.text()).toContain('"code":50507');
+    const headersAt = Date.now() - started;
+    const chunks = await arrivals(res, started);
+    expect(chunks[0]!.at - headersAt).toBeGreaterThanOrEqual(250); // the headers did not wait for the 400 ms silence
+    expect(chunks.map((c) => c.text).join('')).toContain('"code":50507');
     expect(p.fake.requests).toHaveLength(1);
     expect(await lastLog()).toMatchObject({ status: 500, errorClass: 'stream-error' });
   });
