@@ -447,8 +447,14 @@ export class Exchange {
   }
 }
 
-/** SSE answers take the first-event hold and the heartbeat; every other body streams as it comes. */
+/**
+ * SSE answers take the first-event hold and the heartbeat; every other body streams as it comes —
+ * and so does an SSE body compressed despite `Accept-Encoding: identity`, whose events cannot be read.
+ */
 function isEventStream(head: UpstreamHead): boolean {
-  const type = head.headers['content-type'];
-  return (Array.isArray(type) ? type[0] : type)?.startsWith('text/event-stream') === true;
+  const type = first(head.headers['content-type']);
+  const encoding = first(head.headers['content-encoding']);
+  return type?.startsWith('text/event-stream') === true && (!encoding || encoding === 'identity');
 }
+
+const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);

@@ -31,7 +31,9 @@ export function streamToClient(
   const sse = contentType.startsWith('text/event-stream');
   const tap = new UsageTap(contentType);
   let last: Buffer | undefined;
-  const beat = sse ? new StreamBeat(res) : undefined;
+  // A comment written into a compressed body would corrupt it: heartbeats go to plain SSE only.
+  const encoding = headers['content-encoding'];
+  const beat = sse && (!encoding || encoding === 'identity') ? new StreamBeat(res) : undefined;
   let settled = false;
   const settle = (error: StreamResult['error']) => {
     if (settled) return;

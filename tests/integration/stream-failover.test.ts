@@ -6,6 +6,7 @@
  * answer; an error event after content still counts as a failure; a silent stream gets `: keep-alive`
  * comments (HEARTBEAT_MS). Everything over real sockets, against the fake's stream options.
  */
+import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useHandMadeUpstreams } from '../helpers/hand-made-upstream.js';
 import { chat, fakeKey, startProxy, type Proxy } from '../helpers/proxy-harness.js';
@@ -245,6 +246,20 @@ describe('heartbeat on a slow stream', () => {
     expect(text.replaceAll(': keep-alive\n\n', '')).toBe(parts.join(''));
     expect(text).toContain('data: {"b":2}\n\n');
     expect(text.match(/: keep-alive/g)!.length).toBeGreaterThanOrEqual(4); // after the first event and the last
+  });
+
+  it('an SSE body compressed despite Accept-Encoding: identity is passed untouched: no hold, no comment inside the gzip', async () => {
+    const plain = 'data: {"choices":[{"delta":{"content":"zipped"}}]}\n\ndata: [DONE]\n\n';
+    const zipped = gzipSync(plain);
+    const url = await startUpstream((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'content-encoding': 'gzip' });
+      res.write(zipped.subarray(0, 10));
+      setTimeout(() => res.end(zipped.subarray(10)), 300);
+    });
+    p = await startProxy([[fakeKey(1), {}]], { upstreamUrl: url, env: { HEARTBEAT_MS: '50' } });
+    const res = await p.call('/v1/chat/completions', { json: streamed() });
+    expect(res.headers.get('content-encoding')).toBe('gzip');
+    expect(await res.text()).toBe(plain);
   });
 
   it('HEARTBEAT_MS=0 sends none', async () => {
