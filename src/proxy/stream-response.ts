@@ -45,10 +45,8 @@ export function streamToClient(
   const resume = () => answer.call.resume();
 
   res.writeHead(answer.status, headers);
-  if (beat) {
-    res.flushHeaders();
-    heartbeats.add(beat);
-  }
+  if (sse) res.flushHeaders();
+  if (beat) heartbeats.add(beat);
   res.on('drain', resume);
   answer.call.attach({
     data(chunk) {
