@@ -323,6 +323,7 @@ function storedFacts(row: KeyRow, unsavedUsage: number) {
   return {
     enabled: row.enabled === 1,
     account: row.account,
+    accountName: row.account ?? `key:${row.id}`,
     usageCount: row.usage_count + unsavedUsage,
     failureCount: row.failure_count,
     lastUsedAt: row.last_used_at ?? 0,

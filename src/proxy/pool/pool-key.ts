@@ -13,6 +13,8 @@ export interface PoolKey {
   readonly enabled: boolean;
   /** The SiliconFlow account, as stored; null = unknown. Limits are per account (see accountOf). */
   readonly account: string | null;
+  /** accountOf(key), kept beside it: the blocks ask it on every pick, so it is not built each time. */
+  readonly accountName: string;
   readonly status: KeyStatus;
   /** The ledger's estimate: the key's anchor and what the proxy saw it spend since (src/ledger/balance.ts). */
   readonly money: Readonly<KeyMoney>;
@@ -77,6 +79,6 @@ export function groupsOf(k: PoolKey, minBalance: Nano): number {
  * The account whose limits a key shares: SiliconFlow limits per account and model, not per key. A
  * key whose account is not known is an account of its own.
  */
-export function accountOf(k: Pick<PoolKey, 'id' | 'account'>): string {
-  return k.account ?? `key:${k.id}`;
+export function accountOf(k: Pick<PoolKey, 'id' | 'account'> & { readonly accountName?: string }): string {
+  return k.accountName ?? k.account ?? `key:${k.id}`;
 }
