@@ -469,11 +469,11 @@ const zh = {
   'error.self-issue-full': '本服务器暂时不再发放自助密钥，请联系管理员。',
   'error.json-required': '请以 JSON 格式提交。',
   // Local budgets per account and model (issue 13, ACCOUNT_LIMITS)
-  'limits.title': '账号本地限额',
+  'limits.title': '账户本地限额',
   'limits.hint':
-    '每个账号、每个模型在当前这一分钟（RPM、TPM）和北京时间这一天（RPD）里已用多少、上限多少。用满的账号暂时不再被选中，直到下一分钟或北京时间零点。',
+    '每个账户、每个模型在当前这一分钟（RPM、TPM）和北京时间这一天（RPD）里已用多少、上限多少。用满的账户暂时不再被选中，直到下一分钟或北京时间零点。',
   'limits.off': '没有设置本地限额（ACCOUNT_LIMITS）。',
-  'limits.col.account': '账号',
+  'limits.col.account': '账户',
   'limits.col.model': '模型',
   'limits.col.rpm': '本分钟请求',
   'limits.col.tpm': '本分钟 tokens',

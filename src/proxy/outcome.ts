@@ -73,7 +73,7 @@ export const OUTCOMES = {
   exhausted: { key: 'exhausted', request: 'next-key', budget: 'key-tries' },
   /** 403 with code 30011: the key has gift credit only. */
   'needs-paid': { key: 'lacks-paid', request: 'next-paid-key', budget: 'key-tries' },
-  /** 429: the key cools down. */
+  /** 429: the key's account cools down for the request's model (account-cooling.ts); the key is not blamed. */
   'rate-limited': { key: 'cools-down', request: 'next-key-or-pool-backoff', budget: 'key-tries' },
   /** Code 50603 (system busy): SiliconFlow limits this server's IP, not the key. */
   'pool-backoff': { key: 'untouched', request: 'pool-backoff', budget: null },
