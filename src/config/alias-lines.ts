@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkedLines, type LineVerdict } from './checked-lines.js';
 
 /**
  * The model alias table as the admin writes it: one `alias=model` a line (spaces around `=` allowed),
@@ -9,7 +10,7 @@ const MAX_NAME = 200;
 const NAME = /^[^\s=]+$/;
 
 /** The line normalised (`alias=model`), or why it is not one. */
-function checkLine(line: string, seen: Set<string>): string | { problem: string } {
+function checkLine(line: string, seen: Set<string>): LineVerdict {
   const eq = line.indexOf('=');
   if (eq < 0) return { problem: 'must be alias=model' };
   const alias = line.slice(0, eq).trim();
@@ -23,26 +24,7 @@ function checkLine(line: string, seen: Set<string>): string | { problem: string 
 }
 
 /** Checks every line (blank ones dropped); a bad one is reported with its number and text. */
-export const aliasLines = z
-  .array(z.string().max(2 * MAX_NAME + 10))
-  .max(1000)
-  .transform((lines, ctx) => {
-    const seen = new Set<string>();
-    const out: string[] = [];
-    let n = 0;
-    for (const raw of lines) {
-      n++;
-      const line = raw.trim();
-      if (line === '') continue;
-      const checked = checkLine(line, seen);
-      if (typeof checked !== 'string') {
-        ctx.addIssue({ code: 'custom', message: `line ${n} "${line}": ${checked.problem}` });
-        return z.NEVER;
-      }
-      out.push(checked);
-    }
-    return out;
-  });
+export const aliasLines = checkedLines(2 * MAX_NAME + 10, checkLine);
 
 /** What MODEL_ALIASES says for "no aliases at all" (unset is the built-in table). */
 export const NO_ALIASES = 'none';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkedLines, type LineVerdict } from './checked-lines.js';
 import type { RuntimeKind } from './kinds.js';
 
 /**
@@ -87,36 +88,23 @@ export function limitLineText(l: LimitLine): string {
   return [l.account, l.model, ...LIMITS.filter((n) => limits[n] > 0).map((n) => `${n}=${limits[n]}`)].join(' ');
 }
 
+/** The line normalised, or why it is refused: unreadable, or its account and model given twice. */
+function checkLimitLine(line: string, seen: Set<string>): LineVerdict {
+  const read = readLimitLine(line);
+  if ('problem' in read) return read;
+  const target = `${read.account} ${read.model}`;
+  if (seen.has(target)) return { problem: `account ${read.account}, model ${read.model} is given twice (a level line is for every model)` };
+  seen.add(target);
+  return limitLineText(read);
+}
+
+const checkedLimitLines = checkedLines(4 * MAX_NAME, checkLimitLine);
+
 /** Checks every line (blank ones dropped; `none` alone is off); a bad one is reported with its number and text. */
 export const limitLines = z
-  .array(z.string().max(4 * MAX_NAME))
-  .max(1000)
-  .transform((lines, ctx) => {
-    if (lines.length === 1 && lines[0]!.trim() === NO_LIMITS) return [];
-    const seen = new Set<string>();
-    const out: string[] = [];
-    let n = 0;
-    for (const raw of lines) {
-      n++;
-      const text = raw.trim();
-      if (text === '') continue;
-      const read = readLimitLine(text);
-      const target = 'problem' in read ? '' : `${read.account} ${read.model}`;
-      const problem =
-        'problem' in read
-          ? read.problem
-          : seen.has(target)
-            ? `account ${read.account}, model ${read.model} is given twice (a level line is for every model)`
-            : null;
-      if (problem) {
-        ctx.addIssue({ code: 'custom', message: `line ${n} "${text}": ${problem}` });
-        return z.NEVER;
-      }
-      seen.add(target);
-      out.push(limitLineText(read as LimitLine));
-    }
-    return out;
-  });
+  .array(z.string())
+  .transform((lines) => (lines.length === 1 && lines[0]!.trim() === NO_LIMITS ? [] : lines))
+  .pipe(checkedLimitLines);
 
 /** The environment's text: lines separated by newlines or commas; unset, empty or `none` is off. */
 export function limitTableEnv() {
