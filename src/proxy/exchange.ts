@@ -7,14 +7,14 @@ import type { JobKind } from '../siliconflow/jobs.js';
 import { isPaidOnlyModel } from '../siliconflow/models.js';
 import type { CorsHeaders } from './cors.js';
 import { decodedBody } from './error-body.js';
-import { firstEvent } from './first-event.js';
+import { firstEvent, isEventStream } from './first-event.js';
 import { clientRefusal } from './client-refusals.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './headers.js';
 import { recordVerdict } from './key-verdict.js';
-import { MAX_JOB_ANSWER_BYTES, type JobRoute } from './job-affinity.js';
+import type { JobRoute } from './job-affinity.js';
 import { newLogEntry } from './log-entry.js';
 import { aliasMap } from './model-alias.js';
-import { filteredModelList, isModelList, MAX_MODEL_LIST_BYTES } from './model-list.js';
+import { isModelList } from './model-list.js';
 import type { NoAnswer } from './no-answer.js';
 import { classifyAnswer, isOkStatus, OUTCOMES, type GoesOnRow, type Outcome, type OutcomeRow } from './outcome.js';
 import {
@@ -38,6 +38,7 @@ import { streamEnded, type HeldVerdict } from './stream-end.js';
 import { streamToClient } from './stream-response.js';
 import { collectBody, type UpstreamCall, type UpstreamHead } from './upstream-call.js';
 import { UsageTap } from './usage-tap.js';
+import { isUnread, jobReply, modelListReply, type WholeReply } from './whole-answers.js';
 
 /** How one attempt leaves the exchange; settle() alone decides what follows. */
 type Step =
@@ -340,25 +341,24 @@ export class Exchange {
   }
 
   private async answerModelList(answer: UpstreamHead, key: PoolKey): Promise<void> {
-    const collected = await collectBody(answer.call, MAX_MODEL_LIST_BYTES);
-    const decoded = Buffer.isBuffer(collected) ? decodedBody(collected, answer.headers['content-encoding']) : null;
-    if (!decoded)
-      return this.end(this.interrupted() ?? upstreamUnavailable(Buffer.isBuffer(collected) ? 'upstream-5xx' : collected.errorClass));
     const keep = this.deps.clients.modelFilter(this.client!) ?? (() => true);
     const aliases = aliasMap(this.deps.settings().modelAliases);
-    const { headers, bytes } = filteredModelList(answer, decoded, key.secret, this.cors, keep, aliases);
-    this.log.firstByteMs = Date.now() - this.started;
-    this.res.writeHead(answer.status, headers);
-    this.res.end(bytes);
-    this.finish(answer.status, null);
+    const reply = await modelListReply(answer, key.secret, this.cors, keep, aliases);
+    if (isUnread(reply)) return this.end(this.interrupted() ?? upstreamUnavailable(reply.errorClass));
+    this.sendWhole(answer.status, reply, null);
   }
 
   private passThrough(answer: UpstreamHead, decoded: Buffer, key: PoolKey): void {
-    const { headers, bytes } = passedThroughError(answer, decoded, key.secret, this.cors, this.log);
+    const reply = passedThroughError(answer, decoded, key.secret, this.cors, this.log);
+    this.sendWhole(answer.status, reply, `upstream-${answer.status}`);
+  }
+
+  /** An answer read whole goes out in one write, and the exchange is over. */
+  private sendWhole(status: number, reply: WholeReply, errorClass: string | null): void {
     this.log.firstByteMs = Date.now() - this.started;
-    this.res.writeHead(answer.status, headers);
-    this.res.end(bytes);
-    this.finish(answer.status, `upstream-${answer.status}`);
+    this.res.writeHead(status, reply.headers);
+    this.res.end(reply.bytes);
+    this.finish(status, errorClass);
   }
 
   /** Ends the exchange: SiliconFlow's answer is under way (it finishes when sent), or the proxy answers itself. */
@@ -416,21 +416,15 @@ export class Exchange {
     this.end(step.kind === 'retry' ? upstreamUnavailable(step.trouble) : this.noKeyLeft());
   }
 
-  /** A job's answer is small: read whole (capped), the jobs it names recorded with its key, sent byte for byte as it came. */
+  /** A job's answer: the jobs it names are recorded with its key, and it is charged and sent as it came. */
   private async answerJob(answer: UpstreamHead, key: PoolKey, kind: JobKind): Promise<void> {
-    const collected = await collectBody(answer.call, MAX_JOB_ANSWER_BYTES);
-    if (!Buffer.isBuffer(collected)) return this.end(this.interrupted() ?? upstreamUnavailable(collected.errorClass));
-    const decoded = decodedBody(collected, answer.headers['content-encoding']);
-    if (decoded && answer.status < 300) this.deps.jobs.answered(kind, decoded, key, this.client!.id);
-    const headers = clientResponseHeaders(answer.headers, key.secret, this.cors);
-    headers['content-length'] = collected.length;
-    this.log.firstByteMs = Date.now() - this.started;
-    this.res.writeHead(answer.status, headers);
-    this.res.end(collected);
-    const tap = new UsageTap(String(headers['content-type'] ?? ''));
-    if (decoded) tap.push(decoded);
+    const reply = await jobReply(answer, key.secret, this.cors);
+    if (isUnread(reply)) return this.end(this.interrupted() ?? upstreamUnavailable(reply.errorClass));
+    if (reply.decoded && answer.status < 300) this.deps.jobs.answered(kind, reply.decoded, key, this.client!.id);
+    const tap = new UsageTap(String(reply.headers['content-type'] ?? ''));
+    if (reply.decoded) tap.push(reply.decoded);
     chargeAnswer(this.deps, key, this.log, tap, this.facts!, this.needsPaid, this.client!.label);
-    this.finish(answer.status, null);
+    this.sendWhole(answer.status, reply, null);
   }
 
   /** Writes the log row and the metrics, once. */
@@ -446,15 +440,3 @@ export class Exchange {
     this.deps.metrics.requestFinished(status, this.client?.label ?? 'none');
   }
 }
-
-/**
- * SSE answers take the first-event hold and the heartbeat; every other body streams as it comes —
- * and so does an SSE body compressed despite `Accept-Encoding: identity`, whose events cannot be read.
- */
-function isEventStream(head: UpstreamHead): boolean {
-  const type = first(head.headers['content-type']);
-  const encoding = first(head.headers['content-encoding']);
-  return type?.startsWith('text/event-stream') === true && (!encoding || encoding === 'identity');
-}
-
-const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);

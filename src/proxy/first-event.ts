@@ -1,6 +1,6 @@
 import { classifyNetworkError, type NoAnswer } from './no-answer.js';
 import { errorOfEvent, StreamErrorWatch, type StreamError } from './stream-error.js';
-import type { UpstreamCall } from './upstream-call.js';
+import type { UpstreamCall, UpstreamHead } from './upstream-call.js';
 
 /** What came of holding a 200 SSE answer back until its first event. */
 export type FirstEvent =
@@ -102,3 +102,15 @@ class FirstEventReader {
     return this.fields > 0 ? CONTENT : EMPTY_STREAM;
   }
 }
+
+/**
+ * SSE answers take the first-event hold and the heartbeat; every other body streams as it comes —
+ * and so does an SSE body compressed despite `Accept-Encoding: identity`, whose events cannot be read.
+ */
+export function isEventStream(head: UpstreamHead): boolean {
+  const type = first(head.headers['content-type']);
+  const encoding = first(head.headers['content-encoding']);
+  return type?.startsWith('text/event-stream') === true && (!encoding || encoding === 'identity');
+}
+
+const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
