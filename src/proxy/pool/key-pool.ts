@@ -126,7 +126,7 @@ export class KeyPool {
 
   pick(request: PickRequest, now = Date.now()): PoolKey | undefined {
     if (request.needsPaid) this.releaseRecheck(now);
-    const k = this.blocks.length ? this.pickUnblocked(request, request.model || NO_MODEL, now) : this.groups.pick(request);
+    const k = this.blocks.length ? this.pickUnblocked(request, request.model || NO_MODEL, now) : this.groups.pick(request, request.tried);
     if (k) {
       k.lastUsedAt = now;
       k.usageCount++;
@@ -137,7 +137,7 @@ export class KeyPool {
 
   private pickUnblocked(request: PickRequest, model: string, now: number): HeldKey | undefined {
     const skip = new BlockedSkip(this.keys, request.tried, this.blocks, model, now);
-    const k = this.groups.pick({ ...request, tried: skip });
+    const k = this.groups.pick(request, skip);
     const out = request.blocked;
     if (out && skip.until > 0 && (out.until === 0 || skip.until < out.until)) out.until = skip.until;
     return k;

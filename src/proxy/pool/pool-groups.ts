@@ -57,9 +57,10 @@ export class PoolGroups {
 
   /**
    * Pro/: known paid credit, then unknown, then low (or due for a recheck). Free models: exhausted
-   * keys first, then the rest as for paid models. Paid models: funded keys, then low ones.
+   * keys first, then the rest as for paid models. Paid models: funded keys, then low ones. `tried`
+   * is what to pass over: the request's tried keys, or the pool's view that adds the blocked accounts.
    */
-  pick({ needsPaid, free, tried }: PickRequest): HeldKey | undefined {
+  pick({ needsPaid, free }: PickRequest, tried: Skip): HeldKey | undefined {
     const s = this.selectors;
     if (needsPaid) return s.paid.pick(tried) ?? s.paidUnknown.pick(tried) ?? s.paidLow.pick(tried);
     return (free ? s.exhausted.pick(tried) : undefined) ?? s.funded.pick(tried) ?? s.low.pick(tried);
