@@ -2,6 +2,10 @@ import { join } from 'node:path';
 import type { AppDeps } from './app.js';
 import { AccessKeyService } from './auth/access-key.js';
 import { AdminAuth } from './auth/admin-auth.js';
+// Issue 14, delivery: the alert channels and the queue that delivers to them.
+import type { ChannelService } from './alerts/channel-service.js';
+import type { AlertDelivery, DeliveryOptions } from './alerts/delivery.js';
+import { createAlertDelivery } from './alerts/delivery-setup.js';
 import { CheckService } from './balance/check-service.js';
 import { RecoveryService } from './balance/recovery.js';
 import { ClientGate } from './clients/client-gate.js';
@@ -99,6 +103,10 @@ type AppServices = {
   proxy: ReturnType<typeof createProxyHandler>;
   /** Which key made each file, batch and video job (the proxy sends later calls about one with it). */
   jobKeys: JobKeyStore;
+  // Issue 14, delivery: the AlertSink the engine sends to (it returns at once; the queue retries),
+  // and the admin's channels with the test button and the delivery log.
+  alertDelivery: AlertDelivery;
+  alertChannels: ChannelService;
   /** Writes what is buffered now: key states learned by the proxy, request logs. */
   flush(): void;
   /** Flushes, then closes connections and the database. */
@@ -113,8 +121,8 @@ type AppServices = {
  * Only the entry points import this module (launch.ts, the demo, the benchmark's seeding, the test
  * helpers: eslint.config.mjs says so), so no module can quietly come to depend on everything.
  */
-export function createContext(config: Config, options: { logger?: Logger } = {}): AppContext {
-  const services = createServices(config, options.logger ?? createLogger(config.logLevel));
+export function createContext(config: Config, options: { logger?: Logger; alertDelivery?: Partial<DeliveryOptions> } = {}): AppContext {
+  const services = createServices(config, options.logger ?? createLogger(config.logLevel), options.alertDelivery);
   const appDeps = appDepsOf(config, services);
   return { ...services, appDeps, serverDeps: serverDepsOf(config, services, appDeps) };
 }
@@ -131,7 +139,7 @@ function openDataDir(config: Config, logger: Logger) {
   return { db, cipher, appState, sessionSecret: secrets.sessionSecret, clientHasher: new ClientKeyHasher(secrets.encryptionKey) };
 }
 
-function createServices(config: Config, logger: Logger): AppServices {
+function createServices(config: Config, logger: Logger, alertOptions?: Partial<DeliveryOptions>): AppServices {
   const { db, cipher, appState, sessionSecret, clientHasher } = openDataDir(config, logger);
   const settings = new SettingsService(db, config.runtime, cipher);
   const accessKey = new AccessKeyService(appState, cipher, config.authApiKey);
@@ -179,6 +187,15 @@ function createServices(config: Config, logger: Logger): AppServices {
     probeModel: config.exhaustedProbeModel,
     logger,
   });
+  // Issue 14, delivery: pending deliveries resume at start; close() cuts attempts short (they stay pending).
+  const alerting = createAlertDelivery({
+    db,
+    cipher,
+    sent: (event, channelId) => proxy.metrics.alertSent(event, channelId),
+    logger,
+    options: alertOptions,
+  });
+  alerting.delivery.start();
   return {
     config,
     logger,
@@ -207,10 +224,13 @@ function createServices(config: Config, logger: Logger): AppServices {
     metrics: proxy.metrics,
     proxy: proxy.handler,
     jobKeys,
+    alertDelivery: alerting.delivery, // Issue 14, delivery
+    alertChannels: alerting.channels,
     flush: proxy.flush,
     generatedAccessKey,
     async close() {
       await proxy.stop();
+      await alerting.delivery.stop(); // Issue 14, delivery
       if (db.open) db.close();
     },
   };
@@ -245,6 +265,7 @@ function appDepsOf(config: Config, s: AppServices): AppDeps {
       clients: s.clients,
       accountLimits: s.localLimits,
       coolingList: () => s.coolingView.list(),
+      alertChannels: s.alertChannels, // Issue 14, delivery
     },
     keyChecker: { settings, guestPass, checks },
     clientLookup: { clients: s.clients },

@@ -119,6 +119,19 @@ export class ProxyMetrics {
   render(): Promise<string> {
     return this.registry.metrics();
   }
+
+  // Issue 14, delivery: sfm_alerts_sent_total{event,channel}, made at the first delivery (a counter
+  // with labels has no series before it anyway). `channel` is the channel's id: bounded by the admin's channels.
+  private alertsSent: Counter<'event' | 'channel'> | undefined;
+  alertSent(event: string, channelId: number): void {
+    this.alertsSent ??= new Counter({
+      name: `${PREFIX}alerts_sent_total`,
+      help: 'Alert messages delivered, by event and by channel (its id).',
+      labelNames: ['event', 'channel'],
+      registers: [this.registry],
+    });
+    this.alertsSent.inc({ event, channel: String(channelId) });
+  }
 }
 
 const NO_POOL_MONEY: PoolGauges = { balanceYuan: { gift: null, paid: null, total: null }, runwayHours: { gift: null, paid: null } };

@@ -12,6 +12,7 @@ import { startFakeSiliconFlow, type FakeKeyState, type FakeSiliconFlow } from '.
 import { silentLogger, type Logger } from '../../src/logger.js';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { DeliveryOptions } from '../../src/alerts/delivery.js';
 
 /**
  * The admin password of test apps: not the default "admin", which locks the admin API until it is
@@ -42,6 +43,8 @@ export async function startTestApp(
     /** A path prefix after the fake's origin, as in SILICONFLOW_BASE_URL=https://gateway.example/siliconflow. */
     upstreamPath?: string;
     logger?: Logger;
+    /** Issue 14, delivery: the alert queue's pacing (short retry delays and timeouts in tests). */
+    alertDelivery?: Partial<DeliveryOptions>;
   } = {},
 ): Promise<TestApp> {
   const fake = options.fake ?? (await startFakeSiliconFlow({ keys: options.keys }));
@@ -57,7 +60,7 @@ export async function startTestApp(
       ...options.env,
       ...env,
     });
-    const ctx = createContext(config, { logger: options.logger ?? silentLogger });
+    const ctx = createContext(config, { logger: options.logger ?? silentLogger, alertDelivery: options.alertDelivery });
     contexts.push(ctx);
     const app = createApp(ctx.appDeps);
     const listen = () =>

@@ -18,6 +18,8 @@ import { poolRoutes, type PoolRoutesDeps } from './pool.routes.js';
 import { pricesRoutes, type PricesRoutesDeps } from './prices.routes.js';
 import { settingsRoutes, type SettingsRoutesDeps } from './settings.routes.js';
 import { spendRoutes, type SpendRoutesDeps } from './spend.routes.js';
+// Issue 14, delivery: alert channels, the test button and the delivery log.
+import { alertChannelsRoutes, type AlertChannelsRoutesDeps } from './alert-channels.routes.js';
 
 const HOUR_MS = 60 * 60 * 1000;
 const seriesQuery = z.object({ hours: z.coerce.number().int().min(1).max(720).default(24) });
@@ -33,7 +35,8 @@ export type AdminApiDeps = AuthRoutesDeps &
   ClientsRoutesDeps &
   AccountLimitsRoutesDeps &
   PoolRoutesDeps &
-  KeyEventsRoutesDeps & { requestLogs: RequestLogStore; stats: Pick<StatsService, 'pool'> };
+  KeyEventsRoutesDeps &
+  AlertChannelsRoutesDeps & { requestLogs: RequestLogStore; stats: Pick<StatsService, 'pool'> }; // Issue 14, delivery
 
 /**
  * /admin/api: JSON in and out. Sign-in is open; every other route starts with `adminOnly` (the session,
@@ -58,6 +61,8 @@ export function adminApi(deps: AdminApiDeps): Router {
   router.use(clientsRoutes(deps));
   router.use(accountLimitsRoutes(deps));
   router.use(poolRoutes(deps));
+  // Issue 14, delivery: alert channels and deliveries.
+  router.use(alertChannelsRoutes(deps));
   router.get('/stats', adminOnly, (_req, res) => {
     res.json(stats.pool());
   });

@@ -1,0 +1,49 @@
+import { Agent, request } from 'undici';
+import type { OutboundRequest } from './channels/channel-types.js';
+
+/** What is read of an answer: enough for a bot's error, never a large page into memory. */
+export const MAX_ANSWER_BYTES = 64 * 1024;
+
+export type HttpAnswer = { status: number; body: string };
+
+/**
+ * The delivery's own way out: an undici Agent of its own, so a hanging receiver holds none of the
+ * /v1 upstream's connections. It POSTs only to the URL the format gives (the stored channel URL) and
+ * follows no redirect: undici's request does not, and a 3xx comes back as an answer like any other.
+ */
+export class DeliveryHttp {
+  private readonly agent = new Agent({ connections: 8, keepAliveTimeout: 10_000, connect: { timeout: 10_000 } });
+
+  /** Throws on no answer (refused, reset, `timeoutMs` passed, `signal` aborted). */
+  async post(req: OutboundRequest, timeoutMs: number, signal: AbortSignal): Promise<HttpAnswer> {
+    const res = await request(req.url, {
+      method: 'POST',
+      headers: req.headers,
+      body: req.body,
+      dispatcher: this.agent,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
+    });
+    return { status: res.statusCode, body: await readCapped(res.body, MAX_ANSWER_BYTES) };
+  }
+
+  close(): Promise<void> {
+    return this.agent.close();
+  }
+}
+
+/** The first `max` bytes of a body as text; the rest is not read (the stream is destroyed). */
+async function readCapped(body: AsyncIterable<Buffer> & { destroy(): unknown }, max: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    chunks.push(chunk.subarray(0, max - size));
+    size += Math.min(chunk.length, max - size);
+    if (size >= max) {
+      body.destroy();
+      break;
+    }
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
