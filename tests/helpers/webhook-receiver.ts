@@ -1,4 +1,4 @@
-import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** One request as it arrived: method, path with query, headers (lower-case names), the raw body. */
@@ -6,10 +6,14 @@ export type Received = { method: string; url: string; headers: IncomingHttpHeade
 
 /**
  * How the receiver answers one request: a status with a body (a bot's `{errcode: 1, …}` is a body
- * too), a redirect, or no answer at all (`hang`: the request stays open until the receiver closes).
+ * too), a redirect, no answer at all (`hang`: the request stays open until the receiver closes), or
+ * a 200 whose body never ends (`endless`: 16 KiB every few ms, for as long as the caller reads).
  */
 export type ReceiverAnswer =
-  { status: number; body?: string; headers?: Record<string, string> } | { redirect: string; status?: 301 | 302 | 307 | 308 } | 'hang';
+  | { status: number; body?: string; headers?: Record<string, string> }
+  | { redirect: string; status?: 301 | 302 | 307 | 308 }
+  | 'hang'
+  | 'endless';
 
 export type WebhookReceiver = {
   /** The receiver's origin, e.g. http://127.0.0.1:51234 (any path is taken). */
@@ -42,6 +46,7 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
       for (const w of waiting.filter((w) => received.length >= w.count)) w.resolve();
       const answer = queue.shift() ?? fallback;
       if (answer === 'hang') return;
+      if (answer === 'endless') return endless(res);
       if ('redirect' in answer) return void res.writeHead(answer.status ?? 302, { location: answer.redirect }).end();
       res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers }).end(answer.body ?? '');
     });
@@ -66,4 +71,12 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
       await new Promise((r) => server.close(r));
     },
   };
+}
+
+/** Writes 16 KiB chunks until the connection goes. */
+function endless(res: ServerResponse): void {
+  res.writeHead(200, { 'content-type': 'text/plain' });
+  const chunk = Buffer.alloc(16 * 1024, 'x');
+  const timer = setInterval(() => res.write(chunk), 2);
+  res.on('close', () => clearInterval(timer));
 }
