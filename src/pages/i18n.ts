@@ -48,6 +48,10 @@ const zhErrors = {
   'error.unexpected': '页面出错了，请刷新后重试。',
   'error.pageTitle': '出错了',
   'error.backHome': '返回首页',
+  // Issue 14, delivery: the alert channels' errors.
+  'error.invalid-channel': '告警渠道的设置无效：{detail}',
+  'error.invalid-channel.field': '{field}：取值无效（{detail}）。',
+  'error.channel-not-found': '找不到这个告警渠道（可能已被删除），请刷新列表。',
 };
 
 const enErrors: Record<keyof typeof zhErrors, string> = {
@@ -91,6 +95,10 @@ const enErrors: Record<keyof typeof zhErrors, string> = {
   'error.unexpected': 'Something went wrong on this page; reload it and try again.',
   'error.pageTitle': 'Something went wrong',
   'error.backHome': 'Back to the home page',
+  // Issue 14, delivery: the alert channels' errors.
+  'error.invalid-channel': 'Invalid alert channel: {detail}',
+  'error.invalid-channel.field': '{field}: {detail}',
+  'error.channel-not-found': 'That alert channel no longer exists (it may have been deleted): reload the list.',
 };
 
 /**
