@@ -16,16 +16,23 @@ export class DeliveryHttp {
 
   /** Throws on no answer (refused, reset, `timeoutMs` passed, `signal` aborted). */
   async post(req: OutboundRequest, timeoutMs: number, signal: AbortSignal): Promise<HttpAnswer> {
-    const res = await request(req.url, {
-      method: 'POST',
-      headers: req.headers,
-      body: req.body,
-      dispatcher: this.agent,
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-      signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
-    });
-    return { status: res.statusCode, body: await readCapped(res.body, MAX_ANSWER_BYTES) };
+    const timeout = AbortSignal.timeout(timeoutMs);
+    try {
+      const res = await request(req.url, {
+        method: 'POST',
+        headers: req.headers,
+        body: req.body,
+        dispatcher: this.agent,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+        signal: AbortSignal.any([signal, timeout]),
+      });
+      return { status: res.statusCode, body: await readCapped(res.body, MAX_ANSWER_BYTES) };
+    } catch (err) {
+      // However undici words it (before the head, or while the body trickles in), the bound passed.
+      if (timeout.aborted && !signal.aborted) throw Object.assign(new Error('timed out'), { name: 'TimeoutError' });
+      throw err;
+    }
   }
 
   close(): Promise<void> {

@@ -7,12 +7,14 @@ export type Received = { method: string; url: string; headers: IncomingHttpHeade
 /**
  * How the receiver answers one request: a status with a body (a bot's `{errcode: 1, …}` is a body
  * too), a redirect, no answer at all (`hang`: the request stays open until the receiver closes), or
- * a 200 whose body never ends (`endless`: 16 KiB every few ms, for as long as the caller reads).
+ * a 200 whose body never comes (`stall`: the head, then nothing) or never ends (`endless`: 16 KiB
+ * every few ms, for as long as the caller reads).
  */
 export type ReceiverAnswer =
   | { status: number; body?: string; headers?: Record<string, string> }
   | { redirect: string; status?: 301 | 302 | 307 | 308 }
   | 'hang'
+  | 'stall'
   | 'endless';
 
 export type WebhookReceiver = {
@@ -47,6 +49,7 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
       const answer = queue.shift() ?? fallback;
       if (answer === 'hang') return;
       if (answer === 'endless') return endless(res);
+      if (answer === 'stall') return void res.writeHead(200, { 'content-type': 'application/json' }).flushHeaders();
       if ('redirect' in answer) return void res.writeHead(answer.status ?? 302, { location: answer.redirect }).end();
       res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers }).end(answer.body ?? '');
     });

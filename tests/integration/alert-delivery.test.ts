@@ -118,6 +118,17 @@ describe('alert delivery: failures, retries and redirects', () => {
     expect(performance.now() - started).toBeLessThan(1_500);
   });
 
+  it('an answer whose body stalls after the head times out into a retry', async () => {
+    await h.setup({ alertDelivery: { timeoutMs: 300 } });
+    const r = await h.receiver();
+    r.reply('stall');
+    await h.channel({ name: 'hook', type: 'webhook', url: `${r.url}/h` });
+    h.send();
+    await until(() => h.rows()[0]?.attempts === 1);
+    expect(h.rows()[0]).toMatchObject({ last_status: null, last_error: 'no answer within 0.3 s' });
+    expect(await h.settled()).toEqual([expect.objectContaining({ status: 'sent', attempts: 2 })]);
+  });
+
   it('a refused connection is retried, then fails', async () => {
     await h.setup();
     const r = await h.receiver();
