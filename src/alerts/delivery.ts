@@ -97,9 +97,17 @@ export class AlertDelivery implements AlertSink {
     await this.deps.http.close();
   }
 
-  /** Starts what is due, as far as the in-flight limit allows, then waits for the next one. */
+  /** Starts what is due, as far as the in-flight limit allows, then waits for the next one. Never throws (it runs from timers). */
   private pump(): void {
     if (!this.started) return;
+    try {
+      this.startDue();
+    } catch (err) {
+      this.deps.logger.error({ err }, 'the alert delivery queue could not be read');
+    }
+  }
+
+  private startDue(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
     const free = this.options.maxInFlight - this.inFlight.size;
