@@ -191,6 +191,17 @@ describe('alert channels: the test button', () => {
     expect(res.body.delivery).toMatchObject({ status: 'pending', attempts: 1, lastStatus: 500, lastError: 'HTTP 500: broken' });
   });
 
+  it('a receiver that hangs: the answer comes after the send timeout, pending with the timeout as its error', async () => {
+    await setup();
+    r.reply('hang');
+    const id = (await api('post', '/alerts/channels', hook())).body.id as number;
+    const started = performance.now();
+    const res = await api('post', `/alerts/channels/${id}/test`);
+    expect(performance.now() - started).toBeLessThan(2_500);
+    expect(res.status).toBe(200);
+    expect(res.body.delivery).toMatchObject({ status: 'pending', attempts: 1, lastStatus: null, lastError: 'no answer within 1 s' });
+  });
+
   it('a test goes to the channel even when it is switched off or filters the event', async () => {
     await setup();
     const id = (await api('post', '/alerts/channels', { ...hook(), enabled: false, events: ['runway-low'], minSeverity: 'critical' })).body
