@@ -1,11 +1,16 @@
 const WINDOW_MS = 10_000;
 
+/** Why the pool backs off: SiliconFlow blocked this server's IP (50603), or most accounts got 429 at once. */
+export type BackoffReason = 'ip-blocked' | 'rate-limited';
+
 /**
  * Pool-wide back-off: when SiliconFlow blocks this server's IP (code 50603), or when most of the pool
  * got 429 within a short window, further requests would only burn keys — so answer 429 for a while.
  */
 export class PoolBackoff {
   private until = 0;
+  /** When each reason's back-off ends (the alerts tell them apart); `until` is the later of the two. */
+  private readonly untilOf: Record<BackoffReason, number> = { 'ip-blocked': 0, 'rate-limited': 0 };
   /** model → account → when its last 429 for that model came. */
   private readonly recent = new Map<string, Map<string, number>>();
 
@@ -14,8 +19,14 @@ export class PoolBackoff {
     return Math.max(0, this.until - now);
   }
 
-  trip(durationMs: number, now = Date.now()): void {
+  /** ms left in the back-off started for `reason`, or 0 (read by the alert engine, not the proxy). */
+  remainingOf(reason: BackoffReason, now = Date.now()): number {
+    return Math.max(0, this.untilOf[reason] - now);
+  }
+
+  trip(durationMs: number, reason: BackoffReason, now = Date.now()): void {
     this.until = Math.max(this.until, now + durationMs);
+    this.untilOf[reason] = Math.max(this.untilOf[reason], now + durationMs);
   }
 
   /**
@@ -31,7 +42,7 @@ export class PoolBackoff {
     this.forgetOld(serving, now);
     const limited = this.recent.get(model)?.size ?? 0;
     if (limited >= 3 && limited > serving.size / 2) {
-      this.trip(durationMs, now);
+      this.trip(durationMs, 'rate-limited', now);
       this.recent.clear();
       return true;
     }

@@ -242,7 +242,7 @@ export class Exchange {
         else this.stream(head, key);
         return ANSWERED;
       case 'pool-backoff':
-        this.deps.backoff.trip(this.deps.limits.poolBackoffMs);
+        this.deps.backoff.trip(this.deps.limits.poolBackoffMs, 'ip-blocked');
         this.deps.logger.warn({ keyId: key.id }, 'SiliconFlow answered 50603 (IP busy): the pool backs off');
         return poolBackingOff(this.deps.backoff.remaining());
       case 'next-key':

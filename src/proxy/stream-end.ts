@@ -61,7 +61,7 @@ function failedInStream(
   if (held) deps.metrics.attempt(outcome, held.latency);
   // A 429 inside the stream cools the account for the request's model, like one before it.
   recordVerdict(deps, row.key, key, failed.reason, answer, held?.paidOnly, model);
-  if (row.request === 'pool-backoff') deps.backoff.trip(deps.limits.poolBackoffMs);
+  if (row.request === 'pool-backoff') deps.backoff.trip(deps.limits.poolBackoffMs, 'ip-blocked');
   deps.logger.warn({ keyId: key.id, outcome, status: failed.answer.status }, 'an error event came inside the stream');
   return { status: failed.answer.status, errorClass: STREAM_ERROR };
 }

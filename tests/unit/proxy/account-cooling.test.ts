@@ -64,6 +64,18 @@ describe('the pool-wide 429 back-off counts accounts per model', () => {
     expect(b.rateLimited('w', 'a', serving, 30_000, NOW + 11_001)).toBe(false);
     expect(b.rateLimited('v', 'a', serving, 30_000, NOW + 11_002)).toBe(true);
     expect(b.remaining(NOW + 11_002)).toBe(30_000);
+    expect(b.remainingOf('rate-limited', NOW + 11_002)).toBe(30_000);
+    expect(b.remainingOf('ip-blocked', NOW + 11_002)).toBe(0);
+  });
+
+  it('keeps the time left of each reason apart, and remaining() is the later of the two', () => {
+    const b = new PoolBackoff();
+    b.trip(120_000, 'ip-blocked', NOW);
+    b.trip(30_000, 'rate-limited', NOW + 1000);
+    expect(b.remainingOf('ip-blocked', NOW + 1000)).toBe(119_000);
+    expect(b.remainingOf('rate-limited', NOW + 1000)).toBe(30_000);
+    expect(b.remaining(NOW + 1000)).toBe(119_000);
+    expect(b.remainingOf('ip-blocked', NOW + 200_000)).toBe(0);
   });
 
   it('an account that no longer serves does not count', () => {
