@@ -10,6 +10,13 @@ import { classifyModels, classifyProbe, classifyUserInfo } from './classify.js';
 import type { EventSource } from '../keys/key-events.js';
 import type { SiliconFlowClient } from './siliconflow-client.js';
 
+/**
+ * Issue 14, alert engine: a finished run over many keys (a job: check all, the schedule, an import).
+ * `failed`: keys the run could not check (network errors, SiliconFlow's 5xx, answers it could not
+ * tell) — an invalid or exhausted verdict is a check that worked.
+ */
+export type CheckRun = { kind: string; checked: number; failed: number };
+
 const MODELS_CANNOT_TELL = 'could not tell: user/info is retired, and GET /v1/models answers a key with no money too';
 
 /**
@@ -20,6 +27,7 @@ export class CheckService {
   /** The running check of the whole pool (admin's "check all" or the schedule): never two at once. */
   private fullRun: Job | null = null;
   private readonly limiter: CheckLimiter;
+  private runListener: (run: CheckRun) => void = () => {};
 
   constructor(
     private readonly keys: KeyService,
@@ -33,6 +41,11 @@ export class CheckService {
       const { checkConcurrency, checkIntervalMs } = settings.get();
       return { concurrency: checkConcurrency, intervalMs: checkIntervalMs };
     });
+  }
+
+  /** Who hears of each finished run (the alert engine's check-failed rule). */
+  onRunFinished(listener: (run: CheckRun) => void): void {
+    this.runListener = listener;
   }
 
   async checkOne(id: number): Promise<KeyView> {
@@ -88,6 +101,8 @@ export class CheckService {
       );
       job.finish();
       this.logger.info({ job: job.progress }, 'key check finished');
+      const { kind, done, failed } = job.progress;
+      this.runListener({ kind, checked: done, failed });
     } catch (err) {
       this.logger.error({ err }, 'key check failed');
       job.finish(err);

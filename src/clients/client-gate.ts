@@ -14,6 +14,8 @@ export type Refusal =
   | { readonly reason: 'budget'; readonly period: BudgetPeriod; readonly limit: number; readonly resetsAt: number | null }
   | { readonly reason: 'rpm'; readonly retryAfterMs: number };
 
+export type BudgetRefusal = Extract<Refusal, { reason: 'budget' }>;
+
 const DISABLED: Refusal = { reason: 'disabled' };
 const IP_REFUSED: Refusal = { reason: 'ip-refused' };
 const CONCURRENCY: Refusal = { reason: 'concurrency' };
@@ -117,14 +119,22 @@ export class ClientGate {
   }
 
   private budgetRefusal(client: ClientState, now: number): Refusal | null {
-    const { day, month, total } = client.settings.budgets;
-    if (day === null && month === null && total === null) return null;
-    const usage = this.deps.registry.rolled(client, now).usage;
-    if (day !== null && usage.day.spent >= day) return { reason: 'budget', period: 'day', limit: day, resetsAt: nextDayStart(now) };
-    if (month !== null && usage.month.spent >= month) {
-      return { reason: 'budget', period: 'month', limit: month, resetsAt: nextMonthStart(now) };
-    }
-    if (total !== null && usage.total.spent >= total) return { reason: 'budget', period: 'total', limit: total, resetsAt: null };
-    return null;
+    return budgetRefusal(this.deps.registry, client, now);
   }
+}
+
+/**
+ * The budget a client key reached (day, month, total: the first that is), or null. The gate refuses
+ * with it; the alert engine's client-budget rule asks the same question, so both agree.
+ */
+export function budgetRefusal(registry: Pick<ClientRegistry, 'rolled'>, client: ClientState, now: number): BudgetRefusal | null {
+  const { day, month, total } = client.settings.budgets;
+  if (day === null && month === null && total === null) return null;
+  const usage = registry.rolled(client, now).usage;
+  if (day !== null && usage.day.spent >= day) return { reason: 'budget', period: 'day', limit: day, resetsAt: nextDayStart(now) };
+  if (month !== null && usage.month.spent >= month) {
+    return { reason: 'budget', period: 'month', limit: month, resetsAt: nextMonthStart(now) };
+  }
+  if (total !== null && usage.total.spent >= total) return { reason: 'budget', period: 'total', limit: total, resetsAt: null };
+  return null;
 }

@@ -74,6 +74,11 @@ export class ClientRegistry {
     return this.byId.get(id);
   }
 
+  /** Every live client key (the alert engine's budget rule walks them on its tick, never /v1). */
+  all(): IterableIterator<ClientState> {
+    return this.byId.values();
+  }
+
   /** The admin's own key (row 0), always present once the registry is loaded. */
   get defaultClient(): ClientState {
     return this.byId.get(DEFAULT_CLIENT_ID)!;

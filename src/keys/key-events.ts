@@ -16,6 +16,9 @@ export type Why = { source: EventSource; reason: (id: number, from: PublicStatus
 /** The history kept per key: older events go as new ones come (migration 0010). */
 export const EVENTS_PER_KEY = 200;
 
+/** A key's move into a status, as the alert engine reads it (KeyEventStore.entered). */
+export type EnteredEvent = { id: number; keyId: number; at: number; status: PublicStatus; masked: string };
+
 type EventRow = { id: number; at: number; from_status: PublicStatus; to_status: PublicStatus; reason: string; source: EventSource };
 
 /** A key's public status in SQL: switched off by the admin is `disabled` whatever it was. */
@@ -94,6 +97,23 @@ export class KeyEventStore {
     return (
       this.stmt('SELECT 1 FROM key_events WHERE key_id = ? AND reason = ? AND at >= ? LIMIT 1').get(keyId, reason, since) !== undefined
     );
+  }
+
+  /**
+   * Issue 14, alert engine: the events that put a key into one of `statuses`, after the event id
+   * `afterId` and at or after `since`, oldest first, with the key's masked form (never the key).
+   */
+  entered(statuses: readonly PublicStatus[], afterId: number, since: number, limit: number): EnteredEvent[] {
+    return this.stmt(
+      `SELECT e.id, e.key_id AS keyId, e.at, e.to_status AS status, k.masked FROM key_events e JOIN keys k ON k.id = e.key_id
+       WHERE e.id > ? AND e.at >= ? AND e.from_status != e.to_status AND e.to_status IN (SELECT value FROM json_each(?))
+       ORDER BY e.id LIMIT ?`,
+    ).all(afterId, since, JSON.stringify(statuses), limit) as EnteredEvent[];
+  }
+
+  /** The newest event's id (0 when none): where the alert engine starts reading. */
+  lastId(): number {
+    return (this.stmt('SELECT MAX(id) AS id FROM key_events').get() as { id: number | null }).id ?? 0;
   }
 
   private insert(id: number, at: number, from: PublicStatus, to: PublicStatus, reason: string, source: EventSource): void {
