@@ -51,6 +51,8 @@ describe('runtime settings', () => {
       errorRetryMaxMinutes: 60,
       exhaustedProbeHours: 24,
       invalidRecheckDays: 7,
+      // Issue 14, alert engine (src/config/table/alerts.ts).
+      alertCheckSeconds: 15,
     });
     expect(res.body.sources.pageSize).toBe('environment');
   });

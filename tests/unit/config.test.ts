@@ -59,6 +59,8 @@ describe('loadConfig', () => {
       errorRetryMaxMinutes: 60,
       exhaustedProbeHours: 24,
       invalidRecheckDays: 7,
+      // Issue 14, alert engine (src/config/table/alerts.ts).
+      alertCheckSeconds: 15,
     });
     expect(c.exhaustedProbeModel).toBe('deepseek-ai/DeepSeek-V3');
     expect(c.proxy).toEqual({

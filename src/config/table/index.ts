@@ -2,6 +2,8 @@ import type { z } from 'zod';
 import type { RuntimeSetting } from '../setting.js';
 import { accessSettings } from './access.js';
 import { accountLimitSettings } from './account-limits.js';
+// Issue 14, alert engine: ALERT_CHECK_SECONDS and PUBLIC_URL.
+import { alertSettings } from './alerts.js';
 import { checkSettings } from './checks.js';
 import { proxySettings } from './proxy.js';
 import { recoverySettings } from './recovery.js';
@@ -29,6 +31,8 @@ export const SETTINGS = [
   ...checkSettings,
   // Issue 13: how error, exhausted and invalid keys are tried again.
   ...recoverySettings,
+  // Issue 14, alert engine: how often the rules are evaluated, and where their links point.
+  ...alertSettings,
   ...storageSettings,
 ];
 
