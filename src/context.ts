@@ -55,6 +55,11 @@ import type { ServerDeps } from './server-runtime.js';
 import { SettingsService, type RuntimeSettings } from './settings/settings-service.js';
 import { SpendService, type PoolGauges } from './stats/spend-service.js';
 import { StatsService } from './stats/stats-service.js';
+// Issue 14, alert engine: rules, detectors, incidents; messages go to the log and the given sinks.
+import type { AlertEngine } from './alerts/alert-engine.js';
+import type { AlertRuleService } from './alerts/alert-rule-service.js';
+import type { AlertSink } from './alerts/alert-types.js';
+import { createAlerts } from './alerts/alert-wiring.js';
 
 /** What DATA_DIR holds that no one but the server's user may read: the database with its WAL files, and secrets.json. */
 const PRIVATE_FILES = [DATABASE_FILE, `${DATABASE_FILE}-wal`, `${DATABASE_FILE}-shm`, SECRETS_FILE];
@@ -113,6 +118,18 @@ type AppServices = {
   close(): Promise<void>;
   /** The generated access key while no banner has printed it yet (see AccessKeyService.init). */
   generatedAccessKey: string | undefined;
+  // Issue 14, alert engine: what decides when an alert is sent (started with the scheduled jobs), and its rules.
+  alerts: AlertEngine;
+  alertRules: AlertRuleService;
+};
+
+/** What createContext takes besides the config. */
+export type ContextOptions = {
+  logger?: Logger;
+  /** Issue 14, alert engine: sinks that get every alert message besides the log (a test's recorder). */
+  alertSinks?: readonly AlertSink[];
+  /** Issue 14, delivery: the alert queue's pacing (short retry delays and timeouts in tests). */
+  alertDelivery?: Partial<DeliveryOptions>;
 };
 
 /**
@@ -121,8 +138,8 @@ type AppServices = {
  * Only the entry points import this module (launch.ts, the demo, the benchmark's seeding, the test
  * helpers: eslint.config.mjs says so), so no module can quietly come to depend on everything.
  */
-export function createContext(config: Config, options: { logger?: Logger; alertDelivery?: Partial<DeliveryOptions> } = {}): AppContext {
-  const services = createServices(config, options.logger ?? createLogger(config.logLevel), options.alertDelivery);
+export function createContext(config: Config, options: ContextOptions = {}): AppContext {
+  const services = createServices(config, options.logger ?? createLogger(config.logLevel), options);
   const appDeps = appDepsOf(config, services);
   return { ...services, appDeps, serverDeps: serverDepsOf(config, services, appDeps) };
 }
@@ -139,7 +156,7 @@ function openDataDir(config: Config, logger: Logger) {
   return { db, cipher, appState, sessionSecret: secrets.sessionSecret, clientHasher: new ClientKeyHasher(secrets.encryptionKey) };
 }
 
-function createServices(config: Config, logger: Logger, alertOptions?: Partial<DeliveryOptions>): AppServices {
+function createServices(config: Config, logger: Logger, options: ContextOptions): AppServices {
   const { db, cipher, appState, sessionSecret, clientHasher } = openDataDir(config, logger);
   const settings = new SettingsService(db, config.runtime, cipher);
   const accessKey = new AccessKeyService(appState, cipher, config.authApiKey);
@@ -193,9 +210,29 @@ function createServices(config: Config, logger: Logger, alertOptions?: Partial<D
     cipher,
     sent: (event, channelId) => proxy.metrics.alertSent(event, channelId),
     logger,
-    options: alertOptions,
+    options: options.alertDelivery,
   });
   alerting.delivery.start();
+  const adminAuth = new AdminAuth(appState, config.adminUsername, config.adminPassword);
+  // Issue 14, alert engine: read on its own tick from what the pool and the services hold, never on /v1's path.
+  const { alerts, alertRules } = createAlerts({
+    config,
+    db,
+    logger,
+    sources: {
+      pool: proxy.pool,
+      runway: () => spend.pool().runway,
+      keyEvents: keyStore.history,
+      cooling,
+      backoff: proxy.backoff,
+      clients: clientRegistry,
+      mustChangePassword: () => adminAuth.mustChangePassword(),
+    },
+    checks,
+    checkSeconds: () => settings.get().alertCheckSeconds,
+    sinks: [...(options.alertSinks ?? []), alerting.delivery],
+  });
+  proxy.metrics.useAlertGauges(() => alerts.gauges());
   return {
     config,
     logger,
@@ -204,7 +241,7 @@ function createServices(config: Config, logger: Logger, alertOptions?: Partial<D
     sessionStore: new SqliteSessionStore(db),
     settings,
     accessKey,
-    adminAuth: new AdminAuth(appState, config.adminUsername, config.adminPassword),
+    adminAuth,
     guestPass,
     keys,
     checks,
@@ -228,7 +265,10 @@ function createServices(config: Config, logger: Logger, alertOptions?: Partial<D
     alertChannels: alerting.channels,
     flush: proxy.flush,
     generatedAccessKey,
+    alerts,
+    alertRules,
     async close() {
+      alerts.stop();
       await proxy.stop();
       await alerting.delivery.stop(); // Issue 14, delivery
       if (db.open) db.close();
@@ -266,6 +306,9 @@ function appDepsOf(config: Config, s: AppServices): AppDeps {
       accountLimits: s.localLimits,
       coolingList: () => s.coolingView.list(),
       alertChannels: s.alertChannels, // Issue 14, delivery
+      // Issue 14, alert engine: the rules and incidents routes.
+      alertRules: s.alertRules,
+      alertIncidents: s.alerts,
     },
     keyChecker: { settings, guestPass, checks },
     clientLookup: { clients: s.clients },
@@ -290,6 +333,8 @@ function serverDepsOf(config: Config, s: AppServices, app: AppDeps): ServerDeps 
       jobKeys: s.jobKeys,
       logRetentionDays: config.proxy.logRetentionDays,
       logger,
+      // Issue 14, alert engine: its tick starts and stops with the scheduled jobs.
+      alerts: s.alerts,
     },
     banner: { config, generatedAccessKey: s.generatedAccessKey, mustChangePassword: () => s.adminAuth.mustChangePassword() },
     logger,
@@ -346,6 +391,8 @@ function createProxyStack(
     clientAddress: clientAddressResolver(config.trustProxy),
   });
   const logWriter = new RequestLogWriter(requestLogs, logger);
+  // Issue 14, alert engine: the back-off is built here and handed out, so the engine reads its time left per reason.
+  const backoff = new PoolBackoff();
   const metrics = new ProxyMetrics(
     () => pool.counts(),
     poolGauges,
@@ -358,7 +405,7 @@ function createProxyStack(
     pool,
     localLimits,
     cooling,
-    backoff: new PoolBackoff(),
+    backoff,
     cors: new CorsPolicy(config.corsOrigins),
     upstream,
     prices,
@@ -381,7 +428,7 @@ function createProxyStack(
     logWriter.close();
     await upstream.close();
   };
-  return { pool, localLimits, coolingView, logWriter, metrics, handler, flush, stop };
+  return { pool, localLimits, coolingView, logWriter, metrics, handler, flush, stop, backoff };
 }
 
 /** What the pool takes from the ledger's settings: MIN_BALANCE in nano-yuan, PAID_RECHECK_MINUTES in ms. */

@@ -1,4 +1,5 @@
 import cron, { type ScheduledTask } from 'node-cron';
+import type { AlertEngine } from '../alerts/alert-engine.js';
 import type { CheckService } from '../balance/check-service.js';
 import type { RecoveryService } from '../balance/recovery.js';
 import type { SqliteSessionStore } from '../db/session-store.js';
@@ -24,6 +25,8 @@ export type ScheduledJobsDeps = {
   /** LOG_RETENTION_DAYS: how long request logs are kept. */
   logRetentionDays: number;
   logger: Logger;
+  /** Issue 14: the alert engine's tick (its first runs at start, so default-password fires at once). */
+  alerts: Pick<AlertEngine, 'start' | 'stop' | 'reschedule'>;
 };
 
 /** The background jobs, started by server.ts and stopped on shutdown. Each catches and logs its own errors. */
@@ -41,6 +44,7 @@ export function startScheduledJobs(deps: ScheduledJobsDeps): { stop(): void } {
   // The admin may change the schedule at runtime.
   const onChange = (_s: unknown, changed: string[]) => {
     if (RECOVERY_SETTINGS.some((name) => changed.includes(name))) deps.recovery.reschedule();
+    if (changed.includes('alertCheckSeconds')) deps.alerts.reschedule();
     if (!changed.includes('balanceRefreshCron')) return;
     void task.stop();
     task = cron.schedule(settings.get().balanceRefreshCron, refresh);
@@ -48,6 +52,7 @@ export function startScheduledJobs(deps: ScheduledJobsDeps): { stop(): void } {
   };
   settings.on('change', onChange);
   deps.recovery.start();
+  deps.alerts.start();
 
   // Housekeeping, hourly and once at start: expired sessions, request logs past their retention, old job keys.
   const housekeeping = () => {
@@ -69,6 +74,7 @@ export function startScheduledJobs(deps: ScheduledJobsDeps): { stop(): void } {
     stop() {
       settings.off('change', onChange);
       deps.recovery.stop();
+      deps.alerts.stop();
       void task.stop();
       clearInterval(prune);
     },

@@ -32,6 +32,8 @@ export class ProxyMetrics {
   private readonly attempts: Counter<'outcome'>;
   private readonly latency: Histogram;
   private readonly spend: Counter<'model' | 'credit' | 'client'>;
+  /** Issue 14, alert engine: what its last tick saw (set once the engine exists; null before its first tick). */
+  private alertReading: () => AlertGauges | null = () => null;
 
   /** keyCounts, poolMoney and coolingKeys are called at each scrape: pool keys per status, the pool's money, keys cooling. */
   constructor(
@@ -85,6 +87,7 @@ export class ProxyMetrics {
       },
     });
     poolMoneyGauges(registers, poolMoney);
+    alertGauges(registers, () => this.alertReading());
     this.registry = Registry.merge([own, processMetrics()]);
   }
 
@@ -110,6 +113,11 @@ export class ProxyMetrics {
     }
     if (split.gift > 0) this.spend.inc({ model, credit: 'gift', client }, split.gift / NANO_PER_YUAN);
     if (split.paid > 0) this.spend.inc({ model, credit: 'paid', client }, split.paid / NANO_PER_YUAN);
+  }
+
+  /** Issue 14, alert engine: where the engine's gauges are read from at each scrape (O(1): its last snapshot). */
+  useAlertGauges(read: () => AlertGauges | null): void {
+    this.alertReading = read;
   }
 
   get contentType(): string {
@@ -172,4 +180,62 @@ function poolMoneyGauges(registers: Registry[], poolMoney: () => PoolGauges): vo
       setKnown(this, read().runwayHours);
     },
   });
+}
+
+// Issue 14, alert engine: the gauges its rules read, so Alertmanager users can alert on the same
+// facts (docs/alerts.md has example rules). Read from the engine's last tick, never recomputed here.
+
+/** What the alert engine's last tick saw, as the gauges export it. */
+export type AlertGauges = {
+  /** Open incidents per event (firing, or clearing until they resolve). */
+  firing: Record<string, number>;
+  keysUsable: number;
+  keysEnabled: number;
+  /** Seconds left of the pool-wide back-off per reason (ip-blocked, rate-limited); 0 when off. */
+  backoffSeconds: Record<string, number>;
+  modelsCoolingAll: number;
+  checkFailedRatio: number;
+  clientsOverBudget: number;
+  defaultPassword: boolean;
+};
+
+function alertGauges(registers: Registry[], read: () => AlertGauges | null): void {
+  const gauge = (name: string, help: string, value: (g: AlertGauges) => number) =>
+    new Gauge({
+      name: `${PREFIX}${name}`,
+      help,
+      registers,
+      collect() {
+        const g = read();
+        if (g) this.set(value(g));
+      },
+    });
+  const labelled = (name: string, help: string, label: string, values: (g: AlertGauges) => Record<string, number>) =>
+    new Gauge({
+      name: `${PREFIX}${name}`,
+      help,
+      labelNames: [label],
+      registers,
+      collect() {
+        const g = read();
+        if (g) for (const [key, value] of Object.entries(values(g))) this.set({ [label]: key }, value);
+      },
+    });
+  labelled('alerts_firing', 'Open alert incidents per event (firing, or clearing until they resolve).', 'event', (g) => g.firing);
+  gauge('keys_usable', 'Pool keys that serve any model: enabled, active or error.', (g) => g.keysUsable);
+  gauge('keys_enabled', 'Pool keys the admin has not disabled.', (g) => g.keysEnabled);
+  labelled(
+    'pool_backoff_seconds',
+    'Seconds left of the pool-wide back-off, by reason (ip-blocked, rate-limited); 0 when off.',
+    'reason',
+    (g) => g.backoffSeconds,
+  );
+  gauge('models_cooling_all', 'Models that every serving account is cooling (429) for.', (g) => g.modelsCoolingAll);
+  gauge(
+    'check_last_run_failed_ratio',
+    'Share of the keys the last check run (3 keys or more) could not check; 0 before one.',
+    (g) => g.checkFailedRatio,
+  );
+  gauge('clients_over_budget', 'Enabled client keys that reached a budget.', (g) => g.clientsOverBudget);
+  gauge('admin_default_password', '1 while the admin signs in with the default password, else 0.', (g) => (g.defaultPassword ? 1 : 0));
 }

@@ -11,6 +11,7 @@ import { createContext, type AppContext } from '../../src/context.js';
 import { startFakeSiliconFlow, type FakeKeyState, type FakeSiliconFlow } from '../support/fake-siliconflow/index.js';
 import { silentLogger, type Logger } from '../../src/logger.js';
 import type { Server } from 'node:http';
+import type { AlertSink } from '../../src/alerts/alert-types.js';
 import type { AddressInfo } from 'node:net';
 import type { DeliveryOptions } from '../../src/alerts/delivery.js';
 
@@ -45,6 +46,8 @@ export async function startTestApp(
     logger?: Logger;
     /** Issue 14, delivery: the alert queue's pacing (short retry delays and timeouts in tests). */
     alertDelivery?: Partial<DeliveryOptions>;
+    /** Issue 14: sinks that get every alert message besides the log (each restart's engine sends to them too). */
+    alertSinks?: AlertSink[];
   } = {},
 ): Promise<TestApp> {
   const fake = options.fake ?? (await startFakeSiliconFlow({ keys: options.keys }));
@@ -60,7 +63,11 @@ export async function startTestApp(
       ...options.env,
       ...env,
     });
-    const ctx = createContext(config, { logger: options.logger ?? silentLogger, alertDelivery: options.alertDelivery });
+    const ctx = createContext(config, {
+      logger: options.logger ?? silentLogger,
+      alertSinks: options.alertSinks,
+      alertDelivery: options.alertDelivery,
+    });
     contexts.push(ctx);
     const app = createApp(ctx.appDeps);
     const listen = () =>

@@ -18,6 +18,7 @@ describe('housekeeping', () => {
         requestLogs: { deleteOlderThan: vi.fn(() => 0) },
         jobKeys: { deleteOlderThan },
         recovery: { start: vi.fn(), stop: vi.fn() },
+        alerts: { start: vi.fn(), stop: vi.fn(), reschedule: vi.fn() },
         logRetentionDays: 7,
         logger: silentLogger,
       } as unknown as ScheduledJobsDeps;

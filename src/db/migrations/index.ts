@@ -10,6 +10,8 @@ import accountCooling from './0009-account-cooling.js';
 // Issue 13, recovery: the history of each key's status (migration 0010).
 import keyEvents from './0010-key-events.js';
 import jobKeys from './0011-job-keys.js';
+// Issue 14, alert engine: rules and incidents (migration 0012).
+import alerts from './0012-alerts.js';
 // Issue 14, delivery: alert channels and the delivery log (migration 0013).
 import alertChannels from './0013-alert-channels.js';
 
@@ -26,5 +28,6 @@ export const migrations: readonly { name: string; sql: string }[] = [
   { name: '0009-account-cooling', sql: accountCooling },
   { name: '0010-key-events', sql: keyEvents },
   { name: '0011-job-keys', sql: jobKeys },
+  { name: '0012-alerts', sql: alerts }, // Issue 14, alert engine
   { name: '0013-alert-channels', sql: alertChannels }, // Issue 14, delivery
 ];

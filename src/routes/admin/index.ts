@@ -20,6 +20,8 @@ import { settingsRoutes, type SettingsRoutesDeps } from './settings.routes.js';
 import { spendRoutes, type SpendRoutesDeps } from './spend.routes.js';
 // Issue 14, delivery: alert channels, the test button and the delivery log.
 import { alertChannelsRoutes, type AlertChannelsRoutesDeps } from './alert-channels.routes.js';
+// Issue 14, alert engine: the alert rules and incidents.
+import { alertRulesRoutes, type AlertRulesRoutesDeps } from './alert-rules.routes.js';
 
 const HOUR_MS = 60 * 60 * 1000;
 const seriesQuery = z.object({ hours: z.coerce.number().int().min(1).max(720).default(24) });
@@ -36,7 +38,8 @@ export type AdminApiDeps = AuthRoutesDeps &
   AccountLimitsRoutesDeps &
   PoolRoutesDeps &
   KeyEventsRoutesDeps &
-  AlertChannelsRoutesDeps & { requestLogs: RequestLogStore; stats: Pick<StatsService, 'pool'> }; // Issue 14, delivery
+  AlertChannelsRoutesDeps & // Issue 14, delivery
+  AlertRulesRoutesDeps & { requestLogs: RequestLogStore; stats: Pick<StatsService, 'pool'> }; // Issue 14, alert engine
 
 /**
  * /admin/api: JSON in and out. Sign-in is open; every other route starts with `adminOnly` (the session,
@@ -63,6 +66,8 @@ export function adminApi(deps: AdminApiDeps): Router {
   router.use(poolRoutes(deps));
   // Issue 14, delivery: alert channels and deliveries.
   router.use(alertChannelsRoutes(deps));
+  // Issue 14, alert engine: GET/PATCH /alerts/rules[/:event], GET /alerts/incidents.
+  router.use(alertRulesRoutes(deps));
   router.get('/stats', adminOnly, (_req, res) => {
     res.json(stats.pool());
   });
