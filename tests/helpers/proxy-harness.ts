@@ -1,5 +1,6 @@
 import type { FakeKeyState } from '../support/fake-siliconflow/index.js';
 import type { Logger } from '../../src/logger.js';
+import type { AlertSink } from '../../src/alerts/alert-types.js';
 import { fakeKey, startTestApp, TEST_ADMIN_PASSWORD, type TestApp } from './test-app.js';
 
 export type Proxy = TestApp & {
@@ -18,7 +19,14 @@ export type Proxy = TestApp & {
 /** An app listening on a real port, with the given keys in the fake SiliconFlow and in the pool, in order. */
 export async function startProxy(
   keys: [string, Partial<FakeKeyState>][],
-  options: { env?: Record<string, string>; upstreamUrl?: string; upstreamPath?: string; logger?: Logger } = {},
+  options: {
+    env?: Record<string, string>;
+    upstreamUrl?: string;
+    upstreamPath?: string;
+    logger?: Logger;
+    /** Issue 14: sinks that get every alert message (a test's recorder). */
+    alertSinks?: AlertSink[];
+  } = {},
 ): Promise<Proxy> {
   const t = await startTestApp({
     keys: Object.fromEntries(keys),
@@ -26,6 +34,7 @@ export async function startProxy(
     upstreamUrl: options.upstreamUrl,
     upstreamPath: options.upstreamPath,
     logger: options.logger,
+    alertSinks: options.alertSinks,
   });
   const imported = t.ctx.keys.import(keys.map(([k]) => k).join('\n'));
   const base = await t.listen();
