@@ -5,8 +5,9 @@
  * test with its own clock (tick(now)); what it decided is read back over HTTP and from the database,
  * what it sent from a recording sink beside the log.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ALERT_EVENTS } from '../../src/alerts/alert-types.js';
+import { startScheduledJobs } from '../../src/jobs/scheduled-jobs.js';
 import { AlertRecorder } from '../helpers/alert-recorder.js';
 import { fakeKey, signIn, startTestApp, TEST_ADMIN_PASSWORD, waitForJob, type Admin, type TestApp } from '../helpers/test-app.js';
 
@@ -277,5 +278,29 @@ describe('default-password', () => {
     expect(sent.states('default-password')).toEqual(['firing']);
     tickAt(61_000);
     expect(sent.states('default-password')).toEqual(['firing', 'resolved']);
+  });
+});
+
+describe('the tick', () => {
+  it('runs at start, then every ALERT_CHECK_SECONDS; a changed setting applies from the next wait (via the scheduled jobs)', async () => {
+    await setup({ env: { ALERT_CHECK_SECONDS: '20' } });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    try {
+      const ticks = vi.spyOn(t.ctx.alerts, 'tick');
+      const jobs = startScheduledJobs({ ...t.ctx.serverDeps.jobs, checks: { refreshScheduled: () => Promise.resolve() } });
+      expect(ticks).toHaveBeenCalledTimes(1);
+      vi.advanceTimersByTime(19_999);
+      expect(ticks).toHaveBeenCalledTimes(1);
+      vi.advanceTimersByTime(1);
+      expect(ticks).toHaveBeenCalledTimes(2);
+      t.ctx.settings.update({ alertCheckSeconds: 1 });
+      vi.advanceTimersByTime(1000);
+      expect(ticks).toHaveBeenCalledTimes(3);
+      jobs.stop();
+      vi.advanceTimersByTime(60_000);
+      expect(ticks).toHaveBeenCalledTimes(3);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

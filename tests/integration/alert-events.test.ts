@@ -58,6 +58,19 @@ describe('check-failed', () => {
     expect(await scrape()).toMatch(/^sfm_check_last_run_failed_ratio 0$/m);
   });
 
+  it('after a restart an open check-failed incident waits for the next good run, instead of resolving', async () => {
+    await proxy([1, 2, 3].map((n) => [fakeKey(n), { behavior: 'server-error' as const }]));
+    clearAfter('check-failed', 1);
+    await checkAll();
+    tickAt(0);
+    t.ctx.alerts.stop();
+    const restarted = t.restart();
+    restarted.ctx.alerts.tick(T + 1000);
+    restarted.ctx.alerts.tick(T + 5000);
+    expect(sent.states('check-failed')).toEqual(['firing']);
+    expect(restarted.ctx.db.prepare("SELECT state FROM alert_incidents WHERE event = 'check-failed'").all()).toEqual([{ state: 'firing' }]);
+  });
+
   it('a run of fewer than 3 keys says nothing about the pool', async () => {
     await proxy([[fakeKey(1), { behavior: 'server-error' }]]);
     await checkAll();
