@@ -52,6 +52,10 @@ const zhErrors = {
   'error.invalid-channel': '告警渠道的设置无效：{detail}',
   'error.invalid-channel.field': '{field}：取值无效（{detail}）。',
   'error.channel-not-found': '找不到这个告警渠道（可能已被删除），请刷新列表。',
+  // Issue 14, alert engine: the rules API's errors.
+  'error.invalid-alert-rule': '告警规则的设置无效：{detail}',
+  'error.invalid-alert-rule.field': '{field}：取值无效（{detail}）。',
+  'error.alert-event-not-found': '没有这个告警事件。',
 };
 
 const enErrors: Record<keyof typeof zhErrors, string> = {
@@ -99,6 +103,10 @@ const enErrors: Record<keyof typeof zhErrors, string> = {
   'error.invalid-channel': 'Invalid alert channel: {detail}',
   'error.invalid-channel.field': '{field}: {detail}',
   'error.channel-not-found': 'That alert channel no longer exists (it may have been deleted): reload the list.',
+  // Issue 14, alert engine: the rules API's errors.
+  'error.invalid-alert-rule': 'Invalid alert rule: {detail}',
+  'error.invalid-alert-rule.field': '{field}: {detail}',
+  'error.alert-event-not-found': 'No such alert event.',
 };
 
 /**
