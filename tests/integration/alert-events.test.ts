@@ -163,6 +163,29 @@ describe('ip-blocked and model-cooling, from the proxy', () => {
   });
 });
 
+describe('keys-exhausted, from what the proxy learned', () => {
+  it('a key the proxy found out of money (30001) is batched once its state is written, and clears when it is topped up', async () => {
+    const p = await proxy([
+      [fakeKey(1), { behavior: 'exhausted' }],
+      [fakeKey(2), {}],
+      [fakeKey(3), {}],
+      [fakeKey(4), {}],
+    ]);
+    t.ctx.alertRules.update('keys-exhausted', { clearAfterSeconds: 0, params: { gatherSeconds: 0 } });
+    for (let i = 0; i < 4; i++) await p.call('/v1/chat/completions', { json: chat(V3) });
+    t.ctx.flush(); // the pool's write-behind: the status change reaches key_events
+    T = Date.now();
+    tickAt(0);
+    expect(sent.states('keys-exhausted')).toEqual(['firing']);
+    expect(sent.of('keys-exhausted')[0]!.data).toMatchObject({ count: 1, stillIn: 1, keyIds: String(p.ids[0]) });
+    const admin = await signIn(t.app);
+    const topUp = await admin.agent.post(`/admin/api/keys/${p.ids[0]}/top-up`).set('X-CSRF-Token', admin.csrf).send({ amount: '5' });
+    expect(topUp.status).toBe(200);
+    tickAt(1000);
+    expect(sent.states('keys-exhausted')).toEqual(['firing', 'resolved']);
+  });
+});
+
 describe('the gauges', () => {
   it('export what the last tick saw: keys, firing incidents, the default password', async () => {
     await proxy([
