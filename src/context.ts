@@ -306,6 +306,7 @@ function appDepsOf(config: Config, s: AppServices): AppDeps {
       accountLimits: s.localLimits,
       coolingList: () => s.coolingView.list(),
       alertChannels: s.alertChannels, // Issue 14, delivery
+      publicUrl: config.publicUrl,
       // Issue 14, alert engine: the rules and incidents routes.
       alertRules: s.alertRules,
       alertIncidents: s.alerts,

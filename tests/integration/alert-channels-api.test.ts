@@ -182,6 +182,16 @@ describe('alert channels: the test button', () => {
     expect(list.body.channels[0].lastDelivery).toEqual({ status: 'sent', at: expect.any(String) });
   });
 
+  it("links to PUBLIC_URL's admin page when it is set, as the alerts themselves do", async () => {
+    await setup();
+    const app = t.restart({ PUBLIC_URL: 'https://pool.example.com/' });
+    const other = await signIn(app.app);
+    const id = (await other.agent.post('/admin/api/alerts/channels').set('X-CSRF-Token', other.csrf).send(hook())).body.id as number;
+    const res = await other.agent.post(`/admin/api/alerts/channels/${id}/test`).set('X-CSRF-Token', other.csrf);
+    expect(res.body.delivery.status).toBe('sent');
+    expect(JSON.parse(r.received.at(-1)!.body).link).toBe('https://pool.example.com/admin');
+  });
+
   it('a failed first attempt is still 200, pending (a retry is queued) with the error', async () => {
     await setup();
     r.reply({ status: 500, body: 'broken' });
