@@ -3,6 +3,7 @@
 import { RequestError } from '../request-error.js';
 import { api, setCsrf } from './api.js';
 import { initAccountLimits } from './account-limits.js';
+import { initAlerts, loadAlerts, loadAlertsBadge } from './alerts.js';
 import { attempt, handle } from './areas.js';
 import { initClients, loadClients } from './clients.js';
 import { $, $$, failureText, show, showError } from './dom.js';
@@ -34,7 +35,11 @@ function enter(session) {
   if (session.mustChangePassword) return show('view-password');
   show('view-main');
   void refreshStats();
-  void attempt($('#tab-keys'), loadKeys);
+  void attempt($('#overview'), loadAlertsBadge);
+  // A link to one tab (an alert's message links to /admin#keys, #spend, …) opens that tab.
+  const linked = $$('[data-tab]').find((tab) => location.hash === `#${tab.dataset.tab ?? ''}`);
+  if (linked) linked.click();
+  else void attempt($('#tab-keys'), loadKeys);
 }
 
 $('#signin-form').addEventListener(
@@ -67,7 +72,15 @@ $('#signout').addEventListener(
 );
 
 /** @type {Record<string, () => Promise<void>>} */
-const TABS = { keys: loadKeys, logs: loadLogs, settings: loadSettings, spend: loadSpend, prices: loadPrices, clients: loadClients };
+const TABS = {
+  keys: loadKeys,
+  logs: loadLogs,
+  settings: loadSettings,
+  spend: loadSpend,
+  prices: loadPrices,
+  clients: loadClients,
+  alerts: loadAlerts,
+};
 for (const tab of $$('[data-tab]')) {
   const name = tab.dataset.tab ?? '';
   tab.addEventListener('click', () => {
@@ -88,4 +101,5 @@ initAccountLimits();
 initSpend();
 initPrices();
 initClients();
+initAlerts();
 void start();

@@ -130,3 +130,34 @@ export {};
  * @typedef {Omit<ImportPreview, 'keys'> & { keys: AccountPreviewKey[]; withAccount: number; badAccounts: number }} AccountImportPreview
  * @typedef {MoneyImportResult & { accountsSet: number; badAccounts: number }} AccountImportResult
  */
+
+// Issue 14, the Alerts tab: GET/PATCH /admin/api/alerts/rules, GET /alerts/incidents, the channels and
+// the delivery log (docs/admin-api.en.md, "Alerts"). Times are ISO strings.
+/**
+ * @typedef {'keys-low' | 'runway-low' | 'keys-invalid' | 'keys-exhausted' | 'model-cooling' | 'ip-blocked' | 'pool-backoff' | 'check-failed' | 'client-budget' | 'default-password'} AlertEvent
+ * @typedef {'info' | 'warning' | 'critical'} Severity
+ * @typedef {{ zh: string; en: string }} Bilingual
+ * @typedef {{
+ *   event: AlertEvent; enabled: boolean; severity: Severity; clearAfterSeconds: number; params: Record<string, number>;
+ *   label: Bilingual; help: Bilingual;
+ * }} AlertRule
+ * @typedef {{
+ *   id: number | string; event: AlertEvent; subject: string; severity: Severity; state: 'firing' | 'clearing' | 'resolved';
+ *   title: Bilingual; text: Bilingual; data: Record<string, unknown>; startedAt: string; lastSeenAt: string;
+ *   clearSince: string | null; resolvedAt: string | null;
+ * }} AlertIncident
+ * @typedef {'webhook' | 'wecom' | 'dingtalk' | 'feishu' | 'bark' | 'ntfy'} ChannelType
+ * @typedef {'pending' | 'sent' | 'failed'} DeliveryStatus
+ * @typedef {{
+ *   id: number; name: string; type: ChannelType; url: string; hasSecret: boolean; events: AlertEvent[] | null; minSeverity: Severity;
+ *   enabled: boolean; createdAt: string; updatedAt: string; lastDelivery: { status: DeliveryStatus; at: string } | null;
+ * }} ChannelView
+ * @typedef {{
+ *   name?: string; type?: ChannelType; url?: string; secret?: string | null; events?: AlertEvent[] | null; minSeverity?: Severity; enabled?: boolean;
+ * }} ChannelBody
+ * @typedef {{
+ *   id: number; channelId: number | null; channelName: string; event: AlertEvent; state: 'firing' | 'resolved' | 'test';
+ *   incidentId: string | null; severity: Severity; status: DeliveryStatus; attempts: number; lastStatus: number | null;
+ *   lastError: string | null; createdAt: string; lastAttemptAt: string | null; nextAttemptAt: string | null; sentAt: string | null;
+ * }} Delivery
+ */
