@@ -2,6 +2,13 @@
  * Control endpoints for manual demos and browser tests, outside /v1 so no client mistakes them
  * for the upstream: GET /_fake/state, POST /_fake/keys, POST /_fake/user-info-mode,
  * POST /_fake/account-limits, and the money controls of control-money.ts.
+ *
+ * Issue 14, making the pool run dry (the demo's alerts): `POST /_fake/drain {count?}` takes all the
+ * money of the first `count` keys that still have some (default: every one), so their next paid
+ * call answers 30001 as a spent key does (free models are still served, as upstream serves them), and
+ * `POST /_fake/revoke {count?}` turns the first `count` keys that are not invalid yet invalid (401).
+ * Both answer `{keys: [masked keys]}`, the keys they touched, in the order the keys were set;
+ * POST /_fake/top-up gives a drained key money again.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseJsonObject, type JsonObject } from './context.js';
@@ -23,6 +30,7 @@ export function handleControl(rt: FakeRuntime, req: IncomingMessage, res: Server
   if (route === 'POST /_fake/user-info-mode') return setModeFromBody(rt, res, body);
   if (route === 'POST /_fake/account-limits') return limitAccountFromBody(rt, res, body);
   if (handleMoneyControl(rt, route, res, body)) return;
+  if (route === 'POST /_fake/drain' || route === 'POST /_fake/revoke') return runDryFromBody(rt, res, body, route.endsWith('drain'));
   if (req.method === 'GET' && pathname.startsWith(IMAGE_PATH_PREFIX)) return sendPlaceholderImage(res);
   sendNotFound(res);
 }
@@ -97,3 +105,23 @@ export function parseKeyState(fields: JsonObject): Partial<FakeKeyState> | strin
 }
 
 const KEY_STATE_FIELDS = ['behavior', 'balance', 'chargeBalance', 'exhaustedStatus', 'retryAfterSeconds', 'delayMs', 'failMidStream'];
+
+// Issue 14, the demo's alerts: drain and revoke (see the header). Keys are picked in the order they
+// were set, so "count: 2" twice touches four different keys.
+/** A key that still has money to take (a drain's pick); a revoked or exhausted one has none to spend. */
+const hasMoney = (state: FakeKeyState, total: number) => (state.behavior === 'ok' || state.behavior === 'gift-only') && total > 0;
+const notInvalid = (state: FakeKeyState) => state.behavior !== 'invalid' && state.behavior !== 'invalid-string';
+
+function runDryFromBody(rt: FakeRuntime, res: ServerResponse, body: Buffer, drain: boolean): void {
+  const request = body.length === 0 ? {} : parseJsonObject(body);
+  const count = request?.count;
+  if (!request || (count !== undefined && !(Number.isInteger(count) && (count as number) > 0))) {
+    return sendBadControlRequest(res, 'body must be empty or JSON {count?}: count a whole number above 0 (default: every key)');
+  }
+  const picked = rt.keys
+    .entries()
+    .filter(([, state, money]) => (drain ? hasMoney(state, money.total) : notInvalid(state)))
+    .slice(0, (count as number | undefined) ?? Infinity);
+  for (const [key] of picked) rt.keys.set(key, drain ? { balance: '0', chargeBalance: '0' } : { behavior: 'invalid' });
+  sendJson(res, 200, { keys: picked.map(([key]) => maskKey(key)) });
+}
