@@ -4,7 +4,8 @@ import { maskKey, startFakeSiliconFlow, type FakeKeyState, type FakeSiliconFlow 
 /**
  * The fake's controls that make a pool run dry (issue 14, the demo's alerts): POST /_fake/drain
  * takes the money of the first keys that have some, POST /_fake/revoke turns the first valid keys
- * invalid; each answers the masked keys it touched, and the keys then answer as SiliconFlow's do.
+ * invalid, POST /_fake/refill gives back what drains took; each answers the masked keys it touched,
+ * and the keys then answer as SiliconFlow's do.
  */
 let fake: FakeSiliconFlow;
 afterEach(() => fake?.close());
@@ -71,6 +72,21 @@ describe('the fake SiliconFlow runs dry on demand', () => {
     expect(await chat(b)).toEqual({ status: 402, code: 30001 });
   });
 
+  it('refill gives the drained keys back what the drains took, once', async () => {
+    const [a, b, c] = [key('a'), key('b'), key('c')];
+    await startWith({ [a]: { balance: '1.50', chargeBalance: '2.25' }, [b]: {}, [c]: {} });
+    expect(await touched('refill')).toEqual([]);
+    expect(await touched('drain', { count: 2 })).toEqual([maskKey(a), maskKey(b)]);
+    expect(await touched('refill', { count: 1 })).toEqual([maskKey(a)]);
+    expect(fake.balances(a)).toMatchObject({ gift: 1_500_000_000, paid: 2_250_000_000 });
+    expect(await chat(a)).toEqual({ status: 200 });
+    expect(await chat(b)).toEqual({ status: 402, code: 30001 });
+    expect(await touched('refill')).toEqual([maskKey(b)]);
+    expect(await touched('refill')).toEqual([]);
+    expect(fake.balances(b)?.gift).toBe(14_000_000_000);
+    expect(fake.balances(c)?.gift).toBe(14_000_000_000);
+  });
+
   it('revoke {count} turns the first keys that are not invalid yet invalid (401 30014); the rest keep serving', async () => {
     const [old, a, b] = [key('old'), key('a'), key('b')];
     await startWith({ [old]: { behavior: 'invalid-string' }, [a]: {}, [b]: {} });
@@ -84,7 +100,7 @@ describe('the fake SiliconFlow runs dry on demand', () => {
 
   it.each([{ count: 0 }, { count: 1.5 }, { count: '2' }, [1]])('refuses a bad body %j with 400 naming count', async (body) => {
     await startWith({ [key('a')]: {} });
-    for (const path of ['drain', 'revoke']) {
+    for (const path of ['drain', 'revoke', 'refill']) {
       const res = await control(path, body);
       expect(res.status).toBe(400);
       expect(((await res.json()) as { message: string }).message).toContain('count');

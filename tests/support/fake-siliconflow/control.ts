@@ -7,8 +7,9 @@
  * money of the first `count` keys that still have some (default: every one), so their next paid
  * call answers 30001 as a spent key does (free models are still served, as upstream serves them), and
  * `POST /_fake/revoke {count?}` turns the first `count` keys that are not invalid yet invalid (401).
- * Both answer `{keys: [masked keys]}`, the keys they touched, in the order the keys were set;
- * POST /_fake/top-up gives a drained key money again.
+ * `POST /_fake/refill {count?}` gives the drained keys back what the drains took (the admin topped
+ * up at SiliconFlow). Each answers `{keys: [masked keys]}`, the keys it touched, in the order the keys
+ * were set.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseJsonObject, type JsonObject } from './context.js';
@@ -18,8 +19,9 @@ import { sendJson } from './http-util.js';
 import { IMAGE_PATH_PREFIX, sendPlaceholderImage } from './images.js';
 import { maskKey } from './keys.js';
 import { parseNano } from './money.js';
+import type { Wallet } from './billing.js';
 import type { FakeRuntime } from './runtime.js';
-import { FAKE_KEY_BEHAVIORS, USER_INFO_MODES, type FakeKeyState, type UserInfoMode } from './types.js';
+import { FAKE_KEY_BEHAVIORS, USER_INFO_MODES, type FakeBalances, type FakeKeyState, type UserInfoMode } from './types.js';
 
 export const CONTROL_PREFIX = '/_fake/';
 
@@ -30,7 +32,7 @@ export function handleControl(rt: FakeRuntime, req: IncomingMessage, res: Server
   if (route === 'POST /_fake/user-info-mode') return setModeFromBody(rt, res, body);
   if (route === 'POST /_fake/account-limits') return limitAccountFromBody(rt, res, body);
   if (handleMoneyControl(rt, route, res, body)) return;
-  if (route === 'POST /_fake/drain' || route === 'POST /_fake/revoke') return runDryFromBody(rt, res, body, route.endsWith('drain'));
+  if (Object.hasOwn(RUN_DRY, route)) return runDryFromBody(rt, res, body, RUN_DRY[route]!);
   if (req.method === 'GET' && pathname.startsWith(IMAGE_PATH_PREFIX)) return sendPlaceholderImage(res);
   sendNotFound(res);
 }
@@ -106,22 +108,52 @@ export function parseKeyState(fields: JsonObject): Partial<FakeKeyState> | strin
 
 const KEY_STATE_FIELDS = ['behavior', 'balance', 'chargeBalance', 'exhaustedStatus', 'retryAfterSeconds', 'delayMs', 'failMidStream'];
 
-// Issue 14, the demo's alerts: drain and revoke (see the header). Keys are picked in the order they
-// were set, so "count: 2" twice touches four different keys.
-/** A key that still has money to take (a drain's pick); a revoked or exhausted one has none to spend. */
-const hasMoney = (state: FakeKeyState, total: number) => (state.behavior === 'ok' || state.behavior === 'gift-only') && total > 0;
-const notInvalid = (state: FakeKeyState) => state.behavior !== 'invalid' && state.behavior !== 'invalid-string';
+// Issue 14, the demo's alerts: drain, revoke and refill (see the header). Keys are picked in the
+// order they were set, so "count: 2" twice touches four different keys.
+/** What each drain took from each key, per running fake: a refill gives it back. */
+const drained = new WeakMap<FakeRuntime, Map<string, Wallet>>();
 
-function runDryFromBody(rt: FakeRuntime, res: ServerResponse, body: Buffer, drain: boolean): void {
+type RunDry = {
+  /** Whether the key is one this control touches. */
+  picks(key: string, state: FakeKeyState, money: FakeBalances, taken: Map<string, Wallet>): boolean;
+  act(rt: FakeRuntime, key: string, money: FakeBalances, taken: Map<string, Wallet>): void;
+};
+
+const RUN_DRY: Record<string, RunDry> = {
+  // Keys with money to take; a revoked or exhausted one has none to spend.
+  'POST /_fake/drain': {
+    picks: (_key, state, money) => (state.behavior === 'ok' || state.behavior === 'gift-only') && money.total > 0,
+    act(rt, key, money, taken) {
+      const before = taken.get(key) ?? { gift: 0, paid: 0 };
+      taken.set(key, { gift: before.gift + Math.max(money.gift, 0), paid: before.paid + Math.max(money.paid, 0) });
+      rt.keys.set(key, { balance: '0', chargeBalance: '0' });
+    },
+  },
+  'POST /_fake/revoke': {
+    picks: (_key, state) => state.behavior !== 'invalid' && state.behavior !== 'invalid-string',
+    act: (rt, key) => rt.keys.set(key, { behavior: 'invalid' }),
+  },
+  'POST /_fake/refill': {
+    picks: (key, _state, _money, taken) => taken.has(key),
+    act(rt, key, _money, taken) {
+      rt.keys.credit(key, taken.get(key)!);
+      taken.delete(key);
+    },
+  },
+};
+
+function runDryFromBody(rt: FakeRuntime, res: ServerResponse, body: Buffer, control: RunDry): void {
   const request = body.length === 0 ? {} : parseJsonObject(body);
   const count = request?.count;
   if (!request || (count !== undefined && !(Number.isInteger(count) && (count as number) > 0))) {
     return sendBadControlRequest(res, 'body must be empty or JSON {count?}: count a whole number above 0 (default: every key)');
   }
+  const taken = drained.get(rt) ?? new Map<string, Wallet>();
+  drained.set(rt, taken);
   const picked = rt.keys
     .entries()
-    .filter(([, state, money]) => (drain ? hasMoney(state, money.total) : notInvalid(state)))
+    .filter(([key, state, money]) => control.picks(key, state, money, taken))
     .slice(0, (count as number | undefined) ?? Infinity);
-  for (const [key] of picked) rt.keys.set(key, drain ? { balance: '0', chargeBalance: '0' } : { behavior: 'invalid' });
+  for (const [key, , money] of picked) control.act(rt, key, money, taken);
   sendJson(res, 200, { keys: picked.map(([key]) => maskKey(key)) });
 }
