@@ -4,6 +4,8 @@
  * down, checks them, starts the app pointed at the fake, and sends it a few requests a second
  * (demo-traffic.ts; DEMO_TRAFFIC=0 turns that off) with a client key of its own. Two more client keys
  * (demo-clients.ts) are printed for the newcomer to try. Sign in at /admin with admin / admin.
+ * A local alert inbox (demo-inbox.ts) takes the alerts of a webhook channel pointed at it; the banner
+ * says how to make the pool run dry and how to end it (issue 14, "Done when").
  *
  * Self-contained and repeatable: it reads neither .env nor DATA_DIR (that is where the real data
  * lives), and data/demo is emptied at every start, so admin / admin always works and the banner's
@@ -21,6 +23,7 @@ import { startFakeSiliconFlow } from '../tests/support/fake-siliconflow/index.js
 import { projectRoot } from '../src/paths.js';
 import { runServer } from '../src/server-runtime.js';
 import { demoClientBanner, seedDemoClients } from './demo-clients.js';
+import { startDemoInbox } from './demo-inbox.js';
 import { startDemoTraffic, trafficRate, type DemoTraffic } from './demo-traffic.js';
 
 const DEMO_DATA_DIR = join(projectRoot, 'data', 'demo');
@@ -49,6 +52,7 @@ async function main() {
   seedPool(ctx, demoEntries());
   const clientKeys = seedDemoClients(ctx.clients);
   const byStatus = await checkEveryKey(ctx);
+  const inbox = await startDemoInbox({ port: Number(process.env.DEMO_INBOX_PORT ?? 0), host: '127.0.0.1' });
   let traffic: DemoTraffic | undefined;
   const server = runServer(ctx.serverDeps, {
     extraBanner: [
@@ -57,9 +61,11 @@ async function main() {
       '  Demo: every run starts fresh in data/demo (DATA_DIR and .env are not used): sign in at /admin with admin / admin.',
       '  演示：每次启动都使用全新的演示数据库 data/demo（不使用 DATA_DIR 和 .env），用 admin / admin 登录管理后台。',
       ...trafficBanner(rate),
+      ...alertsBanner(inbox.url, inbox.hookUrl, fake.url),
     ],
     onStop: async () => {
       await traffic?.stop();
+      await inbox.close();
       await fake.close();
     },
   });
@@ -138,6 +144,28 @@ function trafficBanner(rate: number): string[] {
     `  演示：内置客户端用自己的客户端密钥每秒经 /v1 发送 ${rate} 个请求（对话、流式、嵌入、Pro/、未定价模型）：`,
     '        花费、≈ 估算余额和可用时长随之变化，一个快用完的密钥会用完（30001 → exhausted）。',
     '        DEMO_TRAFFIC=0 关闭；DEMO_TRAFFIC=10 每秒发送 10 个。',
+  ];
+}
+
+/** How to see the alerts arrive, make the pool run dry, and end it again (issue 14, "Done when"). */
+function alertsBanner(inboxUrl: string, hookUrl: string, fakeUrl: string): string[] {
+  return [
+    '',
+    `  Demo alerts: a local alert inbox takes webhooks at ${hookUrl} (what arrived: ${inboxUrl}/ and one line each here).`,
+    `    1. /admin → Alerts → Add channel: type "Generic webhook (JSON)", URL ${hookUrl}; press "Send a test".`,
+    '    2. Make the pool run dry (the built-in client meets it; the alerts arrive within a minute or so):',
+    `         curl -X POST ${fakeUrl}/_fake/drain                    every key loses its money: paid calls answer 30001`,
+    `         curl -X POST ${fakeUrl}/_fake/revoke -d '{"count":2}'  two more keys turn invalid: 401`,
+    `    3. End it: curl -X POST ${fakeUrl}/_fake/refill (the money is back at "SiliconFlow"), then in /admin → Keys`,
+    '       give a drained key its balance again (its money dialog: set the balance) and switch off the invalid keys;',
+    '       each alert sends one "resolved" once it has stayed clear for its rule\'s time.',
+    `  演示告警：本地告警收件箱在 ${hookUrl} 接收 Webhook（收到的内容见 ${inboxUrl}/，这里每条也打印一行）。`,
+    `    1. 管理后台 → 告警 → 添加渠道：类型“通用 Webhook（JSON）”，地址 ${hookUrl}；点“发送测试”。`,
+    '    2. 让池子“干涸”（内置客户端的请求会碰到它；一分钟左右告警就到）：',
+    `         curl -X POST ${fakeUrl}/_fake/drain                    所有密钥的钱被清空：付费调用返回 30001`,
+    `         curl -X POST ${fakeUrl}/_fake/revoke -d '{"count":2}'  再有两个密钥失效：401`,
+    `    3. 恢复：curl -X POST ${fakeUrl}/_fake/refill（“SiliconFlow”上的钱回来了），然后在管理后台 → 密钥`,
+    '       给被清空的密钥重新设置余额（余额对话框），并停用失效的密钥；每个告警持续正常一段时间（规则里设置）后发一条“已恢复”。',
   ];
 }
 
