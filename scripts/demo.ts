@@ -17,18 +17,16 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config/env.js';
 import { createContext, type AppContext } from '../src/context.js';
-import { parseYuan } from '../src/ledger/money.js';
-import { demoEntries, demoKeys, type DemoEntry } from '../tests/support/fake-siliconflow/demo-keys.js';
+import { demoEntries, demoKeys } from '../tests/support/fake-siliconflow/demo-keys.js';
 import { startFakeSiliconFlow } from '../tests/support/fake-siliconflow/index.js';
 import { projectRoot } from '../src/paths.js';
 import { runServer } from '../src/server-runtime.js';
 import { demoClientBanner, seedDemoClients } from './demo-clients.js';
 import { startDemoInbox } from './demo-inbox.js';
+import { checkEveryKey, seedPool } from './demo-pool.js';
 import { startDemoTraffic, trafficRate, type DemoTraffic } from './demo-traffic.js';
 
 const DEMO_DATA_DIR = join(projectRoot, 'data', 'demo');
-/** The shapes a balance is written beside a key in pasted text: each demo key with a figure uses one. */
-const FIGURE_SEPARATORS = [' ', '----', ','];
 
 async function main() {
   const rate = trafficRate(process.env.DEMO_TRAFFIC);
@@ -91,37 +89,6 @@ function demoContext(fakeUrl: string): AppContext {
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     }),
   );
-}
-
-/** Checks the pool as the admin's "check all" does; returns the keys' statuses for the banner ("active 8, invalid 2"). */
-async function checkEveryKey(ctx: AppContext): Promise<string> {
-  const { job } = ctx.checks.startFullCheck();
-  await new Promise<void>((resolve) => (job.finished ? resolve() : job.on('progress', (p) => p.state !== 'running' && resolve())));
-  return Object.entries(ctx.stats.pool().keys.byStatus)
-    .filter(([, n]) => n > 0)
-    .map(([s, n]) => `${s} ${n}`)
-    .join(', ');
-}
-
-/**
- * The demo keys into the pool as an admin would: one paste (a figure beside some keys), then the
- * balance set on others and a top-up recorded, a note here and there, the spare key switched off.
- */
-function seedPool(ctx: AppContext, entries: DemoEntry[]): void {
-  let figures = 0;
-  const text = entries
-    .map(({ key, via, gift }) => (via === 'import' ? `${key}${FIGURE_SEPARATORS[figures++ % FIGURE_SEPARATORS.length]}${gift}` : key))
-    .join('\n');
-  const { addedIds } = ctx.keys.import(text);
-  entries.forEach((entry, i) => {
-    const id = addedIds[i]!;
-    const nano = (yuan: string | null) => (yuan === null ? 0 : parseYuan(yuan)!);
-    if (entry.via === 'admin' || entry.via === 'top-up') {
-      ctx.keys.setBalance(id, { gift: nano(entry.gift), paid: nano(entry.paid) - nano(entry.topUp) });
-    }
-    if (entry.topUp !== null) ctx.keys.topUp(id, nano(entry.topUp));
-    if (entry.note !== null || !entry.enabled) ctx.keys.update(id, { note: entry.note ?? undefined, enabled: entry.enabled });
-  });
 }
 
 function trafficBanner(rate: number): string[] {
