@@ -13,13 +13,15 @@ import { $, t } from './dom.js';
 
 const area = () => $('#tab-alerts');
 
-/** The rules first: they name the events the other lists show. */
+/**
+ * The rules first: they name the events the other lists show. Each list loads even when another
+ * fails (the tab still shows what it can); the first failure is what the tab's error box says.
+ */
 export async function loadAlerts() {
-  await loadRules();
-  const [channels, open] = await Promise.all([loadChannels(), loadIncidents()]);
-  listChannels(channels);
-  showBadge(open);
-  await loadDeliveries();
+  const rules = await Promise.allSettled([loadRules()]);
+  const lists = await Promise.allSettled([loadChannels().then(listChannels), loadIncidents().then(showBadge), loadDeliveries()]);
+  const failed = [...rules, ...lists].find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /** The channels and the log again, after a change or a test (the tab's own lists, not the rules). */
