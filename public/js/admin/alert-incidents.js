@@ -9,17 +9,17 @@ import { $, el, t, when } from './dom.js';
 
 const RESOLVED_SHOWN = 20;
 
-/** Loads both lists; resolves with how many incidents are open (firing or clearing). */
+/** Loads both lists; resolves with how many incidents are open (`state=firing`: firing or clearing). */
 export async function loadIncidents() {
-  const [firing, recent] = /** @type {[{ incidents: AlertIncident[] }, { incidents: AlertIncident[] }]} */ (
-    await Promise.all([api('GET', '/alerts/incidents?state=firing&limit=200'), api('GET', '/alerts/incidents?limit=200')])
+  const [open, resolved] = /** @type {[{ incidents: AlertIncident[] }, { incidents: AlertIncident[] }]} */ (
+    await Promise.all([
+      api('GET', '/alerts/incidents?state=firing&limit=200'),
+      api('GET', `/alerts/incidents?state=resolved&limit=${RESOLVED_SHOWN}`),
+    ])
   );
-  // Whether `state=firing` counts the clearing ones too, both show on top: they are not over yet.
-  const open = new Map([...firing.incidents, ...recent.incidents].filter((i) => i.state !== 'resolved').map((i) => [String(i.id), i]));
-  const resolved = recent.incidents.filter((i) => i.state === 'resolved').slice(0, RESOLVED_SHOWN);
-  fill('#alert-incidents-open', [...open.values()], t('alerts.firingNone'));
-  fill('#alert-incidents-resolved', resolved, t('alerts.resolvedNone'));
-  return open.size;
+  fill('#alert-incidents-open', open.incidents, t('alerts.firingNone'));
+  fill('#alert-incidents-resolved', resolved.incidents, t('alerts.resolvedNone'));
+  return open.incidents.length;
 }
 
 /**
