@@ -105,7 +105,8 @@ export function summaryOf(body: unknown, req: Pick<IncomingMessage, 'headers'>):
   const title = b.title as { zh?: unknown; en?: unknown } | string | undefined;
   if (typeof b.event === 'string' && typeof b.state === 'string' && typeof title === 'object') {
     const words = [title.zh, title.en].filter((w) => typeof w === 'string');
-    return oneLine(`${b.state} ${b.event}: ${words.join(' / ')}`);
+    // A test stands for no event: the message names one only because every message does.
+    return oneLine(`${b.state === 'test' ? 'test' : `${b.state} ${b.event}`}: ${words.join(' / ')}`);
   }
   const header = req.headers.title;
   const text =

@@ -27,21 +27,24 @@ describe('the demo alert inbox', () => {
       (await post('/hook/wecom', JSON.stringify({ msgtype: 'markdown', markdown: { content: '<b>2 keys</b>\nline two' } }))).status,
     ).toBe(200);
     expect((await post('/hook', 'plain words', 'text/plain')).status).toBe(200);
+    expect((await post('/hook', webhookBody('test', 'keys-low', '测试消息'))).status).toBe(200);
     expect(lines).toEqual([
       '[demo inbox] firing runway-low: 赠送余额约 3 小时后用完 / runway-low in English',
       '[demo inbox] {"msgtype":"markdown","markdown":{"content":"<b>2 keys</b>\\nline two"}}',
       '[demo inbox] plain words',
+      '[demo inbox] test: 测试消息 / keys-low in English',
     ]);
 
     const listed = (await (await fetch(`${inbox.url}/`, { headers: { accept: 'application/json' } })).json()) as {
       messages: { n: number; path: string; body: unknown }[];
     };
     expect(listed.messages.map((m) => [m.n, m.path])).toEqual([
+      [4, '/hook'],
       [3, '/hook'],
       [2, '/hook/wecom'],
       [1, '/hook'],
     ]);
-    expect(listed.messages[2]!.body).toMatchObject({ event: 'runway-low', state: 'firing' });
+    expect(listed.messages[3]!.body).toMatchObject({ event: 'runway-low', state: 'firing' });
     const html = await (await fetch(`${inbox.url}/`)).text();
     expect(html).toContain('&lt;b&gt;2 keys&lt;/b&gt;');
     expect(html).not.toContain('<b>2 keys');

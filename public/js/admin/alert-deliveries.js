@@ -36,7 +36,8 @@ function row(d) {
     { 'data-id': String(d.id), 'data-status': d.status },
     el('td', { text: when(d.createdAt) }),
     el('td', { text: d.channelName }),
-    el('td', { text: eventName(d.event) }),
+    // A test stands for no event (the message names one only because every message does).
+    el('td', { text: d.state === 'test' ? '—' : eventName(d.event) }),
     el('td', { text: t(`alerts.state.${d.state}`) }),
     el('td', { class: d.status === 'failed' ? 'bad' : '', text: t(`alerts.delivery.${d.status}`) }),
     el('td', { text: String(d.attempts) }),
