@@ -22,6 +22,7 @@ import { startFakeSiliconFlow } from '../tests/support/fake-siliconflow/index.js
 import { projectRoot } from '../src/paths.js';
 import { runServer } from '../src/server-runtime.js';
 import { demoClientBanner, seedDemoClients } from './demo-clients.js';
+import { DEMO_ALERT_CHECK_SECONDS, quickAlertRules } from './demo-alerts.js';
 import { startDemoInbox } from './demo-inbox.js';
 import { checkEveryKey, seedPool } from './demo-pool.js';
 import { startDemoTraffic, trafficRate, type DemoTraffic } from './demo-traffic.js';
@@ -47,6 +48,7 @@ async function main() {
     fillMaxTokens: true,
   });
   const ctx = demoContext(fake.url);
+  quickAlertRules(ctx.alertRules);
   seedPool(ctx, demoEntries());
   const clientKeys = seedDemoClients(ctx.clients);
   const byStatus = await checkEveryKey(ctx);
@@ -86,6 +88,7 @@ function demoContext(fakeUrl: string): AppContext {
       ADMIN_PASSWORD: 'admin',
       SILICONFLOW_BASE_URL: fakeUrl,
       CHECK_INTERVAL_MS: '20',
+      ALERT_CHECK_SECONDS: DEMO_ALERT_CHECK_SECONDS,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     }),
   );
@@ -123,16 +126,18 @@ function alertsBanner(inboxUrl: string, hookUrl: string, fakeUrl: string): strin
     '    2. Make the pool run dry (the built-in client meets it; the alerts arrive within a minute or so):',
     `         curl -X POST ${fakeUrl}/_fake/drain                    every key loses its money: paid calls answer 30001`,
     `         curl -X POST ${fakeUrl}/_fake/revoke -d '{"count":2}'  two more keys turn invalid: 401`,
-    `    3. End it: curl -X POST ${fakeUrl}/_fake/refill (the money is back at "SiliconFlow"), then in /admin → Keys`,
-    '       give a drained key its balance again (its money dialog: set the balance) and switch off the invalid keys;',
-    '       each alert sends one "resolved" once it has stayed clear for its rule\'s time.',
+    `    3. End it: curl -X POST ${fakeUrl}/_fake/refill (the money is back at "SiliconFlow"); then in /admin → Keys open a`,
+    "       drained key's money dialog and set its balance (gift and paid: both runways ran dry) — runway-low resolves;",
+    '       switch off the invalid keys — keys-invalid resolves (in the demo it also ends by itself a minute after the last',
+    '       key turned invalid). One "resolved" message each, once the problem has stayed gone for 10 s.',
     `  演示告警：本地告警收件箱在 ${hookUrl} 接收 Webhook（收到的内容见 ${inboxUrl}/，这里每条也打印一行）。`,
     `    1. 管理后台 → 告警 → 添加渠道：类型“通用 Webhook（JSON）”，地址 ${hookUrl}；点“发送测试”。`,
     '    2. 让池子“干涸”（内置客户端的请求会碰到它；一分钟左右告警就到）：',
     `         curl -X POST ${fakeUrl}/_fake/drain                    所有密钥的钱被清空：付费调用返回 30001`,
     `         curl -X POST ${fakeUrl}/_fake/revoke -d '{"count":2}'  再有两个密钥失效：401`,
-    `    3. 恢复：curl -X POST ${fakeUrl}/_fake/refill（“SiliconFlow”上的钱回来了），然后在管理后台 → 密钥`,
-    '       给被清空的密钥重新设置余额（余额对话框），并停用失效的密钥；每个告警持续正常一段时间（规则里设置）后发一条“已恢复”。',
+    `    3. 恢复：curl -X POST ${fakeUrl}/_fake/refill（“SiliconFlow”上的钱回来了）；然后在管理后台 → 密钥，打开一个被清空的密钥的`,
+    '       余额对话框，设置余额（赠送和充值都要：两种余额的可用时长都见底了）——“余额快用完”恢复；停用失效的密钥——“密钥失效”',
+    '       恢复（演示中最后一个密钥失效一分钟后它也会自己结束）。问题消失并持续 10 秒后，每个告警发一条“已恢复”。',
   ];
 }
 
