@@ -41,7 +41,9 @@ function paramsCell(rule) {
     { class: 'rule-params' },
     ...names.map((name) => {
       const id = `alert-rule-${rule.event}-${name}`;
-      const label = el('label', { for: id, text: t(`alerts.param.${name}`) });
+      // A parameter this page has no words for yet shows under its own name (the rule's help names it).
+      const words = t(`alerts.param.${name}`);
+      const label = el('label', { for: id, text: words === `alerts.param.${name}` ? name : words });
       return el('div', {}, label, numberInput(name, rule.params[name] ?? 0, { id, min: '0' }));
     }),
   );
