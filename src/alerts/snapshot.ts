@@ -10,8 +10,14 @@ import type { KeyPool } from '../proxy/pool/key-pool.js';
 import type { Runway } from '../stats/spend-figures.js';
 import { BATCHED, KeyBursts, type BatchedStatus, type BurstView } from './key-bursts.js';
 
-/** The runway is an SQL aggregate over the last day's spend: read at most this often. */
+/**
+ * The runway is an SQL aggregate over every key and the last day's spend, so its cost grows with the
+ * pool (about 0.2 s for 100,000 keys): it is read once a minute per 10,000 keys, and at least once a
+ * minute. A runway is counted in hours, so a large pool's reading some minutes late changes nothing.
+ */
 const RUNWAY_EVERY_MS = 60_000;
+const RUNWAY_KEYS_PER_MINUTE = 10_000;
+export const runwayEveryMs = (keys: number) => RUNWAY_EVERY_MS * Math.max(1, Math.ceil(keys / RUNWAY_KEYS_PER_MINUTE));
 /** Events read from `key_events` per page; a tick reads a few pages at most. */
 const EVENTS_PAGE = 1000;
 const EVENT_PAGES = 10;
@@ -26,7 +32,7 @@ export type PoolSnapshot = {
   at: number;
   /** Keys in the pool; usable = enabled and active or error (the groups that serve any model). */
   keys: { total: number; usable: number; enabled: number };
-  /** Read at most once a minute; null until the first reading. */
+  /** Read at most once a minute (less often for a large pool: runwayEveryMs); null until the first reading. */
   runway: { gift: Runway; paid: Runway } | null;
   bursts: Record<BatchedStatus, BurstView | null>;
   coolingAll: CoolingModel[];
@@ -40,7 +46,7 @@ export type PoolSnapshot = {
 
 /** Where a snapshot is read from: each the narrowest part of its service. */
 export type SnapshotSources = {
-  pool: Pick<KeyPool, 'size' | 'availability' | 'counts' | 'servingAccounts' | 'get'>;
+  pool: Pick<KeyPool, 'size' | 'enabledCount' | 'availability' | 'servingAccounts' | 'get'>;
   runway: () => { gift: Runway; paid: Runway };
   keyEvents: Pick<KeyEventStore, 'entered' | 'lastId'>;
   cooling: Pick<AccountCooling, 'list'>;
@@ -67,14 +73,13 @@ export class Snapshotter {
   take(now: number, windowMs: (s: BatchedStatus) => number): PoolSnapshot {
     const { pool, backoff } = this.sources;
     this.readEvents(now, windowMs);
-    const counts = pool.counts();
     const inStatus = (status: BatchedStatus) => (id: number) => {
       const k = pool.get(id);
       return k !== undefined && k.enabled && k.status === status;
     };
     return {
       at: now,
-      keys: { total: pool.size, usable: pool.availability().usable, enabled: pool.size - counts.disabled },
+      keys: { total: pool.size, usable: pool.availability().usable, enabled: pool.enabledCount },
       runway: this.readRunway(now),
       bursts: {
         invalid: this.bursts.view('invalid', now, windowMs('invalid'), inStatus('invalid')),
@@ -89,7 +94,7 @@ export class Snapshotter {
   }
 
   private readRunway(now: number) {
-    if (now - this.runwayAt >= RUNWAY_EVERY_MS) {
+    if (now - this.runwayAt >= runwayEveryMs(this.sources.pool.size)) {
       this.runway = this.sources.runway();
       this.runwayAt = now;
     }

@@ -26,8 +26,8 @@ export const alertSettings = [
     default: '15',
     label: { zh: '告警检查间隔（秒）', en: 'Alert check every (seconds)' },
     help: {
-      zh: '每隔多少秒评估一次告警规则（1–3600）；余额可用时长最多每分钟读一次',
-      en: 'How often the alert rules are evaluated, in seconds (1–3600); the runway is read at most once a minute',
+      zh: '每隔多少秒评估一次告警规则（1–3600）；余额可用时长最多每分钟读一次（每 1 万个密钥再慢一分钟）',
+      en: 'How often the alert rules are evaluated, in seconds (1–3600); the runway is read at most once a minute (a minute more per 10,000 keys)',
     },
   }),
   envSetting({

@@ -27,6 +27,8 @@ const DEFAULT_PAID_RECHECK_MS = 60 * 60_000;
  */
 export class KeyPool {
   private readonly keys = new Map<number, HeldKey>();
+  /** How many of `keys` are enabled (upsert and remove keep it). */
+  private enabledKeys = 0;
   /** Keys that answered 30011 and wait for their paid-credit recheck, earliest first. */
   private readonly lackingPaid = new IndexedHeap<HeldKey>((a, b) => a.lacksPaidAt! < b.lacksPaidAt!);
   private readonly dirty = new DirtyKeys();
@@ -42,6 +44,11 @@ export class KeyPool {
 
   get size(): number {
     return this.keys.size;
+  }
+
+  /** Keys the admin has not switched off, kept as they change (the alerts read it on every tick: no walk over the pool). */
+  get enabledCount(): number {
+    return this.enabledKeys;
   }
 
   get(id: number): PoolKey | undefined {
@@ -78,6 +85,7 @@ export class KeyPool {
    */
   upsert(row: KeyRow, secret: () => string, options: { keepState?: boolean } = {}): void {
     let k = this.keys.get(row.id);
+    this.enabledKeys += (row.enabled === 1 ? 1 : 0) - (k?.enabled ? 1 : 0);
     const { money, stale, newAnchor } = reloadedMoney(row, k, this.dirty.unsavedMoney(row.id));
     if (stale) this.dirty.forgetMoney(row.id);
     const stored = storedFacts(row, this.dirty.unsavedUsage(row.id));
@@ -102,6 +110,7 @@ export class KeyPool {
     this.dirty.forget(id);
     const k = this.keys.get(id);
     if (!k) return;
+    if (k.enabled) this.enabledKeys--;
     k.enabled = false;
     this.groups.place(k);
     this.lackingPaid.remove(k);

@@ -5,12 +5,18 @@ import { defaultRule } from '../../../src/alerts/alert-rules.js';
 import { keysTurned } from '../../../src/alerts/detectors/keys.js';
 import { KeyBursts } from '../../../src/alerts/key-bursts.js';
 import { fanOut } from '../../../src/alerts/sinks.js';
-import type { PoolSnapshot } from '../../../src/alerts/snapshot.js';
+import { runwayEveryMs, type PoolSnapshot } from '../../../src/alerts/snapshot.js';
 import { loadConfig } from '../../../src/config/env.js';
 import { silentLogger } from '../../../src/logger.js';
 
 const MIN = 60_000;
 const arrival = (id: number, keyId: number, at: number) => ({ id, keyId, at, status: 'invalid' as const, masked: `sk-ab…${keyId}` });
+
+describe('the runway reading', () => {
+  it('is taken once a minute per 10,000 keys, and at least once a minute', () => {
+    expect([0, 1, 10_000, 10_001, 100_000].map(runwayEveryMs)).toEqual([MIN, MIN, MIN, 2 * MIN, 10 * MIN]);
+  });
+});
 
 describe('key bursts', () => {
   it('arrivals within the window of the one before belong to one burst; a later one starts another', () => {

@@ -165,6 +165,23 @@ describe('KeyPool', () => {
     expect(pool.counts()).toEqual({ active: 1, exhausted: 1, invalid: 0, error: 0, disabled: 1 });
   });
 
+  it('counts the enabled keys as they are added, switched off and on, reloaded and removed', () => {
+    const { pool } = poolOf([row(1), row(2, { enabled: 0 }), row(3, { status: 'invalid' })]);
+    const enabled = () => pool.size - pool.counts().disabled;
+    expect(pool.enabledCount).toBe(2);
+    pool.upsert(row(1, { enabled: 0 }), () => 'x', { keepState: true });
+    pool.upsert(row(1, { enabled: 0, note: 'again' }), () => 'x', { keepState: true });
+    expect(pool.enabledCount).toBe(1);
+    pool.upsert(row(2), () => 'x');
+    pool.upsert(row(4), () => 'x');
+    expect(pool.enabledCount).toBe(3);
+    pool.remove(3);
+    pool.remove(1);
+    pool.remove(99);
+    expect(pool.enabledCount).toBe(2);
+    expect(pool.enabledCount).toBe(enabled());
+  });
+
   it('removing a key takes it out of every group', () => {
     const { pool } = poolOf([row(1), row(2)]);
     pool.remove(1);
