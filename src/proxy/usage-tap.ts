@@ -20,7 +20,7 @@ export class UsageTap {
   private partial = '';
   private firstUsageLine: string | null = null;
   private lastUsageLine: string | null = null;
-  private tail: Buffer = Buffer.alloc(0);
+  private readonly tail = new ChunkTail(JSON_TAIL_BYTES);
   private size = 0;
   private readonly errors: StreamErrorWatch | undefined;
 
@@ -34,8 +34,7 @@ export class UsageTap {
     if (this.sse) this.scanLines(chunk.toString('utf8'));
     else if (this.json) {
       this.size += chunk.length;
-      const joined = this.tail.length ? Buffer.concat([this.tail, chunk]) : chunk;
-      this.tail = joined.length > JSON_TAIL_BYTES ? joined.subarray(joined.length - JSON_TAIL_BYTES) : joined;
+      this.tail.push(chunk);
     }
   }
 
@@ -45,7 +44,7 @@ export class UsageTap {
       return this.lastUsageLine ? this.sseUsage(this.lastUsageLine) : null;
     }
     if (!this.json) return null;
-    const text = this.tail.toString('utf8');
+    const text = this.tail.bytes().toString('utf8');
     return toUsage(objectAfterKey(text, '"usage"') ?? objectAfterKey(text, '"tokens"'));
   }
 
@@ -63,7 +62,7 @@ export class UsageTap {
   images(): number | null {
     if (!this.json || this.size > JSON_TAIL_BYTES) return null;
     try {
-      const body = JSON.parse(this.tail.toString('utf8')) as { images?: unknown; data?: unknown };
+      const body = JSON.parse(this.tail.bytes().toString('utf8')) as { images?: unknown; data?: unknown };
       const list = Array.isArray(body.images) ? body.images : body.data;
       return Array.isArray(list) ? list.length : null;
     } catch {
@@ -92,6 +91,37 @@ export class UsageTap {
   private noteUsageLine(line: string): void {
     this.firstUsageLine ??= line;
     this.lastUsageLine = line;
+  }
+}
+
+/**
+ * The last `limit` bytes of a body, kept as references to the chunks that hold them: a chunk is
+ * never copied as it passes (copying each into a joined tail doubled a large body's work and its
+ * garbage), only once, when the tail is read. Chunks wholly before the last `limit` bytes are let go.
+ */
+class ChunkTail {
+  private chunks: Buffer[] = [];
+  /** Index of the oldest chunk still needed; the array is compacted once half of it is let go. */
+  private first = 0;
+  private kept = 0;
+
+  constructor(private readonly limit: number) {}
+
+  push(chunk: Buffer): void {
+    this.chunks.push(chunk);
+    this.kept += chunk.length;
+    while (this.kept - this.chunks[this.first]!.length >= this.limit) this.kept -= this.chunks[this.first++]!.length;
+    if (this.first > 16 && this.first * 2 > this.chunks.length) {
+      this.chunks = this.chunks.slice(this.first);
+      this.first = 0;
+    }
+  }
+
+  /** The kept tail, at most `limit` bytes (one chunk is answered as it is, without a copy). */
+  bytes(): Buffer {
+    const live = this.first === 0 ? this.chunks : this.chunks.slice(this.first);
+    const joined = live.length === 1 ? live[0]! : Buffer.concat(live, this.kept);
+    return joined.length > this.limit ? joined.subarray(joined.length - this.limit) : joined;
   }
 }
 

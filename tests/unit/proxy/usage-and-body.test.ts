@@ -32,6 +32,32 @@ describe('UsageTap', () => {
     expect(tap.usage()).toEqual({ promptTokens: 7, completionTokens: null, totalTokens: 7 });
   });
 
+  it('reads the same usage however a body is cut: one chunk, 1 MiB in 64 KiB chunks, byte by byte across the usage', () => {
+    const usage = { prompt_tokens: 11, completion_tokens: 5, total_tokens: 16, details: { note: 'y'.repeat(8000) } };
+    const body = Buffer.from(JSON.stringify({ data: 'x'.repeat(1024 * 1024), usage }));
+    const cuts = [body.length, 64 * 1024, 1000];
+    for (const size of cuts) {
+      const tap = new UsageTap('application/json');
+      for (let i = 0; i < body.length; i += size) tap.push(body.subarray(i, i + size));
+      expect(tap.usage(), `chunks of ${size}`).toEqual({ promptTokens: 11, completionTokens: 5, totalTokens: 16 });
+    }
+    const tap = new UsageTap('application/json');
+    const tail = body.length - 40_000;
+    tap.push(body.subarray(0, tail));
+    for (let i = tail; i < body.length; i++) tap.push(body.subarray(i, i + 1));
+    expect(tap.usage()).toEqual({ promptTokens: 11, completionTokens: 5, totalTokens: 16 });
+  });
+
+  it('counts the images of a small answer in several chunks, and none of a body too long to keep whole', () => {
+    const answer = Buffer.from(JSON.stringify({ images: [{ url: 'a' }, { url: 'b' }, { url: 'c' }] }));
+    const tap = new UsageTap('application/json');
+    for (let i = 0; i < answer.length; i += 7) tap.push(answer.subarray(i, i + 7));
+    expect(tap.images()).toBe(3);
+    const long = new UsageTap('application/json');
+    long.push(Buffer.from(JSON.stringify({ images: [{ url: 'a'.repeat(20_000) }] })));
+    expect(long.images()).toBeNull();
+  });
+
   it('finds nothing in binary audio', () => {
     const tap = new UsageTap('audio/mpeg');
     tap.push(Buffer.from([1, 2, 3]));
