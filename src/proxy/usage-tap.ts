@@ -20,7 +20,8 @@ export class UsageTap {
   private partial = '';
   private firstUsageLine: string | null = null;
   private lastUsageLine: string | null = null;
-  private readonly tail = new ChunkTail(JSON_TAIL_BYTES);
+  /** A JSON body's tail; made for JSON bodies only (an SSE or binary answer allocates none). */
+  private readonly tail: ChunkTail | undefined;
   private size = 0;
   private readonly errors: StreamErrorWatch | undefined;
 
@@ -28,13 +29,14 @@ export class UsageTap {
     this.sse = !!contentType?.startsWith('text/event-stream');
     this.json = !this.sse && !!contentType?.includes('json');
     if (this.sse) this.errors = new StreamErrorWatch();
+    if (this.json) this.tail = new ChunkTail(JSON_TAIL_BYTES);
   }
 
   push(chunk: Buffer): void {
     if (this.sse) this.scanLines(chunk.toString('utf8'));
     else if (this.json) {
       this.size += chunk.length;
-      this.tail.push(chunk);
+      this.tail!.push(chunk);
     }
   }
 
@@ -44,7 +46,7 @@ export class UsageTap {
       return this.lastUsageLine ? this.sseUsage(this.lastUsageLine) : null;
     }
     if (!this.json) return null;
-    const text = this.tail.bytes().toString('utf8');
+    const text = this.tail!.bytes().toString('utf8');
     return toUsage(objectAfterKey(text, '"usage"') ?? objectAfterKey(text, '"tokens"'));
   }
 
@@ -62,7 +64,7 @@ export class UsageTap {
   images(): number | null {
     if (!this.json || this.size > JSON_TAIL_BYTES) return null;
     try {
-      const body = JSON.parse(this.tail.bytes().toString('utf8')) as { images?: unknown; data?: unknown };
+      const body = JSON.parse(this.tail!.bytes().toString('utf8')) as { images?: unknown; data?: unknown };
       const list = Array.isArray(body.images) ? body.images : body.data;
       return Array.isArray(list) ? list.length : null;
     } catch {
