@@ -59,7 +59,7 @@ import { StatsService } from './stats/stats-service.js';
 import type { AlertEngine } from './alerts/alert-engine.js';
 import type { AlertRuleService } from './alerts/alert-rule-service.js';
 import type { AlertSink } from './alerts/alert-types.js';
-import { createAlerts } from './alerts/alert-wiring.js';
+import { createAlerts, publicBaseUrl } from './alerts/alert-wiring.js';
 
 /** What DATA_DIR holds that no one but the server's user may read: the database with its WAL files, and secrets.json. */
 const PRIVATE_FILES = [DATABASE_FILE, `${DATABASE_FILE}-wal`, `${DATABASE_FILE}-shm`, SECRETS_FILE];
@@ -306,7 +306,7 @@ function appDepsOf(config: Config, s: AppServices): AppDeps {
       accountLimits: s.localLimits,
       coolingList: () => s.coolingView.list(),
       alertChannels: s.alertChannels, // Issue 14, delivery
-      publicUrl: config.publicUrl,
+      publicAdminUrl: config.publicUrl ? `${publicBaseUrl(config)}/admin` : undefined,
       // Issue 14, alert engine: the rules and incidents routes.
       alertRules: s.alertRules,
       alertIncidents: s.alerts,

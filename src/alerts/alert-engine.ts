@@ -18,7 +18,7 @@ export type AlertEngineDeps = {
   sources: SnapshotSources;
   /** ALERT_CHECK_SECONDS (a runtime setting): read before each wait. */
   checkSeconds: () => number;
-  /** PUBLIC_URL, or http://<HOST or localhost>:<PORT>: messages link to its admin page. */
+  /** PUBLIC_URL, or http://<HOST or localhost>:<PORT>, without a trailing slash (publicBaseUrl): messages link to its admin page. */
   baseUrl: string;
   logger: Logger;
 };
@@ -39,8 +39,7 @@ export class AlertEngine {
 
   constructor(private readonly deps: AlertEngineDeps) {
     this.snapshots = new Snapshotter(deps.sources);
-    const base = deps.baseUrl.replace(/\/$/, '');
-    this.open = new Incidents({ store: deps.incidents, sink: deps.sink, link: (e) => `${base}/admin#${EVENT_TAB[e]}` });
+    this.open = new Incidents({ store: deps.incidents, sink: deps.sink, link: (e) => `${deps.baseUrl}/admin#${EVENT_TAB[e]}` });
     this.restoreCheckRun();
   }
 

@@ -58,18 +58,18 @@ function parseChannel<S extends z.ZodType>(schema: S, value: unknown): z.infer<S
 }
 
 /** Where the test message's link points: PUBLIC_URL's admin page, else this server's as the admin reached it. */
-const adminLink = (req: Request, publicUrl: string | undefined) =>
-  publicUrl ? `${publicUrl.replace(/\/$/, '')}/admin` : `${req.protocol}://${req.get('host') ?? 'localhost'}/admin`;
+const adminLink = (req: Request, publicAdminUrl: string | undefined) =>
+  publicAdminUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}/admin`;
 
 export type AlertChannelsRoutesDeps = {
   alertChannels: Pick<ChannelService, 'list' | 'create' | 'update' | 'remove' | 'test' | 'deliveries'>;
   logger: Logger;
-  /** PUBLIC_URL (empty or undefined when not set): the test message links to its admin page, as alerts do. */
-  publicUrl?: string;
+  /** PUBLIC_URL's admin page (undefined when PUBLIC_URL is not set): the test message links to it, as alerts do. */
+  publicAdminUrl?: string;
 };
 
 /** /admin/api/alerts/channels and /alerts/deliveries (docs/admin-api.md, "Alert channels"). No answer holds a URL's token or a secret. */
-export function alertChannelsRoutes({ alertChannels, logger, publicUrl }: AlertChannelsRoutesDeps): Router {
+export function alertChannelsRoutes({ alertChannels, logger, publicAdminUrl }: AlertChannelsRoutesDeps): Router {
   const router = Router();
 
   router.get('/alerts/channels', adminOnly, (_req, res) => {
@@ -105,7 +105,7 @@ export function alertChannelsRoutes({ alertChannels, logger, publicUrl }: AlertC
 
   router.post('/alerts/channels/:id/test', adminOnly, async (req, res) => {
     const { id } = parseChannel(idParam, req.params);
-    res.json({ delivery: await alertChannels.test(id, adminLink(req, publicUrl)) });
+    res.json({ delivery: await alertChannels.test(id, adminLink(req, publicAdminUrl)) });
   });
 
   router.get('/alerts/deliveries', adminOnly, (req, res) => {
