@@ -47,6 +47,17 @@ export class Child {
     }
   }
 
+  /** Resident memory now and its peak so far (VmRSS, VmHWM), in bytes; undefined where /proc is missing. */
+  memory(): { rss: number; peak: number } | undefined {
+    try {
+      const status = readFileSync(`/proc/${this.proc.pid}/status`, 'utf8');
+      const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]) * 1024;
+      return { rss: kib('VmRSS'), peak: kib('VmHWM') };
+    } catch {
+      return undefined;
+    }
+  }
+
   /** The last lines it printed, for error messages. */
   output(): string {
     return this.tail.trim();

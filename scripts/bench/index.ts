@@ -17,11 +17,10 @@
  * Scenarios run one after another; every child process is stopped at the end, on error and on Ctrl-C.
  */
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
-import { startNode, stopAllChildren, type Child } from './children.js';
+import { stopAllChildren } from './children.js';
 import { mainThreadProfile, monotonicMicros, summarizeProfile } from './cpu-profile.js';
 import { measure, MODES, stopLoad, warmUp, type CpuMeters, type LoadOptions } from './load.js';
 import {
@@ -43,15 +42,14 @@ import {
   type Measurement,
   type ScenarioId,
 } from './report.js';
-import { benchKey, seedKeys, type SeedEnv } from './seed.js';
+import { benchKey } from './seed.js';
+import { ACCESS_KEY, progress, seed, seedEnv, startChild, startServer } from './server.js';
 
-const READY_TIMEOUT_MS = 60_000;
 /**
  * A freshly started process needs seconds of load before V8 has optimised its hot path: measured
  * at once, this server's first scenario cost ~1.5× the CPU per request of later ones.
  */
 const PROCESS_WARMUP_SECONDS = 3;
-const ACCESS_KEY = 'bench-access-key-0123456789abcdef';
 const SERVER_RUNS: Array<[ScenarioId, number]> = [
   ['server-10', 10],
   ['server-100k', 100_000],
@@ -85,7 +83,6 @@ const LOAD_SECONDS =
 const WATCHDOG_MS = Math.max(180_000, 1.5 * (30 + LOAD_SECONDS) * 1000);
 const profileDir = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined;
 const workDir = mkdtempSync(join(os.tmpdir(), 'sfm-bench-'));
-const progress = (line: string) => console.error(line);
 
 async function main(): Promise<void> {
   printMachine();
@@ -127,8 +124,15 @@ async function measureServers(results: Measurement[], fakeUrl: string, fakeCpu: 
   let ledgerRounds: LedgerRound[] = [];
   let clientRounds: ClientsRound[] = [];
   for (const [scenario, count] of SERVER_RUNS) {
-    const { env, clientKeys } = await seed(count, fakeUrl, scenario === 'server-10' ? BENCH_CLIENTS : 0);
-    const server = await startServer(env, count);
+    const clients = scenario === 'server-10' ? BENCH_CLIENTS : 0;
+    const { env, clientKeys } = await seed(seedEnv(workDir, String(count), fakeUrl), count, {
+      count: clients,
+      rpm: BENCH_CLIENT_RPM,
+      dayBudgetYuan: BENCH_CLIENT_DAY_BUDGET,
+    });
+    // One folder per run: tsx's loader thread writes a profile too, next to the main thread's.
+    const ownProfileDir = profileDir ? join(profileDir, `server-${count}-keys`) : undefined;
+    const server = await startServer(`this server (${count} keys)`, env, { profileDir: ownProfileDir });
     await warmProcess(server.url, ACCESS_KEY);
     const sinceUs = monotonicMicros();
     const meters = { fake: fakeCpu, proxy: () => server.child.cpuSeconds() };
@@ -153,51 +157,6 @@ async function measureModes(results: Measurement[], scenario: ScenarioId, url: s
     progress(`  measuring ${SCENARIO_NAMES[scenario]} (${mode}): ${load.warmupSeconds} s warm-up, ${load.durationSeconds} s measured`);
     results.push({ scenario, mode, result: await measure(url, token, mode, load, meters) });
   }
-}
-
-async function seed(count: number, fakeUrl: string, clients: number): Promise<{ env: SeedEnv; clientKeys: string[] }> {
-  const env: SeedEnv = {
-    DATA_DIR: join(workDir, `data-${count}`),
-    SILICONFLOW_BASE_URL: fakeUrl,
-    ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-    AUTH_API_KEY: ACCESS_KEY,
-  };
-  const seeded = await seedKeys(env, count, { count: clients, rpm: BENCH_CLIENT_RPM, dayBudgetYuan: BENCH_CLIENT_DAY_BUDGET });
-  const withClients = clients > 0 ? ` and ${clients.toLocaleString('en-US')} client keys` : '';
-  progress(`  seeded ${count.toLocaleString('en-US')} keys${withClients} through the app's services in ${(seeded.ms / 1000).toFixed(2)} s`);
-  return { env, clientKeys: seeded.clientKeys };
-}
-
-async function startServer(env: SeedEnv, count: number): Promise<{ child: Child; url: string; profileDir?: string }> {
-  // One folder per run: tsx's loader thread writes a profile too, next to the main thread's.
-  const ownProfileDir = profileDir ? join(profileDir, `server-${count}-keys`) : undefined;
-  const profiling = ownProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${ownProfileDir}`] : [];
-  const started = performance.now();
-  const server = await startChild(
-    `this server (${count} keys)`,
-    [...profiling, 'build/src/server.js'],
-    /User page.*?(http:\/\/[^/\s]+)\//,
-    {
-      ...env,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      BALANCE_REFRESH_CRON: '0 0 1 1 *', // 1 January: no balance check runs during the benchmark
-      KEY_STRATEGY: 'round-robin',
-      ACCESS_CONTROL: 'open',
-    },
-  );
-  const health = await fetch(`${server.url}/health`, { signal: AbortSignal.timeout(5_000) });
-  if (!health.ok) throw new Error(`${server.url}/health answered ${health.status}`);
-  progress(`  this server with ${count.toLocaleString('en-US')} keys was ready in ${((performance.now() - started) / 1000).toFixed(2)} s`);
-  return { ...server, profileDir: ownProfileDir };
-}
-
-async function startChild(name: string, args: string[], ready: RegExp, env: Record<string, string>) {
-  const child = startNode(name, args, env);
-  const [, url] = await child.waitFor(ready, READY_TIMEOUT_MS);
-  progress(`started ${name} at ${url} (pid ${child.pid})`);
-  return { child, url: url! };
 }
 
 function printMachine(): void {
