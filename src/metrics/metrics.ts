@@ -1,7 +1,8 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Split } from '../ledger/balance.js';
-import { NANO_PER_YUAN, type Nano } from '../ledger/money.js';
+import type { Nano } from '../ledger/money.js';
 import type { PoolGauges } from '../stats/spend-service.js';
+import { ObservationBuffer, OutcomeTally, RequestTally, SpendTally } from './tallies.js';
 
 const PREFIX = 'sfm_';
 
@@ -32,6 +33,11 @@ export class ProxyMetrics {
   private readonly attempts: Counter<'outcome'>;
   private readonly latency: Histogram;
   private readonly spend: Counter<'model' | 'credit' | 'client'>;
+  /** The hot path counts here; each metric takes its share when prom-client collects it (tallies.ts). */
+  private readonly requestTally = new RequestTally();
+  private readonly outcomeTally = new OutcomeTally();
+  private readonly spendTally = new SpendTally();
+  private readonly latencyBuffer: ObservationBuffer;
   /** Issue 14, alert engine: what its last tick saw (set once the engine exists; null before its first tick). */
   private alertReading: () => AlertGauges | null = () => null;
 
@@ -43,29 +49,41 @@ export class ProxyMetrics {
   ) {
     const own = new Registry();
     const registers = [own];
+    const { requestTally, outcomeTally, spendTally } = this;
     this.requests = new Counter({
       name: `${PREFIX}requests_total`,
       help: 'Client requests to /v1, by the HTTP status the client got and the client key (its id; "default" for the admin\'s key, "none" when no key was accepted).',
       labelNames: ['status', 'client'],
       registers,
+      collect() {
+        requestTally.flushInto(this);
+      },
     });
     this.attempts = new Counter({
       name: `${PREFIX}upstream_attempts_total`,
       help: 'Calls to SiliconFlow, by outcome.',
       labelNames: ['outcome'],
       registers,
+      collect() {
+        outcomeTally.flushInto(this);
+      },
     });
     this.latency = new Histogram({
       name: `${PREFIX}upstream_latency_seconds`,
       help: 'Time from sending a request to SiliconFlow until its response headers arrived.',
       buckets: LATENCY_BUCKETS,
       registers,
+      collect: () => this.latencyBuffer.flush(),
     });
+    this.latencyBuffer = new ObservationBuffer(this.latency);
     this.spend = new Counter({
       name: `${PREFIX}spend_yuan_total`,
       help: "Money spent through /v1 by the price book, in yuan, by model and by the credit that paid it (unknown: the key's gift credit is not known).",
       labelNames: ['model', 'credit', 'client'],
       registers,
+      collect() {
+        spendTally.flushInto(this);
+      },
     });
     new Gauge({
       name: `${PREFIX}keys`,
@@ -93,13 +111,13 @@ export class ProxyMetrics {
 
   /** `client` is a client key's id (bounded by the clients the admin made), never the key. */
   requestFinished(status: number, client: string): void {
-    this.requests.inc({ status: String(status), client });
+    this.requestTally.add(status, client);
   }
 
   /** latencyMs is null when SiliconFlow never answered (timeout, connection error). */
   attempt(outcome: string, latencyMs: number | null): void {
-    this.attempts.inc({ outcome });
-    if (latencyMs !== null) this.latency.observe(latencyMs / 1000);
+    this.outcomeTally.add(outcome);
+    if (latencyMs !== null) this.latencyBuffer.add(latencyMs / 1000);
   }
 
   /**
@@ -108,11 +126,11 @@ export class ProxyMetrics {
    */
   spent(model: string, cost: Nano, split: Split, client: string): void {
     if (split.gift === null || split.paid === null) {
-      if (cost > 0) this.spend.inc({ model, credit: 'unknown', client }, cost / NANO_PER_YUAN);
+      if (cost > 0) this.spendTally.add(client, model, 'unknown', cost);
       return;
     }
-    if (split.gift > 0) this.spend.inc({ model, credit: 'gift', client }, split.gift / NANO_PER_YUAN);
-    if (split.paid > 0) this.spend.inc({ model, credit: 'paid', client }, split.paid / NANO_PER_YUAN);
+    if (split.gift > 0) this.spendTally.add(client, model, 'gift', split.gift);
+    if (split.paid > 0) this.spendTally.add(client, model, 'paid', split.paid);
   }
 
   /** Issue 14, alert engine: where the engine's gauges are read from at each scrape (O(1): its last snapshot). */

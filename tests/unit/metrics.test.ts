@@ -62,6 +62,44 @@ describe('ProxyMetrics', () => {
     expect(sample(text, 'sfm_upstream_latency_seconds_bucket{le="120"}')).toBe(2);
   });
 
+  it('keeps counting across scrapes: each scrape shows the totals so far, never a count twice', async () => {
+    const metrics = new ProxyMetrics(() => ({}));
+    metrics.requestFinished(200, 'default');
+    metrics.attempt('ok', 100);
+    expect(sample(await metrics.render(), 'sfm_requests_total{status="200",client="default"}')).toBe(1);
+    metrics.requestFinished(200, 'default');
+    metrics.requestFinished(429, 'default');
+    metrics.attempt('ok', 100);
+    const text = await metrics.render();
+    expect(sample(text, 'sfm_requests_total{status="200",client="default"}')).toBe(2);
+    expect(sample(text, 'sfm_requests_total{status="429",client="default"}')).toBe(1);
+    expect(sample(text, 'sfm_upstream_attempts_total{outcome="ok"}')).toBe(2);
+    expect(sample(text, 'sfm_upstream_latency_seconds_count')).toBe(2);
+    expect(sample(await metrics.render(), 'sfm_requests_total{status="200",client="default"}')).toBe(2);
+  });
+
+  it('sums spend exactly in nano-yuan until a scrape, by model, credit and client', async () => {
+    const metrics = new ProxyMetrics(() => ({}));
+    // 0.1 + 0.2 yuan as floats is 0.30000000000000004; summed in nano-yuan it is 0.3.
+    metrics.spent('m', 100_000_000, { gift: 100_000_000, paid: 0 }, '3');
+    metrics.spent('m', 250_000_000, { gift: 200_000_000, paid: 50_000_000 }, '3');
+    metrics.spent('m', 70_000_000, { gift: null, paid: null }, 'default');
+    const text = await metrics.render();
+    expect(sample(text, 'sfm_spend_yuan_total{model="m",credit="gift",client="3"}')).toBe(0.3);
+    expect(sample(text, 'sfm_spend_yuan_total{model="m",credit="paid",client="3"}')).toBe(0.05);
+    expect(sample(text, 'sfm_spend_yuan_total{model="m",credit="unknown",client="default"}')).toBe(0.07);
+    expect(text).not.toContain('sfm_spend_yuan_total{model="m",credit="paid",client="default"}');
+  });
+
+  it('records every latency even when thousands arrive between two scrapes', async () => {
+    const metrics = new ProxyMetrics(() => ({}));
+    for (let i = 0; i < 5_000; i++) metrics.attempt('ok', i % 2 ? 40 : 3_000);
+    const text = await metrics.render();
+    expect(sample(text, 'sfm_upstream_latency_seconds_count')).toBe(5_000);
+    expect(sample(text, 'sfm_upstream_latency_seconds_bucket{le="0.05"}')).toBe(2_500);
+    expect(sample(text, 'sfm_upstream_latency_seconds_sum')).toBeCloseTo(2_500 * 0.04 + 2_500 * 3, 6);
+  });
+
   it('asks for key counts at each scrape, and drops a status that is no longer reported', async () => {
     let counts: Record<string, number> = { active: 3, invalid: 1 };
     const metrics = new ProxyMetrics(() => counts);
