@@ -71,6 +71,8 @@ export class RequestLogStore {
   private readonly insert: Statement<unknown[]>;
   private readonly summaryStmt: Statement<unknown[]>;
   private readonly deleteStmt: Statement<unknown[]>;
+  private readonly addMinute: Statement<unknown[]>;
+  private readonly deleteMinutes: Statement<unknown[]>;
 
   constructor(private readonly db: Db) {
     this.statements = new StatementCache(db);
@@ -87,6 +89,11 @@ export class RequestLogStore {
        FROM request_logs WHERE time >= ?`,
     );
     this.deleteStmt = db.prepare<unknown[]>('DELETE FROM request_logs WHERE time < ?');
+    this.addMinute = db.prepare<unknown[]>(
+      `INSERT INTO spend_minutes (minute, gift_nano, paid_nano) VALUES (?, ?, ?)
+       ON CONFLICT (minute) DO UPDATE SET gift_nano = gift_nano + excluded.gift_nano, paid_nano = paid_nano + excluded.paid_nano`,
+    );
+    this.deleteMinutes = db.prepare<unknown[]>('DELETE FROM spend_minutes WHERE minute < ?');
   }
 
   insertMany(entries: RequestLogEntry[]): void {
@@ -114,6 +121,7 @@ export class RequestLogStore {
           e.requestedModel,
         );
       }
+      for (const [minute, spent] of spendByMinute(entries)) this.addMinute.run(minute, spent.gift, spent.paid);
     })();
   }
 
@@ -158,6 +166,7 @@ export class RequestLogStore {
 
   /** Retention: the only delete. Returns the number of rows removed. */
   deleteOlderThan(cutoffMs: number): number {
+    this.deleteMinutes.run(cutoffMs - (cutoffMs % MINUTE_MS));
     return this.deleteStmt.run(cutoffMs).changes;
   }
 
@@ -217,4 +226,23 @@ function toView(r: Row): RequestLogView {
     giftNano: r.gift_nano,
     paidNano: r.paid_nano,
   };
+}
+
+const MINUTE_MS = 60_000;
+
+/**
+ * The credit a batch spent, per minute of its requests (spend_minutes, migration 0014): a batch spans
+ * a second or so, so this is one or two rows however many requests it holds.
+ */
+function spendByMinute(entries: RequestLogEntry[]): Map<number, { gift: number; paid: number }> {
+  const minutes = new Map<number, { gift: number; paid: number }>();
+  for (const e of entries) {
+    if (e.keyId === null || (!e.giftNano && !e.paidNano)) continue;
+    const minute = e.time - (e.time % MINUTE_MS);
+    let spent = minutes.get(minute);
+    if (!spent) minutes.set(minute, (spent = { gift: 0, paid: 0 }));
+    spent.gift += e.giftNano ?? 0;
+    spent.paid += e.paidNano ?? 0;
+  }
+  return minutes;
 }

@@ -14,19 +14,12 @@ export const nano = (yuan: string): Nano => parseYuan(yuan)!;
 /** What the proxy puts on a request's log row: its cost, and which credit paid it (null = unknown). */
 export type Spent = { cost: Nano | null; gift?: Nano | null; paid?: Nano | null };
 
-/**
- * Logged requests with their cost, as the proxy leaves them: the row through RequestLogStore, then
- * the ledger's three columns (the store's insert does not write them yet).
- */
+/** Logged requests with their cost, written as the proxy writes them (RequestLogStore, one batch). */
 export function logSpend(db: Db, rows: (Partial<RequestLogEntry> & Spent)[]): void {
-  const store = new RequestLogStore(db);
-  const setCost = db.prepare(
-    'UPDATE request_logs SET cost_nano = ?, gift_nano = ?, paid_nano = ? WHERE id = (SELECT MAX(id) FROM request_logs)',
+  const entries = rows.map(({ cost, gift = cost, paid = cost === null ? null : 0, ...entry }) =>
+    logEntry({ ...entry, costNano: cost, giftNano: gift, paidNano: paid }),
   );
-  for (const { cost, gift = cost, paid = cost === null ? null : 0, ...entry } of rows) {
-    store.insertMany([logEntry(entry)]);
-    setCost.run(cost, gift, paid);
-  }
+  new RequestLogStore(db).insertMany(entries);
 }
 
 /** A key's money as the ledger knows it now: an anchor (and what was spent since, if given). */

@@ -34,6 +34,29 @@ describe('migrations', () => {
     ).toThrow(/CHECK constraint/);
   });
 
+  it('0014 fills the spend of each minute from the last 25 hours of request logs', () => {
+    const db = new Database(':memory:');
+    for (const [i, m] of migrations.slice(0, 13).entries()) {
+      db.exec(m.sql);
+      db.pragma(`user_version = ${i + 1}`);
+    }
+    const now = Date.now();
+    const minute = (t: number) => t - (t % 60_000);
+    const log = db.prepare(
+      `INSERT INTO request_logs (time, method, path, status, key_id, attempts, total_ms, cost_nano, gift_nano, paid_nano)
+       VALUES (?, 'POST', '/v1/chat/completions', 200, ?, 1, 100, ?, ?, ?)`,
+    );
+    const hourAgo = now - 3_600_000;
+    log.run(hourAgo, 1, 30, 10, 20);
+    log.run(hourAgo, 2, 5, 5, 0);
+    log.run(hourAgo, 3, 7, null, null); // unsplit: in no credit
+    log.run(now - 26 * 3_600_000, 1, 1_000, 1_000, 0); // older than the window: left out
+    expect(migrate(db)).toBe(migrations.length);
+    expect(db.prepare('SELECT minute, gift_nano AS gift, paid_nano AS paid FROM spend_minutes').all()).toEqual([
+      { minute: minute(hourAgo), gift: 15, paid: 20 },
+    ]);
+  });
+
   it('0004 turns the REAL yuan balances a check recorded into exact nano-yuan user/info anchors', () => {
     const db = new Database(':memory:');
     // The schema as version 3 left it, with balances recorded as REAL yuan.

@@ -14,6 +14,7 @@ import jobKeys from './0011-job-keys.js';
 import alerts from './0012-alerts.js';
 // Issue 14, delivery: alert channels and the delivery log (migration 0013).
 import alertChannels from './0013-alert-channels.js';
+import spendMinutes from './0014-spend-minutes.js';
 
 /** Applied in order; the position in this list is the schema version (PRAGMA user_version). */
 export const migrations: readonly { name: string; sql: string }[] = [
@@ -30,4 +31,5 @@ export const migrations: readonly { name: string; sql: string }[] = [
   { name: '0011-job-keys', sql: jobKeys },
   { name: '0012-alerts', sql: alerts }, // Issue 14, alert engine
   { name: '0013-alert-channels', sql: alertChannels }, // Issue 14, delivery
+  { name: '0014-spend-minutes', sql: spendMinutes }, // Issue 15, the runway's spend per minute
 ];
