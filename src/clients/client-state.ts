@@ -1,8 +1,7 @@
 import type { BlockList } from 'node:net';
 import { compileIps, compileModels, type ModelRule } from './client-rules.js';
+import { RpmWindow } from './rpm-window.js';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_NAME, type ClientSettings, type ClientUsage, type PeriodUsage } from './client-types.js';
-
-const MINUTE_MS = 60_000;
 
 /**
  * One client key as the /v1 proxy holds it: its settings with the rules compiled, and counters kept
@@ -18,13 +17,8 @@ export class ClientState {
   readonly label: string;
   /** Requests in flight (admitted, not finished). */
   active = 0;
-  /**
-   * The RPM window, a sliding minute: the times of the last `rpm` admitted requests in a ring, the
-   * oldest at `head`. A request is admitted when the oldest is more than a minute old. O(1), exact,
-   * and no burst of twice the limit at a minute's edge as a fixed window allows.
-   */
-  private ring: Float64Array | null = null;
-  private head = 0;
+  /** The RPM limit's sliding minute (rpm-window.ts); null without a limit. */
+  private rpm: RpmWindow | null = null;
 
   constructor(
     readonly id: number,
@@ -42,23 +36,16 @@ export class ClientState {
     this.masked = masked;
     this.models = compileModels(settings.models);
     this.ips = compileIps(settings.allowedIps);
-    if (rpmChanged) {
-      this.ring = settings.rpm === null ? null : new Float64Array(settings.rpm);
-      this.head = 0;
-    }
+    if (rpmChanged) this.rpm = settings.rpm === null ? null : new RpmWindow(settings.rpm);
   }
 
   /** ms until the RPM window has room (0: now). */
   rpmWaitMs(now: number): number {
-    if (this.ring === null) return 0;
-    const oldest = this.ring[this.head]!;
-    return oldest === 0 || oldest <= now - MINUTE_MS ? 0 : oldest + MINUTE_MS - now;
+    return this.rpm?.waitMs(now) ?? 0;
   }
 
   takeRpmSlot(now: number): void {
-    if (this.ring === null) return;
-    this.ring[this.head] = now;
-    this.head = (this.head + 1) % this.ring.length;
+    this.rpm?.take(now);
   }
 
   /** Starts a new China day or month when the current one is another (its counters go back to 0). */
