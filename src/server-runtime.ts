@@ -28,6 +28,13 @@ export type ServerDeps = {
   close: () => Promise<void>;
 };
 
+/**
+ * Connections the kernel may queue before the server accepts them (capped by net.core.somaxconn).
+ * Node's 511 overflows when a burst of clients connects while the event loop is busy for a moment —
+ * 2,000 streams opened over 2 s did — and each dropped SYN costs its client a second before it retries.
+ */
+const ACCEPT_BACKLOG = 4096;
+
 export type RunOptions = {
   extraBanner?: string[];
   /** Runs once the database is closed, just before the exit (the demo stops its fake SiliconFlow). */
@@ -42,7 +49,7 @@ export type RunOptions = {
  */
 export function runServer(deps: ServerDeps, options: RunOptions = {}): Server {
   const { config, logger } = deps;
-  const server = createHttpServer(deps.app).listen(config.port, config.host);
+  const server = createHttpServer(deps.app).listen(config.port, config.host, ACCEPT_BACKLOG);
   const requests = trackRequests(server);
   server.on('error', (err: NodeJS.ErrnoException) => {
     console.error(
