@@ -23,7 +23,7 @@ const listQuery = z.object({
   sort: z.enum(sortValues, { message: `must be one of ${sortValues.join(', ')}` }).default('-createdAt'),
 });
 const idParam = z.object({ id: z.coerce.number().int().positive() });
-const keysText = z.string().max(5_000_000);
+const keysText = z.string().max(6_000_000);
 const importBody = z.object({
   keys: keysText,
   check: z.boolean().optional(),
