@@ -194,7 +194,7 @@ export class KeyService {
     return row;
   }
 
-  reveal(row: KeyRow): string {
+  reveal(row: Pick<KeyRow, 'key_cipher'>): string {
     return this.cipher.decrypt(row.key_cipher);
   }
 

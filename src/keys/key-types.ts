@@ -46,6 +46,30 @@ export type KeyRow = {
   account_source: AccountSource | null;
 };
 
+/**
+ * The columns the /v1 proxy's pool holds of a key (KeyStore.poolRows): a row without the admin's
+ * text (hash, mask, note, last error), so loading 100,000 keys reads and keeps none of it.
+ */
+export const POOL_COLUMNS = [
+  'id',
+  'key_cipher',
+  'enabled',
+  'status',
+  'anchor_gift_nano',
+  'anchor_paid_nano',
+  'anchor_at',
+  'anchor_source',
+  'spent_gift_nano',
+  'spent_paid_nano',
+  'spent_unsplit_nano',
+  'lacks_paid_at',
+  'usage_count',
+  'failure_count',
+  'last_used_at',
+  'account',
+] as const satisfies readonly (keyof KeyRow)[];
+export type PoolRow = Pick<KeyRow, (typeof POOL_COLUMNS)[number]>;
+
 /** Where a key's account was learned: SiliconFlow's user/info, the admin, or the import text. */
 export type AccountSource = 'user-info' | 'admin' | 'import';
 
@@ -107,7 +131,7 @@ export type KeyFilter = { status?: PublicStatus; q?: string; account?: string };
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** The ledger's view of a stored key's money. */
-export function moneyOfRow(row: KeyRow): KeyMoney {
+export function moneyOfRow(row: PoolRow): KeyMoney {
   return {
     anchorGift: row.anchor_gift_nano,
     anchorPaid: row.anchor_paid_nano,

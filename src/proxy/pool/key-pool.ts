@@ -1,5 +1,5 @@
 import type { KeyStrategy } from '../../config/env.js';
-import type { KeyRow, KeyStatus, PublicStatus } from '../../keys/key-types.js';
+import type { KeyStatus, PoolRow, PublicStatus } from '../../keys/key-types.js';
 import { balanceOf, charge, noPaidCredit, outOfMoney, paidCreditFound, type KeyMoney, type Split } from '../../ledger/balance.js';
 import type { Nano } from '../../ledger/money.js';
 import { NO_MODEL, type AccountBlock } from './account-block.js';
@@ -7,8 +7,11 @@ import { BlockedSkip } from './blocked-skip.js';
 import { anchorIdOf, DirtyKeys, type UnsavedChange } from './dirty-keys.js';
 import { IndexedHeap } from './indexed-heap.js';
 import { PoolGroups, type PickRequest } from './pool-groups.js';
-import { accountOf, GROUP, type HeldKey, type PoolKey } from './pool-key.js';
+import { HeldKey } from './held-key.js';
+import { GROUP, type PoolKey } from './pool-key.js';
 import { reloadedMoney, setMoney } from './pool-money.js';
+import type { SealedSecrets } from './sealed-secrets.js';
+import { ServingAccounts } from './serving-accounts.js';
 
 export type { PickRequest } from './pool-groups.js';
 
@@ -35,7 +38,7 @@ export class KeyPool {
   private readonly groups: PoolGroups;
   private paidRecheckMs = DEFAULT_PAID_RECHECK_MS;
   private blocks: readonly AccountBlock[] = [];
-  private accounts: Map<string, number> | undefined;
+  private accounts: ServingAccounts | undefined;
   private accountsVersion = -1;
 
   constructor(strategy: KeyStrategy) {
@@ -78,23 +81,24 @@ export class KeyPool {
   }
 
   /**
-   * Adds or refreshes a key from its database row (the secret is decrypted by the caller, once). The
-   * uses and spend the proxy counted but has not written yet are added to the stored ones. `keepState`:
-   * the row comes from an admin edit, so the status the proxy learned (and may not have written yet)
+   * Adds or refreshes a key from its database row. A new key's secret is decrypted by the caller
+   * (`secret`), or sealed with the others of a bulk load and decrypted when first read. The uses and
+   * spend the proxy counted but has not written yet are added to the stored ones. `keepState`: the
+   * row comes from an admin edit, so the status the proxy learned (and may not have written yet)
    * stays; a check's fresh verdict replaces it.
    */
-  upsert(row: KeyRow, secret: () => string, options: { keepState?: boolean } = {}): void {
+  upsert(row: PoolRow, secret: (() => string) | SealedSecrets, options: { keepState?: boolean } = {}): void {
     let k = this.keys.get(row.id);
     this.enabledKeys += (row.enabled === 1 ? 1 : 0) - (k?.enabled ? 1 : 0);
     const { money, stale, newAnchor } = reloadedMoney(row, k, this.dirty.unsavedMoney(row.id));
     if (stale) this.dirty.forgetMoney(row.id);
-    const stored = storedFacts(row, this.dirty.unsavedUsage(row.id));
-    if (k) Object.assign(k, stored, options.keepState ? {} : storedState(row));
-    else {
-      const fresh = { ...storedState(row), ...stored, money, chargeBalance: null, totalBalance: null, paidRecheckDue: false };
-      k = { id: row.id, secret: secret(), ...fresh, consecutiveFailures: 0, groups: 0 };
+    if (!k) {
+      const held = typeof secret === 'function' ? secret() : { sealed: secret, place: secret.seal(row.key_cipher) };
+      k = new HeldKey(row.id, held, money);
       this.keys.set(k.id, k);
-    }
+      k.takeState(row);
+    } else if (!options.keepState) k.takeState(row);
+    k.takeFacts(row, this.dirty.unsavedUsage(row.id));
     setMoney(k, money);
     // Paid credit in a new anchor (a top-up, a balance set) ends a 30011 at once, and money in it
     // brings an exhausted key back, as the store does.
@@ -103,6 +107,17 @@ export class KeyPool {
     this.trackLacking(k);
     this.groups.place(k);
     this.groups.updateOrder(k);
+  }
+
+  /** Whether the key's secret is still sealed (see upsert). */
+  isSealed(id: number): boolean {
+    return this.keys.get(id)?.isSealed ?? false;
+  }
+
+  /** Decrypts the key's secret now if it is still sealed. Throws when it does not decrypt. */
+  open(id: number): void {
+    const k = this.keys.get(id);
+    if (k?.isSealed) void k.secret;
   }
 
   /** Takes a deleted key out, with what the proxy learned about it and had not written yet. */
@@ -169,13 +184,24 @@ export class KeyPool {
    */
   servingAccounts(): ReadonlyMap<string, number> {
     if (this.accounts && this.accountsVersion === this.groups.version) return this.accounts;
-    const accounts = new Map<string, number>();
+    const named = new Map<string, number>();
+    let own = 0;
     for (const k of this.keys.values()) {
-      if (k.groups & USABLE) accounts.set(accountOf(k), (accounts.get(accountOf(k)) ?? 0) + 1);
+      if (!(k.groups & USABLE)) continue;
+      if (k.account === null) own++;
+      else named.set(k.account, (named.get(k.account) ?? 0) + 1);
     }
-    this.accounts = accounts;
+    const keys = this.keys;
+    const isOwnServing = (id: number) => {
+      const k = keys.get(id);
+      return k !== undefined && k.account === null && (k.groups & USABLE) !== 0;
+    };
+    function* ownIds() {
+      for (const k of keys.values()) if (isOwnServing(k.id)) yield k.id;
+    }
+    this.accounts = new ServingAccounts(named, own, isOwnServing, ownIds);
     this.accountsVersion = this.groups.version;
-    return accounts;
+    return this.accounts;
   }
 
   counts(): Record<PublicStatus, number> {
@@ -321,31 +347,8 @@ export class KeyPool {
   }
 }
 
-/** What every reload takes from the stored row: the admin's and the checks' fields, and the counters. */
 /** Some credit known to be left (an anchor with money the admin set). */
 function hasMoney(m: KeyMoney): boolean {
   const { gift, paid } = balanceOf(m);
   return (gift ?? 0) + (paid ?? 0) > 0;
-}
-
-function storedFacts(row: KeyRow, unsavedUsage: number) {
-  return {
-    enabled: row.enabled === 1,
-    account: row.account,
-    accountName: row.account ?? `key:${row.id}`,
-    usageCount: row.usage_count + unsavedUsage,
-    failureCount: row.failure_count,
-    lastUsedAt: row.last_used_at ?? 0,
-  };
-}
-
-/**
- * The key's state as stored. The proxy learns it too, and may not have written what it learned yet.
- * A row still 'cooling' (written by an older version after migration 0009 ran) is an active key now.
- */
-function storedState(row: KeyRow) {
-  return {
-    status: (row.status as string) === 'cooling' ? 'active' : row.status,
-    lacksPaidAt: row.lacks_paid_at,
-  };
 }

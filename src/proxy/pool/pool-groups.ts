@@ -1,7 +1,8 @@
 import type { KeyStrategy } from '../../config/env.js';
 import type { Nano } from '../../ledger/money.js';
-import { GROUP, GROUP_NAMES, groupsOf, type GroupName, type HeldKey } from './pool-key.js';
-import { createSelector, type Selector } from './selectors.js';
+import type { HeldKey } from './held-key.js';
+import { GROUP, GROUP_NAMES, groupsOf, type GroupName } from './pool-key.js';
+import { createSelector, type Position, type Selector } from './selectors.js';
 
 export type PickRequest = {
   /** Pro/ models, or a request that already met 30011: keys with paid credit first. */
@@ -50,7 +51,11 @@ export class PoolGroups {
   rebuild(keys: Iterable<HeldKey>, strategy?: KeyStrategy): void {
     if (strategy) this.selectors = selectorsFor(strategy);
     for (const k of keys) {
-      if (strategy) k.groups = 0;
+      if (strategy) {
+        k.groups = 0;
+        k.mainAt = -1;
+        k.paidAt = -1;
+      }
       this.place(k);
     }
   }
@@ -71,11 +76,9 @@ export class PoolGroups {
     const want = groupsOf(k, this.minBalance);
     if (want === k.groups) return;
     this.version++;
-    for (const name of GROUP_NAMES) {
-      const bit = GROUP[name];
-      if (want & bit && !(k.groups & bit)) this.selectors[name].add(k);
-      else if (!(want & bit) && k.groups & bit) this.selectors[name].remove(k);
-    }
+    // Out of the old groups first: a group's place on the key (its Position) is shared with the others of its kind.
+    for (const name of GROUP_NAMES) if (k.groups & GROUP[name] && !(want & GROUP[name])) this.selectors[name].remove(k);
+    for (const name of GROUP_NAMES) if (want & GROUP[name] && !(k.groups & GROUP[name])) this.selectors[name].add(k);
     k.groups = want;
   }
 
@@ -85,6 +88,16 @@ export class PoolGroups {
   }
 }
 
+/**
+ * A key is in at most one of funded, low and exhausted, and at most one of the paid groups (groupsOf):
+ * two fields on the key hold its place in them, instead of a map entry per key and group (two maps
+ * of 100,000 entries for a large pool, ~7 MB, and as much again of garbage while they grew).
+ */
+const MAIN_AT: Position<HeldKey> = { get: (k) => k.mainAt, set: (k, at) => void (k.mainAt = at) };
+const PAID_AT: Position<HeldKey> = { get: (k) => k.paidAt, set: (k, at) => void (k.paidAt = at) };
+const PAID_GROUPS: readonly GroupName[] = ['paid', 'paidUnknown', 'paidLow'];
+
 function selectorsFor(strategy: KeyStrategy): Record<GroupName, Selector<HeldKey>> {
-  return Object.fromEntries(GROUP_NAMES.map((name) => [name, createSelector<HeldKey>(strategy)])) as Record<GroupName, Selector<HeldKey>>;
+  const selector = (name: GroupName) => createSelector<HeldKey>(strategy, PAID_GROUPS.includes(name) ? PAID_AT : MAIN_AT);
+  return Object.fromEntries(GROUP_NAMES.map((name) => [name, selector(name)])) as Record<GroupName, Selector<HeldKey>>;
 }

@@ -4,8 +4,7 @@ import type { KeyStatus } from '../../keys/key-types.js';
 
 /**
  * A pool key as the proxy holds it in memory: the decrypted secret plus what decides whether to use it.
- * Read-only for everyone but KeyPool, which alone changes it (see HeldKey) and so keeps each key in the
- * right selector groups.
+ * Read-only for everyone but KeyPool, which alone changes it (see held-key.ts).
  */
 export interface PoolKey {
   readonly id: number;
@@ -31,15 +30,6 @@ export interface PoolKey {
   readonly consecutiveFailures: number;
   readonly lastUsedAt: number;
 }
-
-type Writable<T> = { -readonly [F in keyof T]: T[F] };
-
-/** KeyPool's own handle on a key: the same object, writable but for its identity, and where it sits. */
-export type HeldKey = Writable<Omit<PoolKey, 'id' | 'secret'>> &
-  Pick<PoolKey, 'id' | 'secret'> & {
-    /** Which selector groups the key is in now (bit flags of GROUP). */
-    groups: number;
-  };
 
 /**
  * The sets the pool picks from. A key is in each set whose condition it meets; "usable" is enabled,

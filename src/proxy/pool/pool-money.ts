@@ -1,7 +1,7 @@
-import { moneyOfRow, type KeyRow } from '../../keys/key-types.js';
+import { moneyOfRow, type PoolRow } from '../../keys/key-types.js';
 import { balanceOf, type KeyMoney } from '../../ledger/balance.js';
 import { anchorIdOf, sameAnchor, type LearnedAnchor, type UnsavedSpend } from './dirty-keys.js';
-import type { HeldKey } from './pool-key.js';
+import type { HeldKey } from './held-key.js';
 
 /** Gives the key this estimate, with the balances the selectors compare. */
 export function setMoney(k: Pick<HeldKey, 'money' | 'chargeBalance' | 'totalBalance'>, money: KeyMoney): void {
@@ -18,7 +18,7 @@ export function setMoney(k: Pick<HeldKey, 'money' | 'chargeBalance' | 'totalBala
  * learned and has not saved yet stands while the row still has the anchor it replaced.
  */
 export function reloadedMoney(
-  row: KeyRow,
+  row: PoolRow,
   held: HeldKey | undefined,
   unsaved: { anchor: LearnedAnchor | undefined; spend: UnsavedSpend | undefined } | undefined,
 ): { money: KeyMoney; stale: boolean; newAnchor: boolean } {

@@ -19,12 +19,26 @@ export interface Selector<K extends PoolKey> {
   pick(tried: Skip): K | undefined;
 }
 
-export function createSelector<K extends PoolKey>(strategy: KeyStrategy): Selector<K> {
+/**
+ * Where a set of keys in an array keeps each key's place in it (-1: not in it): a field of the key
+ * itself (KeyPool's keys, see PoolGroups), or by default a map of the set's own.
+ */
+export type Position<K> = { get(k: K): number; set(k: K, at: number): void };
+
+function mapPosition<K extends PoolKey>(): Position<K> {
+  const at = new Map<number, number>();
+  return {
+    get: (k) => at.get(k.id) ?? -1,
+    set: (k, i) => void (i < 0 ? at.delete(k.id) : at.set(k.id, i)),
+  };
+}
+
+export function createSelector<K extends PoolKey>(strategy: KeyStrategy, position: Position<K> = mapPosition()): Selector<K> {
   switch (strategy) {
     case 'round-robin':
-      return new RoundRobinSelector();
+      return new RoundRobinSelector(position);
     case 'random':
-      return new RandomSelector();
+      return new RandomSelector(position);
     case 'balance-weighted':
       return new WeightedSelector();
     case 'highest-balance':
@@ -48,26 +62,27 @@ function byBalance(a: PoolKey, b: PoolKey, direction: 1 | -1): number {
 /** Keys in an array with O(1) add and remove (swap with the last). */
 class KeyArray<K extends PoolKey> {
   protected readonly items: K[] = [];
-  private readonly index = new Map<number, number>();
+
+  constructor(private readonly position: Position<K>) {}
 
   get size(): number {
     return this.items.length;
   }
 
   add(k: K): void {
-    if (this.index.has(k.id)) return;
-    this.index.set(k.id, this.items.length);
+    if (this.position.get(k) >= 0) return;
+    this.position.set(k, this.items.length);
     this.items.push(k);
   }
 
   remove(k: K): void {
-    const i = this.index.get(k.id);
-    if (i === undefined) return;
+    const i = this.position.get(k);
+    if (i < 0) return;
     const last = this.items.pop()!;
-    this.index.delete(k.id);
+    this.position.set(k, -1);
     if (i < this.items.length) {
       this.items[i] = last;
-      this.index.set(last.id, i);
+      this.position.set(last, i);
     }
   }
 }
