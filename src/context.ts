@@ -116,6 +116,8 @@ type AppServices = {
   flush(): void;
   /** Flushes, then closes connections and the database. */
   close(): Promise<void>;
+  /** Issue 15: resolves once the pool's secrets, loaded sealed at start, are decrypted (PoolSync.opened). */
+  poolOpened(): Promise<void>;
   /** The generated access key while no banner has printed it yet (see AccessKeyService.init). */
   generatedAccessKey: string | undefined;
   // Issue 14, alert engine: what decides when an alert is sent (started with the scheduled jobs), and its rules.
@@ -264,6 +266,7 @@ function createServices(config: Config, logger: Logger, options: ContextOptions)
     alertDelivery: alerting.delivery, // Issue 14, delivery
     alertChannels: alerting.channels,
     flush: proxy.flush,
+    poolOpened: proxy.opened,
     generatedAccessKey,
     alerts,
     alertRules,
@@ -342,6 +345,7 @@ function serverDepsOf(config: Config, s: AppServices, app: AppDeps): ServerDeps 
     accessKeyShown: () => s.accessKey.markShown(),
     stopProxy: () => s.proxy.stopAll(),
     close: () => s.close(),
+    started: () => s.poolOpened(),
   };
 }
 
@@ -429,7 +433,7 @@ function createProxyStack(
     logWriter.close();
     await upstream.close();
   };
-  return { pool, localLimits, coolingView, logWriter, metrics, handler, flush, stop, backoff };
+  return { pool, localLimits, coolingView, logWriter, metrics, handler, flush, stop, backoff, opened: () => sync.opened() };
 }
 
 /** What the pool takes from the ledger's settings: MIN_BALANCE in nano-yuan, PAID_RECHECK_MINUTES in ms. */

@@ -26,6 +26,8 @@ export type ServerDeps = {
   stopProxy: () => void;
   /** Flushes key states and request logs, closes connections and the database. */
   close: () => Promise<void>;
+  /** Resolves when the start-up's background work is done (the pool's secrets decrypted: PoolSync.opened). */
+  started: () => Promise<void>;
 };
 
 /**
@@ -63,13 +65,18 @@ export function runServer(deps: ServerDeps, options: RunOptions = {}): Server {
     console.log(banner(deps.banner, server, options.extraBanner ?? []));
     deps.accessKeyShown();
   });
-  const jobs = startScheduledJobs(deps.jobs);
-
+  // Issue 15, start-up order: the scheduled jobs start once the start-up's background work is done.
+  // None is needed to serve, and their first runs are not small for a large pool (the alert engine's
+  // first tick reads an SQL aggregate over every key: ~0.2 s at 100,000 keys): the first requests do not wait for them.
+  let jobs: { stop(): void } | undefined;
   let stopping = false;
+  void deps.started().then(() => {
+    if (!stopping) jobs = startScheduledJobs(deps.jobs);
+  });
   const stop = (reason: string) => {
     if (stopping) return;
     stopping = true;
-    void shutdown(deps, server, requests, () => jobs.stop(), reason, options.onStop);
+    void shutdown(deps, server, requests, () => jobs?.stop(), reason, options.onStop);
   };
   const onSignal = (signal: NodeJS.Signals) => {
     if (!stopping) return stop(signal);
