@@ -7,16 +7,8 @@ import { NO_ACCOUNT } from './key-account.js';
 import { AccountStore, type StoredAccount } from './account-store.js';
 import { BY_SWITCH, BY_TOP_UP, balanceSet, checkVerdict, proxyVerdict } from './key-event-reasons.js';
 import { KeyEventStore, type EventSource } from './key-events.js';
-import {
-  POOL_COLUMNS,
-  type CheckResult,
-  type KeyFilter,
-  type KeyRow,
-  type KeySort,
-  type KeyStatus,
-  type PoolRow,
-  type PublicStatus,
-} from './key-types.js';
+import type { CheckResult, KeyFilter, KeyRow, KeySort, KeyStatus, PoolRow, PublicStatus } from './key-types.js';
+import { readPoolRows } from './pool-rows.js';
 
 /** Sums of the keys' balances in nano-yuan (src/ledger/balance.ts), over the keys whose balance is known. */
 export type BalanceTotals = { gift: Nano; charge: Nano; total: Nano; usable: Nano; known: number; unknown: number };
@@ -131,18 +123,12 @@ export class KeyStore {
   }
 
   /**
-   * The pool's columns of every key, or of these ids, one row at a time: loading 100,000 keys never
-   * holds them all as rows at once (read at once, whole rows, they made a start's memory peak at
-   * 620-760 MiB). Rows are read as arrays and made objects here: better-sqlite3's own row objects cost
-   * ~1.5x as much to build. The ids travel as one JSON parameter, as in existingIds. The connection
-   * runs nothing else until the iteration ends.
+   * The pool's columns of every key, or of these ids, a page at a time (pool-rows.ts): loading
+   * 100,000 keys never holds them all as rows at once (read at once, whole rows, they made a start's
+   * memory peak at 620-760 MiB).
    */
-  *poolRows(ids?: readonly number[]): Generator<PoolRow> {
-    const columns = POOL_COLUMNS.join(', ');
-    const rows = ids
-      ? this.stmt(`SELECT ${columns} FROM keys WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`).raw().iterate(JSON.stringify(ids))
-      : this.stmt(`SELECT ${columns} FROM keys ORDER BY id`).raw().iterate();
-    for (const row of rows as IterableIterator<PoolRowValues>) yield poolRow(row);
+  poolRows(ids?: readonly number[]): Generator<PoolRow> {
+    return readPoolRows((sql) => this.stmt(sql), ids);
   }
 
   /**
@@ -355,30 +341,6 @@ export class KeyStore {
   private stmt(sql: string) {
     return this.statements.get(sql);
   }
-}
-
-/** A pool row's values in POOL_COLUMNS' order. */
-type PoolRowValues = { [I in keyof typeof POOL_COLUMNS]: PoolRow[(typeof POOL_COLUMNS)[I] & keyof PoolRow] };
-
-function poolRow(v: PoolRowValues): PoolRow {
-  return {
-    id: v[0],
-    key_cipher: v[1],
-    enabled: v[2],
-    status: v[3],
-    anchor_gift_nano: v[4],
-    anchor_paid_nano: v[5],
-    anchor_at: v[6],
-    anchor_source: v[7],
-    spent_gift_nano: v[8],
-    spent_paid_nano: v[9],
-    spent_unsplit_nano: v[10],
-    lacks_paid_at: v[11],
-    usage_count: v[12],
-    failure_count: v[13],
-    last_used_at: v[14],
-    account: v[15],
-  };
 }
 
 function whereClause(filter: KeyFilter & { hash?: string; refreshable?: boolean }) {
