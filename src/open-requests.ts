@@ -12,8 +12,9 @@ export type OpenRequests = {
  * The requests being answered, for shutdown: a Set add and delete per request. While draining, a
  * connection is closed as soon as its last response is done: an idle keep-alive connection (every
  * browser and SDK leaves one) would otherwise hold server.close() until the client drops it.
+ * `onQuiet` runs each time the last open request ends (the memory settler's cue, memory-settle.ts).
  */
-export function trackRequests(server: Server): OpenRequests {
+export function trackRequests(server: Server, onQuiet: () => void = () => undefined): OpenRequests {
   const open = new Set<ServerResponse>();
   let draining = false;
   let onIdle: (() => void) | undefined;
@@ -24,7 +25,10 @@ export function trackRequests(server: Server): OpenRequests {
       open.delete(res);
       // The socket counts as idle once the response has let go of it, after this event.
       if (draining) setImmediate(() => server.closeIdleConnections());
-      if (open.size === 0) onIdle?.();
+      if (open.size === 0) {
+        onIdle?.();
+        onQuiet();
+      }
     });
   });
   return {

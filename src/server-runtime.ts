@@ -4,6 +4,7 @@ import { createHttpServer, type AppDeps } from './app.js';
 import { banner, type BannerDeps } from './banner.js';
 import type { Config } from './config/env.js';
 import { startScheduledJobs, type ScheduledJobsDeps } from './jobs/scheduled-jobs.js';
+import { MemorySettler } from './memory-settle.js';
 import type { Logger } from './logger.js';
 import { trackRequests, type OpenRequests } from './open-requests.js';
 import { watchParent } from './parent-watch.js';
@@ -52,7 +53,9 @@ export type RunOptions = {
 export function runServer(deps: ServerDeps, options: RunOptions = {}): Server {
   const { config, logger } = deps;
   const server = createHttpServer(deps.app).listen(config.port, config.host, ACCEPT_BACKLOG);
-  const requests = trackRequests(server);
+  // Issue 15, memory: one full collection at a quiet moment after the start and after a burst.
+  const settler = new MemorySettler(() => requests.count);
+  const requests = trackRequests(server, () => settler.quiet());
   server.on('error', (err: NodeJS.ErrnoException) => {
     console.error(
       err.code === 'EADDRINUSE'
@@ -72,10 +75,12 @@ export function runServer(deps: ServerDeps, options: RunOptions = {}): Server {
   let stopping = false;
   void deps.started().then(() => {
     if (!stopping) jobs = startScheduledJobs(deps.jobs);
+    settler.quiet();
   });
   const stop = (reason: string) => {
     if (stopping) return;
     stopping = true;
+    settler.stop();
     void shutdown(deps, server, requests, () => jobs?.stop(), reason, options.onStop);
   };
   const onSignal = (signal: NodeJS.Signals) => {
