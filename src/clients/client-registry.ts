@@ -18,6 +18,8 @@ export class ClientRegistry {
   private readonly byId = new Map<number, ClientState>();
   private readonly hashOf = new Map<number, string>();
   private readonly dirty = new Set<ClientState>();
+  /** Told when the first client becomes dirty after none was (ClientSync arms its write then). */
+  private whenDirty: () => void = () => {};
   private periods: Periods = { day: -1, month: -1 };
   /**
    * Client keys already presented, by their text: a key's later requests skip the HMAC. Held in
@@ -86,7 +88,14 @@ export class ClientRegistry {
 
   /** Counted usage to write; the client is written again only after its next change. */
   changed(state: ClientState): void {
+    const first = this.dirty.size === 0;
     this.dirty.add(state);
+    if (first) this.whenDirty();
+  }
+
+  /** `listener` runs when a client becomes dirty while none was: one call per write-behind, not per request. */
+  onFirstChange(listener: () => void): void {
+    this.whenDirty = listener;
   }
 
   takeDirty(): ClientState[] {

@@ -10,9 +10,13 @@ import type { ClientStore } from './client-store.js';
  */
 export const CLIENT_FLUSH_INTERVAL_MS = 1000;
 
-/** Loads every live client into the registry, then writes their usage behind, on a timer and at shutdown. */
+/**
+ * Loads every live client into the registry, then writes their usage behind: CLIENT_FLUSH_INTERVAL_MS
+ * after the first change that finds nothing waiting, and at shutdown. No change, no timer.
+ */
 export class ClientSync {
   private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
 
   constructor(
     private readonly store: ClientStore,
@@ -22,8 +26,7 @@ export class ClientSync {
 
   start(): void {
     for (const { record, hash } of this.store.all()) if (record.deletedAt === null) this.registry.upsert(record, hash);
-    this.timer = setInterval(() => this.flush(), CLIENT_FLUSH_INTERVAL_MS);
-    this.timer.unref();
+    this.registry.onFirstChange(() => this.soon());
   }
 
   /** Never throws: a failed write is logged, and those clients are written again at their next request. */
@@ -38,7 +41,18 @@ export class ClientSync {
   }
 
   stop(): void {
-    clearInterval(this.timer);
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
     this.flush();
+  }
+
+  private soon(): void {
+    if (this.timer || this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.flush();
+    }, CLIENT_FLUSH_INTERVAL_MS);
+    this.timer.unref();
   }
 }

@@ -6,14 +6,17 @@ export type RequestLogWriterOptions = { flushIntervalMs?: number; maxBatch?: num
 
 /**
  * Keeps request logging off the hot path: write() only appends to memory, and the buffer goes to
- * SQLite in one transaction every flushIntervalMs (or as soon as maxBatch entries are waiting).
- * A failed write is logged and its batch dropped: losing some log rows beats retrying forever or
- * failing the proxied request.
+ * SQLite in one transaction flushIntervalMs after its first entry (or as soon as maxBatch entries
+ * are waiting). The timer is armed by that first entry and not re-armed by an empty flush, so an
+ * idle server has none. A failed write is logged and its batch dropped: losing some log rows beats
+ * retrying forever or failing the proxied request.
  */
 export class RequestLogWriter {
   private buffer: RequestLogEntry[] = [];
   private readonly maxBatch: number;
-  private readonly timer: NodeJS.Timeout;
+  private readonly intervalMs: number;
+  /** Armed by an entry that finds none armed; fires once. */
+  private timer: NodeJS.Timeout | undefined;
   private closed = false;
 
   constructor(
@@ -22,9 +25,7 @@ export class RequestLogWriter {
     options: RequestLogWriterOptions = {},
   ) {
     this.maxBatch = options.maxBatch ?? 500;
-    this.timer = setInterval(() => this.flush(), options.flushIntervalMs ?? 1000);
-    // The timer alone must not keep the process alive; shutdown calls close() to write the rest.
-    this.timer.unref();
+    this.intervalMs = options.flushIntervalMs ?? 1000;
   }
 
   get pending(): number {
@@ -35,6 +36,7 @@ export class RequestLogWriter {
     this.buffer.push(entry);
     // After close() there is no timer left: a straggler is written at once rather than forgotten.
     if (this.closed || this.buffer.length >= this.maxBatch) this.flush();
+    else this.timer ??= this.arm();
   }
 
   /** Writes everything buffered in one transaction. Never throws. */
@@ -52,7 +54,18 @@ export class RequestLogWriter {
   /** Stops the timer and writes what is left (shutdown, before the database closes). */
   close(): void {
     this.closed = true;
-    clearInterval(this.timer);
+    clearTimeout(this.timer);
+    this.timer = undefined;
     this.flush();
+  }
+
+  private arm(): NodeJS.Timeout {
+    const timer = setTimeout(() => {
+      this.timer = undefined;
+      this.flush();
+    }, this.intervalMs);
+    // The timer alone must not keep the process alive; shutdown calls close() to write the rest.
+    timer.unref();
+    return timer;
   }
 }

@@ -24,6 +24,8 @@ export class AccountCooling implements AccountBlock {
   private readonly unsaved: CoolingEntry[] = [];
   /** Some entry expired since the last sweep: its stored row can go. */
   private expired = false;
+  /** Told of each new cool-down to write (CoolingSync arms its write then). */
+  private whenUnsaved: () => void = () => {};
 
   blockedUntil(account: string, model: string, now: number): number {
     const models = this.byAccount.get(account);
@@ -46,6 +48,19 @@ export class AccountCooling implements AccountBlock {
     if (current && current.until >= entry.until) return;
     models.set(entry.model, entry);
     this.unsaved.push(entry);
+    this.whenUnsaved();
+  }
+
+  /** `listener` runs after each new cool-down that waits in `unsaved`. */
+  onCoolDown(listener: () => void): void {
+    this.whenUnsaved = listener;
+  }
+
+  /** When the first entry held now ends (Infinity: none), so the sweep can wait for exactly that. */
+  nextEnd(): number {
+    let first = Infinity;
+    for (const models of this.byAccount.values()) for (const entry of models.values()) first = Math.min(first, entry.until);
+    return first;
   }
 
   /** Entries read back at start (CoolingSync): already stored, so not unsaved. */

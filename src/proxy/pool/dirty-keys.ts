@@ -46,6 +46,8 @@ export class DirtyKeys {
   private readonly changes = new Map<number, Change>();
   /** Ids in `changes` whose state changed, in the order they first did. */
   private readonly stateChanged = new Set<number>();
+  /** Runs when a change comes while none was waiting: once per write-behind, not per request. */
+  onFirst: () => void = () => {};
 
   /** A use of the key went well. */
   used(k: PoolKey): void {
@@ -151,6 +153,7 @@ export class DirtyKeys {
         paidFoundAt: undefined,
       };
       this.changes.set(k.id, change);
+      if (this.changes.size === 1) this.onFirst();
     }
     return change;
   }

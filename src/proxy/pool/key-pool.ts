@@ -140,6 +140,11 @@ export class KeyPool {
     return this.dirty.take(limit);
   }
 
+  /** `listener` runs when a key changes while no change was waiting (PoolSync arms its flush then). */
+  onFirstChange(listener: () => void): void {
+    this.dirty.onFirst = listener;
+  }
+
   /**
    * What keeps an account from a model for a while (SiliconFlow's 429s, local budgets); asked on
    * every pick, for its model or NO_MODEL.

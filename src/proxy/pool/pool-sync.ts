@@ -9,7 +9,8 @@ import { SealedSecrets } from './sealed-secrets.js';
 
 /**
  * Small, frequent flushes: with a large pool under round-robin every request touches another key, and
- * one flush of thousands of rows a second stalled the event loop (the 100,000-key p99 doubled).
+ * one flush of thousands of rows a second stalled the event loop (the 100,000-key p99 doubled). The
+ * timer runs only while changes wait: armed by the first, again after a flush that left some.
  */
 const FLUSH_INTERVAL_MS = 250;
 const ROWS_PER_FLUSH = 500;
@@ -35,6 +36,7 @@ export class PoolSync {
   private opening: NodeJS.Immediate | undefined;
   /** Who waits for the background decryption to end (opened). */
   private waiting: (() => void)[] = [];
+  private stopped = false;
   private readonly onChanged = (ids: number[], kind: KeyChange) => this.reload(ids, kind);
 
   constructor(
@@ -52,24 +54,26 @@ export class PoolSync {
   start(): void {
     this.loadSealed(this.store.poolRows());
     this.store.events.on('changed', this.onChanged);
-    this.timer = setInterval(() => this.flush(ROWS_PER_FLUSH), FLUSH_INTERVAL_MS);
-    this.timer.unref();
+    this.pool.onFirstChange(() => this.soon());
   }
 
-  /** Writes what the proxy learned (state changes first, then the oldest counters), up to `limit` keys. Never throws. */
-  flush(limit = Infinity): void {
+  /** Writes what the proxy learned (state changes first, then the oldest counters), up to `limit` keys; says how many. Never throws. */
+  flush(limit = Infinity): number {
     const changes = this.pool.takeChanges(limit);
-    if (changes.length === 0) return;
+    if (changes.length === 0) return 0;
     const updates = changes.map(toUpdate);
     try {
       this.store.applyProxyUpdates(updates);
     } catch (err) {
       this.logger.error({ err, keys: updates.length }, 'could not save key states learned by the proxy');
     }
+    return changes.length;
   }
 
   stop(): void {
-    clearInterval(this.timer);
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
     clearImmediate(this.opening);
     this.opening = undefined;
     this.sealed = [];
@@ -83,6 +87,16 @@ export class PoolSync {
   opened(): Promise<void> {
     if (this.opening === undefined) return Promise.resolve();
     return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  /** The next flush, FLUSH_INTERVAL_MS from now, unless one is armed; a full flush means more may wait. */
+  private soon(): void {
+    if (this.timer || this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (this.flush(ROWS_PER_FLUSH) === ROWS_PER_FLUSH) this.soon();
+    }, FLUSH_INTERVAL_MS);
+    this.timer.unref();
   }
 
   private reload(ids: number[], kind: KeyChange): void {
