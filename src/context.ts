@@ -59,7 +59,7 @@ import { StatsService } from './stats/stats-service.js';
 import type { AlertEngine } from './alerts/alert-engine.js';
 import type { AlertRuleService } from './alerts/alert-rule-service.js';
 import type { AlertSink } from './alerts/alert-types.js';
-import { createAlerts, publicBaseUrl } from './alerts/alert-wiring.js';
+import { createAlerts, publicBaseUrl, runwayInputs } from './alerts/alert-wiring.js';
 
 /** What DATA_DIR holds that no one but the server's user may read: the database with its WAL files, and secrets.json. */
 const PRIVATE_FILES = [DATABASE_FILE, `${DATABASE_FILE}-wal`, `${DATABASE_FILE}-shm`, SECRETS_FILE];
@@ -224,6 +224,7 @@ function createServices(config: Config, logger: Logger, options: ContextOptions)
     sources: {
       pool: proxy.pool,
       runway: () => spend.pool().runway,
+      runwayInputs: runwayInputs(keyStore, proxy.logWriter),
       keyEvents: keyStore.history,
       cooling,
       backoff: proxy.backoff,

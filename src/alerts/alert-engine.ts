@@ -29,7 +29,9 @@ const BATCH_EVENT: Record<BatchedStatus, AlertEvent> = { invalid: 'keys-invalid'
  * Decides when a message is sent: on each tick (one unref'd timer, every ALERT_CHECK_SECONDS) it
  * takes a snapshot of what the pool knows, runs each enabled rule's detector on it, and hands the
  * conditions to Incidents, which de-duplicates them and sends to the sink. Never on /v1's path: the
- * proxy only keeps the O(1) facts the snapshot reads.
+ * proxy only keeps the O(1) facts the snapshot reads. The tick stays because some conditions end
+ * with time alone (a back-off, a cooling, a budget's day); when nothing happened it reads no table
+ * and writes no row (the snapshot reads events and the runway only after changes), so it is cheap.
  */
 export class AlertEngine {
   private readonly snapshots: Snapshotter;
@@ -52,6 +54,11 @@ export class AlertEngine {
   stop(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    try {
+      this.open.saveLastSeen();
+    } catch (err) {
+      this.deps.logger.error({ err }, 'could not save when the open alerts were last seen');
+    }
   }
 
   /** ALERT_CHECK_SECONDS changed: the next tick waits the new interval from now. */
@@ -110,7 +117,7 @@ export class AlertEngine {
   }
 
   incidents(state: 'firing' | 'resolved' | undefined, limit: number): IncidentView[] {
-    return this.deps.incidents.list(state, limit);
+    return this.open.withLastSeen(this.deps.incidents.list(state, limit));
   }
 
   private runTick(): void {

@@ -1,7 +1,9 @@
 import type { CheckService } from '../balance/check-service.js';
 import type { Config } from '../config/env.js';
 import type { Db } from '../db/database.js';
+import type { KeyStore } from '../keys/key-store.js';
 import type { Logger } from '../logger.js';
+import type { RequestLogWriter } from '../logs/request-log-writer.js';
 import { AlertEngine, type AlertEngineDeps } from './alert-engine.js';
 import { AlertRuleService } from './alert-rule-service.js';
 import type { AlertSink } from './alert-types.js';
@@ -40,4 +42,15 @@ export function publicBaseUrl({ publicUrl, host, port }: Pick<Config, 'publicUrl
   if (publicUrl) return publicUrl.replace(/\/$/, '');
   const name = host === '' || host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   return `http://${name}:${port}`;
+}
+
+/**
+ * What the runway is computed from changes with requests (their spend, logged) and with key writes
+ * (imports, checks, balances, switches): a count of both, so the engine can tell a pool where nothing
+ * happened without reading it (SnapshotSources.runwayInputs).
+ */
+export function runwayInputs(keys: Pick<KeyStore, 'events'>, logs: Pick<RequestLogWriter, 'written'>): () => number {
+  let keyWrites = 0;
+  keys.events.on('changed', () => keyWrites++);
+  return () => keyWrites + logs.written;
 }

@@ -1,7 +1,7 @@
 import type { AlertRule } from './alert-rules.js';
 import type { AlertEvent, AlertMessage, AlertSink } from './alert-types.js';
 import { bi, duration, type Condition } from './detectors/detector.js';
-import type { Incident, IncidentStore } from './incident-store.js';
+import type { Incident, IncidentStore, IncidentView } from './incident-store.js';
 
 export type IncidentsDeps = {
   store: Pick<IncidentStore, 'open' | 'insert' | 'update'>;
@@ -11,6 +11,8 @@ export type IncidentsDeps = {
 };
 
 const keyOf = (event: AlertEvent, subject: string) => `${event}\u0000${subject}`;
+/** What a holding condition says: written when it changes, not on every tick that finds it the same. */
+const factsOf = (i: Pick<Incident, 'severity' | 'title' | 'text' | 'data'>) => JSON.stringify([i.severity, i.title, i.text, i.data]);
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
@@ -22,6 +24,8 @@ const iso = (ms: number) => new Date(ms).toISOString();
  */
 export class Incidents {
   private readonly open = new Map<string, Incident>();
+  /** Open incidents whose lastSeenAt moved since they were last written (saveLastSeen writes them). */
+  private readonly seenUnsaved = new Set<Incident>();
 
   constructor(private readonly deps: IncidentsDeps) {
     for (const i of deps.store.open()) this.open.set(keyOf(i.event, i.subject), i);
@@ -60,8 +64,12 @@ export class Incidents {
     const open = this.open.get(key);
     const facts = { severity: c.severity, title: c.title, text: c.text, data: c.data, lastSeenAt: now };
     if (open) {
+      const changed = open.state !== 'firing' || factsOf(open) !== factsOf(c);
       Object.assign(open, facts, { state: 'firing', clearSince: null });
-      this.deps.store.update(open);
+      // A tick that finds the same condition moves lastSeenAt only: kept in memory (the list shows
+      // it: withLastSeen), written with the next change or at stop, so an idle tick writes nothing.
+      if (changed) this.write(open);
+      else this.seenUnsaved.add(open);
       return;
     }
     const fresh = { event, subject: c.subject, state: 'firing' as const, ...facts, startedAt: now, clearSince: null, resolvedAt: null };
@@ -76,13 +84,30 @@ export class Incidents {
       i.clearSince = now;
     }
     if (now - i.clearSince! >= clearAfterMs) this.resolve(key, i, now, false);
-    else if (i.clearSince === now) this.deps.store.update(i);
+    else if (i.clearSince === now) this.write(i);
+  }
+
+  /** The listed incidents, each open one with the lastSeenAt of the last tick (not yet written). */
+  withLastSeen(views: IncidentView[]): IncidentView[] {
+    if (this.seenUnsaved.size === 0) return views;
+    const seen = new Map([...this.seenUnsaved].map((i) => [i.id, iso(i.lastSeenAt)]));
+    return views.map((v) => (seen.has(v.id) ? { ...v, lastSeenAt: seen.get(v.id)! } : v));
+  }
+
+  /** Writes the lastSeenAt that only moved in memory (at stop, so a restart shows when each was last seen). */
+  saveLastSeen(): void {
+    for (const i of this.seenUnsaved) this.write(i);
+  }
+
+  private write(i: Incident): void {
+    this.seenUnsaved.delete(i);
+    this.deps.store.update(i);
   }
 
   private resolve(key: string, i: Incident, now: number, ruleOff: boolean): void {
     i.state = 'resolved';
     i.resolvedAt = now;
-    this.deps.store.update(i);
+    this.write(i);
     this.open.delete(key);
     this.send(i, 'resolved', now, ruleOff);
   }

@@ -18,6 +18,12 @@ import { BATCHED, KeyBursts, type BatchedStatus, type BurstView } from './key-bu
 const RUNWAY_EVERY_MS = 60_000;
 const RUNWAY_KEYS_PER_MINUTE = 10_000;
 export const runwayEveryMs = (keys: number) => RUNWAY_EVERY_MS * Math.max(1, Math.ceil(keys / RUNWAY_KEYS_PER_MINUTE));
+/**
+ * While nothing the runway reads has changed (no request logged, no key written), time alone can only
+ * lengthen it — the last day's spend leaves the window, the money stays — so an idle pool's runway
+ * cannot newly fall below a threshold: it is read again hourly, for an open runway-low to clear.
+ */
+export const RUNWAY_IDLE_EVERY_MS = 60 * 60_000;
 /** Events read from `key_events` per page; a tick reads a few pages at most. */
 const EVENTS_PAGE = 1000;
 const EVENT_PAGES = 10;
@@ -48,7 +54,10 @@ export type PoolSnapshot = {
 export type SnapshotSources = {
   pool: Pick<KeyPool, 'size' | 'enabledCount' | 'availability' | 'servingAccounts' | 'get'>;
   runway: () => { gift: Runway; paid: Runway };
-  keyEvents: Pick<KeyEventStore, 'entered' | 'lastId'>;
+  /** A count that moves whenever something the runway reads may have changed (requests logged, keys written). */
+  runwayInputs: () => number;
+  /** Its `recorded` tells that new events may be waiting: a tick reads the table only then. */
+  keyEvents: Pick<KeyEventStore, 'entered' | 'lastId' | 'events'>;
   cooling: Pick<AccountCooling, 'list'>;
   backoff: Pick<PoolBackoff, 'remainingOf'>;
   clients: Pick<ClientRegistry, 'all' | 'rolled'>;
@@ -59,11 +68,17 @@ export type SnapshotSources = {
 export class Snapshotter {
   private runway: PoolSnapshot['runway'] = null;
   private runwayAt = -Infinity;
+  /** runwayInputs() when the runway was last read. */
+  private runwayRead = Number.NaN;
   private readonly bursts = new KeyBursts();
   private lastEventId: number | null = null;
+  /** A key's status changed since the events were last read (or more pages of them wait). */
+  private eventsWaiting = true;
   private checkRun: CheckRun | null = null;
 
-  constructor(private readonly sources: SnapshotSources) {}
+  constructor(private readonly sources: SnapshotSources) {
+    sources.keyEvents.events.on('recorded', () => (this.eventsWaiting = true));
+  }
 
   /** A finished check run (runs of fewer than 3 keys say nothing about the pool and are left out). */
   checkRunFinished(run: CheckRun): void {
@@ -94,15 +109,23 @@ export class Snapshotter {
   }
 
   private readRunway(now: number) {
-    if (now - this.runwayAt >= runwayEveryMs(this.sources.pool.size)) {
+    const inputs = this.sources.runwayInputs();
+    const every = inputs === this.runwayRead ? RUNWAY_IDLE_EVERY_MS : runwayEveryMs(this.sources.pool.size);
+    if (now - this.runwayAt >= every) {
       this.runway = this.sources.runway();
       this.runwayAt = now;
+      this.runwayRead = inputs;
     }
     return this.runway;
   }
 
-  /** New arrivals since the last tick; at the first, those of the last window (a restart keeps its bursts). */
+  /**
+   * New arrivals since the last tick; at the first, those of the last window (a restart keeps its
+   * bursts). Every status change is recorded through KeyEventStore.track, which emits `recorded`: with
+   * none since the last read, the table has nothing new and is not read.
+   */
   private readEvents(now: number, windowMs: (s: BatchedStatus) => number): void {
+    if (!this.eventsWaiting) return;
     const { keyEvents } = this.sources;
     let after = this.lastEventId;
     let since = 0;
@@ -116,7 +139,11 @@ export class Snapshotter {
       this.bursts.add(events, windowMs);
       if (events.length) after = events[events.length - 1]!.id;
       this.lastEventId = Math.max(this.lastEventId!, after);
-      if (events.length < EVENTS_PAGE) break;
+      // Fewer than a page: all read. EVENT_PAGES full pages: the rest at the next tick.
+      if (events.length < EVENTS_PAGE) {
+        this.eventsWaiting = false;
+        return;
+      }
     }
   }
 

@@ -18,6 +18,7 @@ export class RequestLogWriter {
   /** Armed by an entry that finds none armed; fires once. */
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  private flushed = 0;
 
   constructor(
     private readonly store: RequestLogStore,
@@ -32,6 +33,11 @@ export class RequestLogWriter {
     return this.buffer.length;
   }
 
+  /** Entries handed to the store so far: it moves only when requests were logged (the alert engine's runway reads that). */
+  get written(): number {
+    return this.flushed;
+  }
+
   write(entry: RequestLogEntry): void {
     this.buffer.push(entry);
     // After close() there is no timer left: a straggler is written at once rather than forgotten.
@@ -44,6 +50,7 @@ export class RequestLogWriter {
     if (this.buffer.length === 0) return;
     const batch = this.buffer;
     this.buffer = [];
+    this.flushed += batch.length;
     try {
       this.store.insertMany(batch);
     } catch (err) {

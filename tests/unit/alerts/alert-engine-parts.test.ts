@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { publicBaseUrl } from '../../../src/alerts/alert-wiring.js';
 import type { AlertMessage } from '../../../src/alerts/alert-types.js';
@@ -5,7 +6,7 @@ import { defaultRule } from '../../../src/alerts/alert-rules.js';
 import { keysTurned } from '../../../src/alerts/detectors/keys.js';
 import { KeyBursts } from '../../../src/alerts/key-bursts.js';
 import { fanOut } from '../../../src/alerts/sinks.js';
-import { runwayEveryMs, type PoolSnapshot } from '../../../src/alerts/snapshot.js';
+import { runwayEveryMs, Snapshotter, type PoolSnapshot, type SnapshotSources } from '../../../src/alerts/snapshot.js';
 import { loadConfig } from '../../../src/config/env.js';
 import { silentLogger } from '../../../src/logger.js';
 
@@ -15,6 +16,62 @@ const arrival = (id: number, keyId: number, at: number) => ({ id, keyId, at, sta
 describe('the runway reading', () => {
   it('is taken once a minute per 10,000 keys, and at least once a minute', () => {
     expect([0, 1, 10_000, 10_001, 100_000].map(runwayEveryMs)).toEqual([MIN, MIN, MIN, 2 * MIN, 10 * MIN]);
+  });
+});
+
+describe('the snapshot of an idle pool', () => {
+  /** Sources that count what a snapshot asks of the database: the key events and the runway. */
+  function sources() {
+    const asked = { entered: 0, runway: 0 };
+    const events = new EventEmitter<{ recorded: [ids: number[]] }>();
+    let inputs = 0;
+    const unknown = { kind: 'unknown', hours: null, days: null, at: null, perHour: null, reason: 'no-spend' } as const;
+    const s = {
+      pool: {
+        size: 10,
+        enabledCount: 10,
+        availability: () => ({ usable: 10, exhausted: 0 }),
+        servingAccounts: () => new Map(),
+        get: () => undefined,
+      },
+      runway: () => (asked.runway++, { gift: unknown, paid: unknown }),
+      runwayInputs: () => inputs,
+      keyEvents: { events, lastId: () => 0, entered: () => (asked.entered++, []) },
+      cooling: { list: () => [] },
+      backoff: { remainingOf: () => 0 },
+      clients: { all: () => [][Symbol.iterator](), rolled: (c: unknown) => c },
+      mustChangePassword: () => false,
+    } as unknown as SnapshotSources;
+    return { s, asked, events, changeInputs: () => inputs++ };
+  }
+  const window = () => 10 * MIN;
+
+  it('reads key events at the first snapshot, then only after a status change was recorded', () => {
+    const { s, asked, events } = sources();
+    const snapshots = new Snapshotter(s);
+    snapshots.take(0, window);
+    snapshots.take(15_000, window);
+    snapshots.take(30_000, window);
+    expect(asked.entered).toBe(1);
+    events.emit('recorded', [1]);
+    snapshots.take(45_000, window);
+    snapshots.take(60_000, window);
+    expect(asked.entered).toBe(2);
+  });
+
+  it('reads the runway again after its minute only when what it is made of changed, else hourly', () => {
+    const { s, asked, changeInputs } = sources();
+    const snapshots = new Snapshotter(s);
+    snapshots.take(0, window);
+    snapshots.take(2 * MIN, window);
+    expect(asked.runway).toBe(1);
+    changeInputs();
+    snapshots.take(2 * MIN + 1, window);
+    expect(asked.runway).toBe(2);
+    snapshots.take(62 * MIN, window);
+    expect(asked.runway).toBe(2);
+    snapshots.take(62 * MIN + 1, window);
+    expect(asked.runway).toBe(3);
   });
 });
 
