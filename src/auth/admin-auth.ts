@@ -23,9 +23,13 @@ export class AdminAuth {
     return userOk && passwordOk;
   }
 
-  /** True while the password in force is still the well-known default. */
+  /**
+   * True while the password in force is still the well-known default. The alert engine asks on every
+   * tick: with ADMIN_PASSWORD set to anything else, the database is not read. The stored hash is not
+   * cached, since reset-admin-password may clear it from another process while the server runs.
+   */
   mustChangePassword(): boolean {
-    return !this.storedHash() && this.envPassword === DEFAULT_PASSWORD;
+    return this.envPassword === DEFAULT_PASSWORD && !this.storedHash();
   }
 
   async changePassword(current: string, next: string): Promise<void> {
