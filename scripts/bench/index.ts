@@ -111,6 +111,7 @@ async function main(): Promise<void> {
 
   const { profiles, ledgerRounds, clientRounds } = await measureServers(results, fake.url, fakeCpu);
   // Issue 15, target 2, for the report's target lines: `const keyChecks = await measureKeysAtScale(fake.url, workDir);` (keys-at-scale.ts; alone: keys-only.ts)
+  // Issue 15, target 4 (scripts/bench/idle.ts): const idleChecks = await measureIdle(fake.url, workDir); — its lines go with the other targets'.
 
   const clientText = clientLines(clientRounds, BENCH_CLIENTS, clientRuns.seconds);
   console.log(`\n${markdownTable(results)}\n\n${checklist(results, MODES)}\n${ledgerLines(ledgerRounds, ledger.seconds)}\n${clientText}\n`);
