@@ -3,10 +3,13 @@
  * the write-behind, the pool and the alert engine have seen traffic, as on a real server), then quiet:
  * the server's CPU seconds over a few windows, each scaled to a minute. Judged on the total over every
  * window (≥ 60 s in all: the kernel counts CPU in 10 ms ticks, too coarse for one short window);
- * the windows' spread shows whether the cost is steady or the start-up's tail.
+ * the windows' spread shows whether the cost is steady. The windows begin once the server has
+ * settled, `settleSeconds` (30) after the warm-up, as target 2 reads idle memory 30 s after ready:
+ * what settling costs — the garbage collections that give the start's memory back, V8's own and the
+ * server's one (src/memory-settle.ts, 10 s after the last request) — is printed beside, not judged.
  *
  * Alone: `npm run build && tsx scripts/bench/idle.ts` (BENCH_IDLE_KEYS=10,100000  BENCH_IDLE_WINDOWS=3
- * BENCH_IDLE_SECONDS=20  BENCH_CPU_PROF=dir profiles each server and summarises its quiet time).
+ * BENCH_IDLE_SECONDS=20  BENCH_IDLE_SETTLE=30  BENCH_CPU_PROF=dir profiles each server and summarises its quiet time).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -28,11 +31,13 @@ export type IdleOptions = {
   keys: readonly number[];
   windows: number;
   windowSeconds: number;
+  /** Quiet seconds after the warm-up before the windows begin (the settling is measured apart). */
+  settleSeconds: number;
   /** Profile each server (node --cpu-prof into a folder per size) and print what its quiet time went to. */
   profileDir?: string;
 };
 
-export const DEFAULT_IDLE: IdleOptions = { keys: [10, 100_000], windows: 3, windowSeconds: 20 };
+export const DEFAULT_IDLE: IdleOptions = { keys: [10, 100_000], windows: 3, windowSeconds: 20, settleSeconds: 30 };
 
 /** One line per pool size: CPU seconds a minute while idle, ✓ when the total over every window is ≤ 0.05 a minute. */
 export async function measureIdle(fakeUrl: string, workDir: string, options: IdleOptions = DEFAULT_IDLE): Promise<TargetCheck[]> {
@@ -46,9 +51,14 @@ async function idleServer(fakeUrl: string, workDir: string, count: number, optio
   const profileDir = options.profileDir ? join(options.profileDir, `idle-${count}-keys`) : undefined;
   const server = await startServer(`this server (${count} keys, idle)`, env, { profileDir });
   await warmUp(server.url);
+  const cpuNow = () => server.child.cpuSeconds() ?? Number.NaN;
+  const settleStart = cpuNow();
+  progress(`  settling for ${options.settleSeconds} s`);
+  await sleep(options.settleSeconds * 1000);
+  const settling = cpuNow() - settleStart;
   const sinceUs = monotonicMicros();
   progress(`  quiet for ${options.windows} × ${options.windowSeconds} s`);
-  const { perMinute, total } = await quietWindows(() => server.child.cpuSeconds() ?? Number.NaN, options);
+  const { perMinute, total } = await quietWindows(cpuNow, options);
   await server.child.stop();
   if (server.profileDir) console.log(`${summarizeProfile(mainThreadProfile(server.profileDir), { sinceUs })}\n`);
   const seconds = options.windows * options.windowSeconds;
@@ -58,7 +68,7 @@ async function idleServer(fakeUrl: string, workDir: string, count: number, optio
     ok: total <= IDLE_CPU_PER_MINUTE,
     figures:
       `${total.toFixed(3)} CPU-s/min over ${seconds} s; per ${options.windowSeconds} s window ${formatSpread(spread(perMinute), 3)}, ` +
-      `in order ${perMinute.map((v) => v.toFixed(3)).join(', ')}`,
+      `in order ${perMinute.map((v) => v.toFixed(3)).join(', ')}; settling before them ${settling.toFixed(2)} CPU-s in ${options.settleSeconds} s`,
   };
 }
 
@@ -114,6 +124,7 @@ async function main(): Promise<void> {
       keys: positiveInts('BENCH_IDLE_KEYS', DEFAULT_IDLE.keys),
       windows: positiveInts('BENCH_IDLE_WINDOWS', [DEFAULT_IDLE.windows])[0]!,
       windowSeconds: positiveInts('BENCH_IDLE_SECONDS', [DEFAULT_IDLE.windowSeconds])[0]!,
+      settleSeconds: positiveInts('BENCH_IDLE_SETTLE', [DEFAULT_IDLE.settleSeconds])[0]!,
       profileDir: process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined,
     };
     console.log(targetLines(await measureIdle(fake.url, workDir, options)));
