@@ -3,8 +3,9 @@ import type { Tab } from './billing.js';
 import { chatRequest, type FakeContext, type JsonObject } from './context.js';
 import { contextTooLong, ERRORS, sendUpstreamError } from './errors.js';
 import { allMessagesText, lastUserText, randomishId, unixSeconds } from './fake-text.js';
-import { sendJson } from './http-util.js';
+import { sendBody, sendJson } from './http-util.js';
 import { isReasoningModel, MAX_SEQ_LEN } from './models.js';
+import { contentBytesAsked, paddedAnswer } from './padded-answer.js';
 import { billedTokens, billEachChunk, planReply, streamedUsages, totalPieces, usageAfter, type ReplyPlan, type Usage } from './reply.js';
 import { chunkGapMs, sseData, SSE_HEADERS, streamChunks } from './sse.js';
 
@@ -26,9 +27,18 @@ export async function chatCompletions(ctx: FakeContext): Promise<void> {
   const meta: ChatMeta = { id: randomishId(''), created: unixSeconds(), model };
   const tab = ctx.openTab(model);
   if (request.stream === true) return streamChat(ctx, request, plan, meta, tab);
+  const padTo = contentBytesAsked(request);
+  if (padTo !== undefined) return sendPadded(ctx, padTo, model, plan.promptTokens, tab);
   const usage = usageAfter(plan, totalPieces(plan));
   tab.runTo(billedTokens(usage));
   sendJson(ctx.res, 200, chatCompletion(plan, meta, usage));
+}
+
+/** The `fake_content_bytes` answer (padded-answer.ts): a kept body, sent as it is. */
+function sendPadded(ctx: FakeContext, bytes: number, model: string, promptTokens: number, tab: Tab): void {
+  const { body, usage } = paddedAnswer(bytes, model, promptTokens);
+  tab.runTo(billedTokens(usage));
+  sendBody(ctx.res, 200, 'application/json; charset=utf-8', body);
 }
 
 function chatCompletion(plan: ReplyPlan, meta: ChatMeta, usage: Usage): JsonObject {

@@ -9,9 +9,13 @@ export function traceHeader(): Record<string, string> {
 }
 
 export function sendJson(res: ServerResponse, status: number, value: unknown): void {
-  const body = JSON.stringify(value);
+  sendBody(res, status, 'application/json; charset=utf-8', JSON.stringify(value));
+}
+
+/** A whole answer with its length, and the trace header when it succeeded. */
+export function sendBody(res: ServerResponse, status: number, contentType: string, body: string | Buffer): void {
   res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
+    'content-type': contentType,
     'content-length': Buffer.byteLength(body),
     ...(status < 300 ? traceHeader() : {}),
   });

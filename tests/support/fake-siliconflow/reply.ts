@@ -24,7 +24,8 @@ export interface Usage {
  * Plans an answer that echoes `echoOf`. One piece is one completion token, so streamed running
  * usage ends exactly where the non-stream usage is. `fake_chunks` (a test hook, not an upstream
  * field) sets the number of content pieces; with `fillMaxTokens` the request's max_tokens does
- * (capped at MAX_FILL), the echo padded to that length.
+ * (capped at MAX_FILL), the echo padded to that length. `fake_content_bytes` (another test hook,
+ * non-stream chat only) answers with a body of about that many bytes instead (padded-answer.ts).
  */
 export function planReply(request: JsonObject, echoOf: string, promptText: string, reasoning: boolean, fillMaxTokens = false): ReplyPlan {
   const fill = fillMaxTokens && typeof request.max_tokens === 'number' ? Math.min(MAX_FILL, Math.floor(request.max_tokens)) : undefined;
