@@ -99,10 +99,17 @@ function trackSockets(server: Server): Set<Socket> {
   return sockets;
 }
 
+/**
+ * SiliconFlow does not turn connections away: a burst of new ones (the benchmark's 2,000 streams
+ * opened over 2 s, 1,000 a second) overflowed Node's default accept queue of 511 whenever the fake
+ * was busy for half a second, and each dropped SYN cost its stream a second's retry.
+ */
+const ACCEPT_BACKLOG = 4096;
+
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    server.listen({ port, host, backlog: ACCEPT_BACKLOG }, () => {
       server.off('error', reject);
       resolve((server.address() as AddressInfo).port);
     });
