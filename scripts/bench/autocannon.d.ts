@@ -7,6 +7,8 @@ declare module 'autocannon' {
       url: string;
       connections?: number;
       pipelining?: number;
+      /** Requests a second over all connections (each connection sends its share, then waits for the next second). */
+      overallRate?: number;
       /** Seconds. */
       duration?: number;
       /** Seconds a request may take before it counts as a timeout. */

@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { projectRoot } from '../../src/paths.js';
+import { pinnedCommand, type PinRole } from './pinning.js';
 
 const OUTPUT_TAIL_CHARS = 8_000;
 const STOP_GRACE_MS = 5_000;
@@ -105,9 +106,14 @@ export class Child {
 
 const children = new Set<Child>();
 
-/** Starts `node <nodeArgs>` in the project root with the extra environment; output is captured, not shown. */
-export function startNode(name: string, nodeArgs: string[], env: Record<string, string>): Child {
-  const proc = spawn(process.execPath, nodeArgs, {
+/**
+ * Starts `node <nodeArgs>` in the project root with the extra environment, on the cores of its role
+ * (pinning.ts); output is captured, not shown.
+ */
+export function startNode(name: string, nodeArgs: string[], env: Record<string, string>, role: PinRole = 'helper'): Child {
+  const { command, args } = pinnedCommand(role, nodeArgs);
+  // taskset execs node in its own process: the pid stays the one /proc and stop() use.
+  const proc = spawn(command, args, {
     cwd: projectRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

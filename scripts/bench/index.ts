@@ -1,152 +1,182 @@
 /**
- * npm run bench — the /v1 proxy's overhead, measured side by side in one run against the local fake
- * SiliconFlow (answering at once): straight to the fake, through a minimal Node pipe proxy (the floor
- * for any Node proxy), and through this server with 10 and with 100,000 keys; non-streaming and SSE.
- * Then the ledger's cost: the 10-key server's JSON case with a priced and an unpriced model, in
- * alternating rounds (ledger.ts), and the client keys' cost: the same load spread over 1,000 client keys
- * (each a daily budget and an RPM limit) against the access key alone, alternating likewise
- * (clients.ts). Prints a Markdown table, the issues' targets, the ledger's and the client keys' lines.
- * Exits 1 when a scenario saw a non-2xx answer or an error (a benchmark of errors is worthless), 0
- * otherwise, even when a target is missed.
+ * npm run bench — the /v1 proxy's overhead against the local fake SiliconFlow, and issue 15's targets.
+ * The main table: straight to the fake, through the bare http pipe (minimal-proxy.ts, the floor every
+ * ratio is taken against), through a minimal undici proxy (for information), and through this server
+ * with 10 and with 100,000 keys; non-streaming and SSE; with the CPU each process used. Then one case
+ * per target, each in alternating rounds (median (min–max) of the rounds), each in its own file:
+ * 1 MiB answers (bodies.ts), 2,000 SSE streams (streams.ts), 200 req/s tail latency
+ * (tail-latency.ts), everything on against nothing configured (features.ts). Prints the machine, the
+ * tables, "Issue 15 targets" (✓/✗ with the figures) and the earlier issues' checks. Exits 1 when a
+ * run saw a non-2xx answer, an error or a stream without [DONE] (a benchmark of errors is worthless),
+ * 0 otherwise, even when a target is missed. Processes are pinned to cores where the machine allows
+ * (pinning.ts). About 9 minutes at the defaults here (2 cores).
  *
- *   BENCH_CONNECTIONS (32)  BENCH_WARMUP (1 s)  BENCH_DURATION (5 s per scenario)
- *   BENCH_LEDGER_ROUNDS (4)  BENCH_LEDGER_SECONDS (3 s per run, two runs a round)
- *   BENCH_CLIENT_ROUNDS (4)  BENCH_CLIENT_SECONDS (3 s per run, two runs a round)
+ *   BENCH_CONNECTIONS (32)  BENCH_WARMUP (1 s)  BENCH_DURATION (5 s per scenario of the main table)
+ *   BENCH_ROUNDS (3)        rounds of every target's case (fewer than 3 only for a quick look)
+ *   BENCH_BODY_CONNECTIONS (8)  BENCH_BODY_SECONDS (4 s per side a round)       target 1
+ *   BENCH_STREAMS (2000)  BENCH_STREAM_SETTLE (15 s idle before RSS is read again)  target 3
+ *   BENCH_TAIL_SECONDS (10 s per side a round, at 200 req/s)                  target 5
+ *   BENCH_FEATURE_SECONDS (4 s per side a round)                               target 6
+ *   BENCH_CASES (table,1,2,3,4,5,6)  which to run: the main table and/or targets by number, comma-separated
+ *   BENCH_MARKDOWN=path     also write the README's performance section (markdown.ts) to path
  *   BENCH_CPU_PROF=dir      also profile this server (node --cpu-prof, into dir) and summarise its time under load
  *
- * Scenarios run one after another; every child process is stopped at the end, on error and on Ctrl-C.
+ * Every child process is stopped at the end, on error and on Ctrl-C.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
+import { bodiesSeconds, measureBodies, type BodiesOptions } from './bodies.js';
 import { stopAllChildren } from './children.js';
 import { mainThreadProfile, monotonicMicros, summarizeProfile } from './cpu-profile.js';
+import { featuresSeconds, measureFeatures, type FeaturesOptions } from './features.js';
 import { measure, MODES, stopLoad, warmUp, type CpuMeters, type LoadOptions } from './load.js';
-import {
-  BENCH_CLIENT_DAY_BUDGET,
-  BENCH_CLIENT_RPM,
-  BENCH_CLIENTS,
-  measureClients,
-  type ClientsOptions,
-  type ClientsRound,
-} from './clients.js';
-import { measureLedger, type LedgerOptions, type LedgerRound } from './ledger.js';
-import {
-  checklist,
-  clientLines,
-  cpuTable,
-  ledgerLines,
-  markdownTable,
-  SCENARIO_NAMES,
-  type Measurement,
-  type ScenarioId,
-} from './report.js';
-import { benchKey } from './seed.js';
-import { ACCESS_KEY, progress, seed, seedEnv, startChild, startServer } from './server.js';
+import { writeMarkdown } from './markdown.js';
+import { pinningLine, pinSelf } from './pinning.js';
+import { DIRECT_TOKEN, FLOOR_TOKEN, startBarePipe, startFake, startKeyedServer, startUndiciProxy, type Started } from './processes.js';
+import { checklist, cpuTable, markdownTable, SCENARIO_NAMES, type Measurement, type ScenarioId } from './report.js';
+import { ACCESS_KEY, progress } from './server.js';
+import { measureStreams, streamsSeconds, type StreamsOptions } from './streams.js';
+import { measureTail, tailSeconds, type TailOptions } from './tail-latency.js';
+import { targetLines, type TargetCheck } from './targets.js';
 
 /**
  * A freshly started process needs seconds of load before V8 has optimised its hot path: measured
  * at once, this server's first scenario cost ~1.5× the CPU per request of later ones.
  */
 const PROCESS_WARMUP_SECONDS = 3;
-const SERVER_RUNS: Array<[ScenarioId, number]> = [
-  ['server-10', 10],
-  ['server-100k', 100_000],
-];
 
 const load: LoadOptions = {
   connections: positiveInt('BENCH_CONNECTIONS', 32),
   warmupSeconds: positiveInt('BENCH_WARMUP', 1),
   durationSeconds: positiveInt('BENCH_DURATION', 5),
 };
-const ledger: LedgerOptions = {
-  connections: load.connections,
-  rounds: positiveInt('BENCH_LEDGER_ROUNDS', 4),
-  seconds: positiveInt('BENCH_LEDGER_SECONDS', 3),
+const rounds = positiveInt('BENCH_ROUNDS', 3);
+const CASES = ['table', '1', '2', '3', '4', '5', '6'];
+const cases = new Set((process.env.BENCH_CASES ?? CASES.join(',')).split(',').map((c) => c.trim()));
+for (const c of cases) if (!CASES.includes(c)) exitWith(`BENCH_CASES: "${c}" is none of ${CASES.join(', ')}`);
+const bodies: BodiesOptions = {
+  connections: positiveInt('BENCH_BODY_CONNECTIONS', 8),
+  rounds,
+  seconds: positiveInt('BENCH_BODY_SECONDS', 4),
 };
-const clientRuns: ClientsOptions = {
-  connections: load.connections,
-  rounds: positiveInt('BENCH_CLIENT_ROUNDS', 4),
-  seconds: positiveInt('BENCH_CLIENT_SECONDS', 3),
+const streams: StreamsOptions = {
+  rounds,
+  count: positiveInt('BENCH_STREAMS', 2000),
+  spreadMs: 2000,
+  // Each stream ~4 s, so all are open at once. The fake and the load generator share one core: 20
+  // chunks 200 ms apart cost them ~6 CPU-s a run (one syscall a frame), saturating it, so direct's
+  // own first byte became hundreds of ms; 10 chunks 400 ms apart keep the streams as long at half that.
+  chunks: 10,
+  chunkGapMs: 400,
+  settleSeconds: positiveInt('BENCH_STREAM_SETTLE', 15),
 };
-/**
- * The load alone (8 scenarios, 4 process warm-ups, the ledger's rounds) plus start-up and seeding
- * take ~2 min here: give up at 3 min, or later when the runs are made longer.
- */
-const LOAD_SECONDS =
-  8 * (load.warmupSeconds + load.durationSeconds + 3) +
-  8 * PROCESS_WARMUP_SECONDS +
-  2 * ledger.rounds * (ledger.seconds + 1) +
-  2 * clientRuns.rounds * (clientRuns.seconds + 1) +
-  4;
-const WATCHDOG_MS = Math.max(180_000, 1.5 * (30 + LOAD_SECONDS) * 1000);
+const tail: TailOptions = { rounds, seconds: positiveInt('BENCH_TAIL_SECONDS', 10) };
+const features: FeaturesOptions = { connections: load.connections, rounds, seconds: positiveInt('BENCH_FEATURE_SECONDS', 4) };
+
+/** Five processes in the main table, each warmed up and then measured in both modes (with its one-connection run), plus start-ups and seeding. */
+const MAIN_TABLE_SECONDS = 5 * 2 * (PROCESS_WARMUP_SECONDS + load.warmupSeconds + load.durationSeconds + 4) + 30;
+/** Give up at 1.5× what the runs should take (at least 5 min): targets 2 and 4's cases add their own estimate here when wired in. */
+const EXPECTED_SECONDS =
+  MAIN_TABLE_SECONDS + bodiesSeconds(bodies) + streamsSeconds(streams) + tailSeconds(tail) + featuresSeconds(features);
+const WATCHDOG_MS = Math.max(300_000, 1.5 * EXPECTED_SECONDS * 1000);
 const profileDir = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined;
+const markdownPath = process.env.BENCH_MARKDOWN ? resolve(process.env.BENCH_MARKDOWN) : undefined;
+/** Read before this process pins itself to fewer cores (which availableParallelism then reports). */
+const machineCores = os.availableParallelism();
 const workDir = mkdtempSync(join(os.tmpdir(), 'sfm-bench-'));
 
 async function main(): Promise<void> {
-  printMachine();
+  pinSelf();
+  const machine = machineLines();
+  console.log(['## Benchmark: /v1 proxy overhead', '', ...machine].join('\n'));
   // Everything runs compiled, as `npm start` does (tsx adds a helper call to every closure it creates).
   progress('compiling (npm run build)');
   execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
-  const fake = await startChild('fake SiliconFlow', ['build/scripts/fake-siliconflow.js'], /listening on (http:\/\/\S+) /, {
-    FAKE_PORT: '0',
-    FAKE_RECORD: '0',
-    FAKE_ACCEPT_ANY_KEY: '1',
-  });
-  await warmProcess(fake.url, benchKey(0));
+  const fake = await startFake();
   const results: Measurement[] = [];
-  const fakeCpu = () => fake.child.cpuSeconds();
-  await measureModes(results, 'direct', fake.url, benchKey(0), { fake: fakeCpu });
+  const checks: TargetCheck[] = [];
+  const profiles: Profile[] = [];
+  if (cases.has('table') || cases.has('1') || cases.has('5')) await mainTableAndFloors(fake, results, checks, profiles);
+  if (cases.has('3')) checks.push(...(await streamsCase(fake.url)));
+  if (cases.has('6')) checks.push(...(await measureFeatures(workDir, fake.url, features, progress)));
+  // Issue 15, targets 2 and 4 — their cases go here, one line each:
+  //   if (cases.has('2')) checks.push(...(await measureKeysAtScale(…)));  (keys-at-scale.ts)
+  //   if (cases.has('4')) checks.push(...(await measureIdle(…)));         (idle.ts)
 
-  const minimal = await startChild('minimal proxy', ['build/scripts/bench/minimal-proxy.js'], /listening on (http:\/\/\S+)/, {
-    UPSTREAM_URL: fake.url,
-  });
-  await warmProcess(minimal.url, 'any-token-the-proxy-rewrites');
-  await measureModes(results, 'minimal', minimal.url, 'any-token-the-proxy-rewrites', {
-    fake: fakeCpu,
-    proxy: () => minimal.child.cpuSeconds(),
-  });
-  await minimal.child.stop();
-
-  const { profiles, ledgerRounds, clientRounds } = await measureServers(results, fake.url, fakeCpu);
-  // Issue 15, target 2, for the report's target lines: `const keyChecks = await measureKeysAtScale(fake.url, workDir);` (keys-at-scale.ts; alone: keys-only.ts)
-  // Issue 15, target 4 (scripts/bench/idle.ts): const idleChecks = await measureIdle(fake.url, workDir); — its lines go with the other targets'.
-
-  const clientText = clientLines(clientRounds, BENCH_CLIENTS, clientRuns.seconds);
-  console.log(`\n${markdownTable(results)}\n\n${checklist(results, MODES)}\n${ledgerLines(ledgerRounds, ledger.seconds)}\n${clientText}\n`);
+  const table = markdownTable(results);
+  if (results.length > 0) console.log(`\n${table}\n`);
   const cpu = cpuTable(results);
-  if (cpu) console.log(`CPU during the measured runs (${os.availableParallelism()} cores in all):\n\n${cpu}\n`);
+  if (cpu) console.log(`CPU during the measured runs (${machineCores} cores in all):\n\n${cpu}\n`);
+  console.log(`### Issue 15 targets\n\n${targetLines(checks)}\n`);
+  if (results.length > 0) console.log(`### Earlier checks\n\n${checklist(results, MODES)}\n`);
   for (const { file, sinceUs } of profiles) console.log(`${summarizeProfile(file, { sinceUs })}\n`);
+  if (markdownPath) {
+    writeMarkdown(markdownPath, { machine, targets: checks, mainTable: table, date: new Date() });
+    progress(`wrote the README's performance section to ${markdownPath}`);
+  }
 }
 
-/** This server with 10 and with 100,000 keys, each a fresh process; the ledger's and the client keys' rounds on the 10-key one. */
-async function measureServers(results: Measurement[], fakeUrl: string, fakeCpu: () => number | undefined) {
-  const profiles: Array<{ file: string; sinceUs: number }> = [];
-  let ledgerRounds: LedgerRound[] = [];
-  let clientRounds: ClientsRound[] = [];
-  for (const [scenario, count] of SERVER_RUNS) {
-    const clients = scenario === 'server-10' ? BENCH_CLIENTS : 0;
-    const { env, clientKeys } = await seed(seedEnv(workDir, String(count), fakeUrl), count, {
-      count: clients,
-      rpm: BENCH_CLIENT_RPM,
-      dayBudgetYuan: BENCH_CLIENT_DAY_BUDGET,
-    });
-    // One folder per run: tsx's loader thread writes a profile too, next to the main thread's.
-    const ownProfileDir = profileDir ? join(profileDir, `server-${count}-keys`) : undefined;
-    const server = await startServer(`this server (${count} keys)`, env, { profileDir: ownProfileDir });
-    await warmProcess(server.url, ACCESS_KEY);
-    const sinceUs = monotonicMicros();
-    const meters = { fake: fakeCpu, proxy: () => server.child.cpuSeconds() };
-    await measureModes(results, scenario, server.url, ACCESS_KEY, meters);
-    if (scenario === 'server-10') {
-      ledgerRounds = await measureLedger(server.url, ACCESS_KEY, ledger, meters, progress);
-      clientRounds = await measureClients(server.url, ACCESS_KEY, clientKeys, clientRuns, meters, progress);
-    }
-    await server.child.stop();
-    if (server.profileDir) profiles.push({ file: mainThreadProfile(server.profileDir), sinceUs });
+type Profile = { file: string; sinceUs: number };
+
+/**
+ * The main table (direct, the two floors, this server with 10 and 100,000 keys), then targets 1 and
+ * 5 on the same warm bare pipe and 10-key server. With the table left out (BENCH_CASES), those two
+ * processes are only warmed up.
+ */
+async function mainTableAndFloors(fake: Started, results: Measurement[], checks: TargetCheck[], profiles: Profile[]): Promise<void> {
+  const table = cases.has('table');
+  const fakeCpu = () => fake.child.cpuSeconds();
+  const measured = (scenario: ScenarioId, p: Started, token: string) =>
+    table
+      ? measureProcess(results, scenario, p.url, token, { fake: fakeCpu, proxy: () => p.child.cpuSeconds() })
+      : warmProcess(p.url, token);
+  if (table) await measureProcess(results, 'direct', fake.url, DIRECT_TOKEN, { fake: fakeCpu });
+  const bare = await startBarePipe(fake.url);
+  await measured('bare', bare, FLOOR_TOKEN);
+  if (table) {
+    const undici = await startUndiciProxy(fake.url);
+    await measured('undici', undici, FLOOR_TOKEN);
+    await undici.child.stop();
   }
-  return { profiles, ledgerRounds, clientRounds };
+  const server = await startKeyedServer(workDir, '10', fake.url, 10, profileDir && join(profileDir, 'server-10-keys'));
+  const sinceUs = monotonicMicros();
+  await measured('server-10', server, ACCESS_KEY);
+  if (table) {
+    const big = await startKeyedServer(workDir, '100k', fake.url, 100_000, profileDir && join(profileDir, 'server-100000-keys'));
+    await measured('server-100k', big, ACCESS_KEY);
+    await big.child.stop();
+    if (big.profileDir) profiles.push({ file: mainThreadProfile(big.profileDir), sinceUs });
+  }
+  const proxy = (p: Started, token: string) => ({ url: p.url, token, cpu: () => p.child.cpuSeconds() });
+  if (cases.has('1')) checks.push(...(await measureBodies(proxy(server, ACCESS_KEY), proxy(bare, FLOOR_TOKEN), bodies, progress)));
+  const tailSides = {
+    direct: { url: fake.url, token: DIRECT_TOKEN },
+    bare: { url: bare.url, token: FLOOR_TOKEN },
+    server: { url: server.url, token: ACCESS_KEY },
+  };
+  if (cases.has('5')) checks.push(...(await measureTail(tailSides, tail, progress)));
+  await Promise.all([bare.child.stop(), server.child.stop()]);
+  if (server.profileDir) profiles.push({ file: mainThreadProfile(server.profileDir), sinceUs });
+}
+
+/** Target 3 on processes of its own, so their memory before the streams is not what earlier cases left. */
+async function streamsCase(fakeUrl: string): Promise<TargetCheck[]> {
+  const bare = await startBarePipe(fakeUrl);
+  const server = await startKeyedServer(workDir, 'streams', fakeUrl, 10);
+  try {
+    for (const [url, token] of [
+      [bare.url, FLOOR_TOKEN],
+      [server.url, ACCESS_KEY],
+    ] as const)
+      await warmProcess(url, token);
+    const watched = (p: Started, token: string) => ({ url: p.url, token, memory: () => p.child.memory() });
+    const sides = { direct: { url: fakeUrl, token: DIRECT_TOKEN }, bare: watched(bare, FLOOR_TOKEN), server: watched(server, ACCESS_KEY) };
+    return await measureStreams(sides, streams, progress);
+  } finally {
+    await Promise.all([bare.child.stop(), server.child.stop()]);
+  }
 }
 
 async function warmProcess(url: string, token: string): Promise<void> {
@@ -154,35 +184,35 @@ async function warmProcess(url: string, token: string): Promise<void> {
   for (const mode of MODES) await warmUp(url, token, mode, load, PROCESS_WARMUP_SECONDS);
 }
 
-async function measureModes(results: Measurement[], scenario: ScenarioId, url: string, token: string, meters: CpuMeters): Promise<void> {
+async function measureProcess(results: Measurement[], scenario: ScenarioId, url: string, token: string, cpu: CpuMeters): Promise<void> {
+  await warmProcess(url, token);
   for (const mode of MODES) {
     progress(`  measuring ${SCENARIO_NAMES[scenario]} (${mode}): ${load.warmupSeconds} s warm-up, ${load.durationSeconds} s measured`);
-    results.push({ scenario, mode, result: await measure(url, token, mode, load, meters) });
+    results.push({ scenario, mode, result: await measure(url, token, mode, load, cpu) });
   }
 }
 
-function printMachine(): void {
+function machineLines(): string[] {
   const cpus = os.cpus();
-  console.log(
-    [
-      '## Benchmark: /v1 proxy overhead',
-      '',
-      `Node ${process.version} · ${os.platform()} ${os.arch()} · ${cpus.length} CPUs (${os.availableParallelism()} available) · ${cpus[0]?.model.trim() ?? 'unknown CPU'} · ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM`,
-      `autocannon: ${load.connections} connections, pipelining 1, ${load.warmupSeconds} s warm-up + ${load.durationSeconds} s per scenario, then 3 s on one connection for latency; ` +
-        'fake answers at once (SSE: 8 content chunks, no gap). Load generator, fake and proxy share the machine.',
-    ].join('\n'),
-  );
+  return [
+    `Node ${process.version} · ${os.platform()} ${os.arch()} · ${cpus.length} CPUs (${machineCores} available) · ${cpus[0]?.model.trim() ?? 'unknown CPU'} · ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM`,
+    pinningLine(),
+    `Main table: autocannon, ${load.connections} connections, pipelining 1, ${load.warmupSeconds} s warm-up + ${load.durationSeconds} s per scenario, then 3 s on one connection for latency; ` +
+      'fake answers at once (SSE: 8 content chunks, no gap). Targets: alternating rounds, median (min–max).',
+  ];
 }
 
 function positiveInt(name: string, fallback: number): number {
   const text = process.env[name];
   if (text === undefined || text === '') return fallback;
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) {
-    console.error(`${name} must be a whole number ≥ 1, got "${text}"`);
-    process.exit(1);
-  }
+  if (!Number.isInteger(value) || value < 1) exitWith(`${name} must be a whole number ≥ 1, got "${text}"`);
   return value;
+}
+
+function exitWith(message: string): never {
+  console.error(message);
+  process.exit(1);
 }
 
 let exiting: Promise<never> | undefined;

@@ -37,12 +37,12 @@ export type LoadResult = {
 export const PRICED_MODEL = 'deepseek-ai/DeepSeek-V3';
 const MESSAGES = [{ role: 'user', content: 'hi' }];
 
-function bodyOf(mode: Mode, model: string): string {
+export function bodyOf(mode: Mode, model: string): string {
   if (mode === 'json') return JSON.stringify({ model, messages: MESSAGES });
   // fake_chunks / fake_chunk_delay_ms are the fake's test hooks: 8 content chunks, sent at once.
   return JSON.stringify({ model, messages: MESSAGES, stream: true, fake_chunks: 8, fake_chunk_delay_ms: 0 });
 }
-const CHAT_PATH = '/v1/chat/completions';
+export const CHAT_PATH = '/v1/chat/completions';
 const REQUEST_TIMEOUT_SECONDS = 10;
 const IDLE_LATENCY_SECONDS = 3;
 
@@ -76,17 +76,9 @@ export async function measureThroughput(
 }
 
 /** One measured run of `opts.durationSeconds`, with the cores each metered process kept busy meanwhile. */
-async function metered(baseUrl: string, token: Tokens, mode: Mode, model: string, opts: LoadOptions, meters: CpuMeters) {
-  const before = readMeters(meters);
-  const started = performance.now();
-  const result = await run(baseUrl, token, mode, opts.connections, opts.durationSeconds, model);
-  const seconds = (performance.now() - started) / 1000;
-  const after = readMeters(meters);
-  for (const [name, cpu] of Object.entries(after)) {
-    const start = before[name];
-    if (start !== undefined) result.cores[name] = (cpu - start) / seconds;
-  }
-  return result;
+function metered(baseUrl: string, tokens: Tokens, mode: Mode, model: string, opts: LoadOptions, meters: CpuMeters) {
+  const spec = { tokens, body: bodyOf(mode, model), connections: opts.connections, seconds: opts.durationSeconds };
+  return meteredLoad(baseUrl, spec, meters, mode);
 }
 
 /** Load that is not measured: lets a freshly started server's JIT settle (checked for errors all the same). */
@@ -131,7 +123,7 @@ export async function probe(baseUrl: string, token: string, mode: Mode, model = 
   if (!ok) throw new BenchFailure(`probe of ${baseUrl} (${mode}) got HTTP ${res.status} ${type}: ${text.slice(0, 300)}`);
 }
 
-function jsonObjectType(text: string): unknown {
+export function jsonObjectType(text: string): unknown {
   try {
     return (JSON.parse(text) as { object?: unknown }).object;
   } catch {
@@ -143,30 +135,39 @@ function countContentChunks(sse: string): number {
   return sse.split('\n\n').filter((frame) => frame.includes('"content":"')).length;
 }
 
-function requestHeaders(token: string): Record<string, string> {
+export function requestHeaders(token: string): Record<string, string> {
   return { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 }
 
 function run(baseUrl: string, token: Tokens, mode: Mode, connections: number, seconds: number, model = PRICED_MODEL): Promise<LoadResult> {
+  return runLoad(baseUrl, { tokens: token, body: bodyOf(mode, model), connections, seconds }, mode);
+}
+
+/** One autocannon run of any chat body; `overallRate` caps the requests a second over all connections. */
+export type LoadSpec = { tokens: Tokens; body: string; connections: number; seconds: number; overallRate?: number };
+
+export function runLoad(baseUrl: string, spec: LoadSpec, what = 'load'): Promise<LoadResult> {
+  const { tokens, body } = spec;
   const latencyUs = createHistogram({ lowest: 1, highest: 60_000_000, figures: 3 });
   return new Promise((resolve, reject) => {
     const instance = autocannon(
       {
         url: baseUrl + CHAT_PATH,
         method: 'POST',
-        headers: requestHeaders(firstToken(token)),
-        body: bodyOf(mode, model),
-        ...(typeof token === 'string' ? {} : { requests: token.map((t) => ({ headers: requestHeaders(t) })) }),
-        connections,
+        headers: requestHeaders(firstToken(tokens)),
+        body,
+        ...(typeof tokens === 'string' ? {} : { requests: tokens.map((t) => ({ headers: requestHeaders(t) })) }),
+        connections: spec.connections,
+        ...(spec.overallRate ? { overallRate: spec.overallRate } : {}),
         pipelining: 1,
-        duration: seconds,
+        duration: spec.seconds,
         timeout: REQUEST_TIMEOUT_SECONDS,
       },
       (err, result) => {
         running = undefined;
         if (err) return reject(err);
         const failure = describeFailure(result);
-        if (failure) return reject(new BenchFailure(`${baseUrl} (${mode}): ${failure}`));
+        if (failure) return reject(new BenchFailure(`${baseUrl} (${what}): ${failure}`));
         resolve({
           requestsPerSecond: result['2xx'] / result.duration,
           p50Ms: latencyUs.percentile(50) / 1000,
@@ -183,6 +184,20 @@ function run(baseUrl: string, token: Tokens, mode: Mode, connections: number, se
       if (status >= 200 && status < 300) latencyUs.record(Math.max(1, Math.round(ms * 1000)));
     });
   });
+}
+
+/** runLoad with the cores each metered process kept busy meanwhile. */
+export async function meteredLoad(baseUrl: string, spec: LoadSpec, meters: CpuMeters, what?: string): Promise<LoadResult> {
+  const before = readMeters(meters);
+  const started = performance.now();
+  const result = await runLoad(baseUrl, spec, what);
+  const seconds = (performance.now() - started) / 1000;
+  const after = readMeters(meters);
+  for (const [name, cpu] of Object.entries(after)) {
+    const start = before[name];
+    if (start !== undefined) result.cores[name] = (cpu - start) / seconds;
+  }
+  return result;
 }
 
 function describeFailure(result: autocannon.Result): string | undefined {

@@ -1,9 +1,10 @@
 /**
- * The floor for any Node proxy (`npm run bench`): a node:http server that pipes each request to the
- * upstream over a keep-alive agent, rewriting only Authorization, and pipes the answer back.
- * Nothing else on purpose — no access check, no body reading, no retries, no logs, no metrics.
+ * The bare http pipe, the floor for any Node proxy and the one every issue-15 ratio is taken against
+ * (`npm run bench`): a node:http server that pipes each request to the upstream over a keep-alive
+ * agent, rewriting only Authorization, and pipes the answer back. Nothing else on purpose — no
+ * access check, no body reading, no retries, no logs, no metrics.
  *   UPSTREAM_URL (required, e.g. http://127.0.0.1:8787), PORT (default 0 = any free port), HOST (default 127.0.0.1)
- * Prints "minimal proxy listening on http://HOST:PORT" when ready; exits on SIGINT/SIGTERM.
+ * Prints "bare http pipe listening on http://HOST:PORT" when ready; exits on SIGINT/SIGTERM.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -37,6 +38,6 @@ const server = http.createServer((req, res) => {
 
 server.listen(Number(process.env.PORT ?? 0), host, () => {
   const { port } = server.address() as AddressInfo;
-  console.log(`minimal proxy listening on http://${host}:${port}`);
+  console.log(`bare http pipe listening on http://${host}:${port}`);
 });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(0));

@@ -5,7 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { startNode, type Child } from './children.js';
-import { seedKeys, type SeedClients, type SeedEnv } from './seed.js';
+import type { PinRole } from './pinning.js';
+import { seedKeys, type SeedClients, type SeedEnv, type SeedExtras } from './seed.js';
 
 export const READY_TIMEOUT_MS = 60_000;
 /** The access key every benchmark server is started with (AUTH_API_KEY). */
@@ -25,8 +26,13 @@ export function seedEnv(workDir: string, name: string, fakeUrl: string): SeedEnv
 }
 
 /** Seeds `count` pool keys (and client keys when asked) into a fresh data folder. */
-export async function seed(env: SeedEnv, count: number, clients?: SeedClients): Promise<{ env: SeedEnv; clientKeys: string[] }> {
-  const seeded = await seedKeys(env, count, clients);
+export async function seed(
+  env: SeedEnv,
+  count: number,
+  clients?: SeedClients,
+  extras?: SeedExtras,
+): Promise<{ env: SeedEnv; clientKeys: string[] }> {
+  const seeded = await seedKeys(env, count, clients, extras);
   const withClients = clients && clients.count > 0 ? ` and ${clients.count.toLocaleString('en-US')} client keys` : '';
   progress(`  seeded ${count.toLocaleString('en-US')} keys${withClients} through the app's services in ${(seeded.ms / 1000).toFixed(2)} s`);
   return { env, clientKeys: seeded.clientKeys };
@@ -59,6 +65,7 @@ export async function startServer(
       ACCESS_CONTROL: 'open',
       ...options.extraEnv,
     },
+    'proxy',
   );
   const health = await fetch(`${server.url}/health`, { signal: AbortSignal.timeout(5_000) });
   if (!health.ok) throw new Error(`${server.url}/health answered ${health.status}`);
@@ -67,9 +74,12 @@ export async function startServer(
   return { ...server, readyMs, profileDir: options.profileDir };
 }
 
-/** Starts `node <args>` and waits for the line `ready` matches; its first group is the child's URL. */
-export async function startChild(name: string, args: string[], ready: RegExp, env: Record<string, string>) {
-  const child = startNode(name, args, env);
+/**
+ * Starts `node <args>` and waits for the line `ready` matches; its first group is the child's URL.
+ * `role` 'proxy' for a proxy under test (pinned to its core, pinning.ts), 'helper' for the rest.
+ */
+export async function startChild(name: string, args: string[], ready: RegExp, env: Record<string, string>, role: PinRole = 'helper') {
+  const child = startNode(name, args, env, role);
   const [, url] = await child.waitFor(ready, READY_TIMEOUT_MS);
   progress(`started ${name} at ${url} (pid ${child.pid})`);
   return { child, url: url! };
