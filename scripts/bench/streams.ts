@@ -95,6 +95,7 @@ async function medianFirstByte(e: Endpoint, o: StreamsOptions): Promise<number> 
 function judge(rounds: Round[], o: StreamsOptions): TargetCheck[] {
   const of = (pick: (r: Round) => number) => spread(rounds.map(pick));
   const mib = (pick: (r: Round) => number) => formatSpread(of(pick), 1, ' MiB');
+  const ms = (pick: (r: Round) => number) => formatSpread(of(pick), 2, ' ms');
   const peak = of((r) => r.server.peakMiB);
   const grown = of((r) => r.server.afterMiB - r.server.beforeMiB);
   const added = of((r) => r.server.firstByteMs - r.direct);
@@ -111,17 +112,13 @@ function judge(rounds: Round[], o: StreamsOptions): TargetCheck[] {
       target: 3,
       label: `${what}: ${o.settleSeconds} s after the last stream, RSS ≤ before + ${TARGET.backWithinMiB} MiB`,
       ok: grown.median <= TARGET.backWithinMiB,
-      figures: `this server +${formatSpread(grown, 1, ' MiB')} (after ${mib((r) => r.server.afterMiB)}); bare pipe +${mib((r) => r.bare.afterMiB - r.bare.beforeMiB)}`,
+      figures: `grew by: this server ${formatSpread(grown, 1, ' MiB')} (after ${mib((r) => r.server.afterMiB)}), bare pipe ${mib((r) => r.bare.afterMiB - r.bare.beforeMiB)}`,
     },
     {
       target: 3,
       label: `${what}: median first byte added over direct ≤ the bare pipe's + ${TARGET.firstByteOverBareMs} ms`,
       ok: added.median <= bareAdded.median + TARGET.firstByteOverBareMs,
-      figures: `this server +${formatSpread(added, 2, ' ms')}, bare pipe +${formatSpread(bareAdded, 2, ' ms')}; direct ${formatSpread(
-        of((r) => r.direct),
-        2,
-        ' ms',
-      )}`,
+      figures: `added: this server ${formatSpread(added, 2, ' ms')}, bare pipe ${formatSpread(bareAdded, 2, ' ms')}; direct ${ms((r) => r.direct)}`,
     },
   ];
 }
