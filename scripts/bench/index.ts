@@ -101,9 +101,9 @@ async function main(): Promise<void> {
   if (cases.has('table') || cases.has('1') || cases.has('5')) await mainTableAndFloors(fake, results, checks, profiles);
   if (cases.has('3')) checks.push(...(await streamsCase(fake.url)));
   if (cases.has('6')) checks.push(...(await measureFeatures(workDir, fake.url, features, progress)));
-  // Issue 15, targets 2 and 4 — their cases go here, one line each:
-  //   if (cases.has('2')) checks.push(...(await measureKeysAtScale(…)));  (keys-at-scale.ts)
-  //   if (cases.has('4')) checks.push(...(await measureIdle(…)));         (idle.ts)
+  // Issue 15, targets 2 and 4 — their cases go here, one line each (and their time into EXPECTED_SECONDS):
+  //   if (cases.has('2')) checks.push(...(await measureKeysAtScale(fake.url, workDir)));  (keys-at-scale.ts)
+  //   if (cases.has('4')) checks.push(...(await measureIdle(fake.url, workDir)));         (idle.ts)
 
   const table = markdownTable(results);
   if (results.length > 0) console.log(`\n${table}\n`);
