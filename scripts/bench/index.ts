@@ -5,11 +5,12 @@
  * with 10 and with 100,000 keys; non-streaming and SSE; with the CPU each process used. Then one case
  * per target, each in alternating rounds (median (min–max) of the rounds), each in its own file:
  * 1 MiB answers (bodies.ts), 2,000 SSE streams (streams.ts), 200 req/s tail latency
- * (tail-latency.ts), everything on against nothing configured (features.ts). Prints the machine, the
+ * (tail-latency.ts), everything on against nothing configured (features.ts), 100,000 keys
+ * (keys-at-scale.ts, target 2) and idle CPU (idle.ts, target 4). Prints the machine, the
  * tables, "Issue 15 targets" (✓/✗ with the figures) and the earlier issues' checks. Exits 1 when a
  * run saw a non-2xx answer, an error or a stream without [DONE] (a benchmark of errors is worthless),
  * 0 otherwise, even when a target is missed. Processes are pinned to cores where the machine allows
- * (pinning.ts). About 9 minutes at the defaults here (2 cores).
+ * (pinning.ts). About 12 minutes at the defaults here (2 cores).
  *
  *   BENCH_CONNECTIONS (32)  BENCH_WARMUP (1 s)  BENCH_DURATION (5 s per scenario of the main table)
  *   BENCH_ROUNDS (3)        rounds of every target's case (fewer than 3 only for a quick look)
@@ -31,6 +32,8 @@ import { bodiesSeconds, measureBodies, type BodiesOptions } from './bodies.js';
 import { stopAllChildren } from './children.js';
 import { mainThreadProfile, monotonicMicros, summarizeProfile } from './cpu-profile.js';
 import { featuresSeconds, measureFeatures, type FeaturesOptions } from './features.js';
+import { DEFAULT_IDLE, measureIdle } from './idle.js';
+import { KEYS_AT_SCALE, measureKeysAtScale } from './keys-at-scale.js';
 import { measure, MODES, stopLoad, warmUp, type CpuMeters, type LoadOptions } from './load.js';
 import { writeMarkdown } from './markdown.js';
 import { pinningLine, pinSelf } from './pinning.js';
@@ -77,9 +80,19 @@ const features: FeaturesOptions = { connections: load.connections, rounds, secon
 
 /** Five processes in the main table, each warmed up and then measured in both modes (with its one-connection run), plus start-ups and seeding. */
 const MAIN_TABLE_SECONDS = 5 * 2 * (PROCESS_WARMUP_SECONDS + load.warmupSeconds + load.durationSeconds + 4) + 30;
-/** Give up at 1.5× what the runs should take (at least 5 min): targets 2 and 4's cases add their own estimate here when wired in. */
+/** Target 2: each round seeds, imports, restarts and idles. */
+const KEYS_AT_SCALE_SECONDS = KEYS_AT_SCALE.rounds * (KEYS_AT_SCALE.idleSeconds + 30);
+/** Target 4: each pool size seeds, starts, warms up and stays quiet for its windows (~2.4 min in all here). */
+const IDLE_SECONDS = DEFAULT_IDLE.keys.length * (DEFAULT_IDLE.windows * DEFAULT_IDLE.windowSeconds + 30);
+/** Give up at 1.5× what the runs should take (at least 5 min). */
 const EXPECTED_SECONDS =
-  MAIN_TABLE_SECONDS + bodiesSeconds(bodies) + streamsSeconds(streams) + tailSeconds(tail) + featuresSeconds(features);
+  MAIN_TABLE_SECONDS +
+  bodiesSeconds(bodies) +
+  streamsSeconds(streams) +
+  tailSeconds(tail) +
+  featuresSeconds(features) +
+  KEYS_AT_SCALE_SECONDS +
+  IDLE_SECONDS;
 const WATCHDOG_MS = Math.max(300_000, 1.5 * EXPECTED_SECONDS * 1000);
 const profileDir = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined;
 const markdownPath = process.env.BENCH_MARKDOWN ? resolve(process.env.BENCH_MARKDOWN) : undefined;
@@ -101,9 +114,8 @@ async function main(): Promise<void> {
   if (cases.has('table') || cases.has('1') || cases.has('5')) await mainTableAndFloors(fake, results, checks, profiles);
   if (cases.has('3')) checks.push(...(await streamsCase(fake.url)));
   if (cases.has('6')) checks.push(...(await measureFeatures(workDir, fake.url, features, progress)));
-  // Issue 15, targets 2 and 4 — their cases go here, one line each (and their time into EXPECTED_SECONDS):
-  //   if (cases.has('2')) checks.push(...(await measureKeysAtScale(fake.url, workDir)));  (keys-at-scale.ts)
-  //   if (cases.has('4')) checks.push(...(await measureIdle(fake.url, workDir)));         (idle.ts)
+  if (cases.has('2')) checks.push(...(await measureKeysAtScale(fake.url, workDir)));
+  if (cases.has('4')) checks.push(...(await measureIdle(fake.url, workDir)));
 
   const table = markdownTable(results);
   if (results.length > 0) console.log(`\n${table}\n`);
