@@ -83,7 +83,7 @@ const MAIN_TABLE_SECONDS = 5 * 2 * (PROCESS_WARMUP_SECONDS + load.warmupSeconds 
 /** Target 2: each round seeds, imports, restarts and idles. */
 const KEYS_AT_SCALE_SECONDS = KEYS_AT_SCALE.rounds * (KEYS_AT_SCALE.idleSeconds + 30);
 /** Target 4: each pool size seeds, starts, warms up and stays quiet for its windows (~2.4 min in all here). */
-const IDLE_SECONDS = DEFAULT_IDLE.keys.length * (DEFAULT_IDLE.windows * DEFAULT_IDLE.windowSeconds + 30);
+const IDLE_SECONDS = DEFAULT_IDLE.keys.length * (DEFAULT_IDLE.settleSeconds + DEFAULT_IDLE.windows * DEFAULT_IDLE.windowSeconds + 30);
 /** Give up at 1.5× what the runs should take (at least 5 min). */
 const EXPECTED_SECONDS =
   MAIN_TABLE_SECONDS +
