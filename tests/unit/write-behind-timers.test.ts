@@ -22,6 +22,7 @@ import { CoolingStore } from '../../src/proxy/pool/cooling-store.js';
 import { CoolingSync } from '../../src/proxy/pool/cooling-sync.js';
 import { KeyPool } from '../../src/proxy/pool/key-pool.js';
 import { PoolSync } from '../../src/proxy/pool/pool-sync.js';
+import { logEntry } from '../helpers/unit-fixtures.js';
 
 const pending = new Set<number>();
 /** Set while the test makes a timer of its own (until's sleep), which is not counted. */
@@ -91,8 +92,8 @@ describe('write-behind timers, armed only while something waits', () => {
     const writer = new RequestLogWriter(new RequestLogStore(db), silentLogger, { flushIntervalMs: 20 });
     stops.push(() => writer.close());
     expect(await timers()).toBe(idle);
-    writer.write(logEntry());
-    writer.write(logEntry());
+    writer.write(logEntry({ time: Date.now() }));
+    writer.write(logEntry({ time: Date.now() }));
     expect(await timers()).toBe(idle + 1);
     await until(() => count('SELECT COUNT(*) FROM request_logs') === 2, 'the logs written');
     expect(await timers()).toBe(idle);
@@ -132,27 +133,3 @@ describe('write-behind timers, armed only while something waits', () => {
     expect(await timers()).toBe(idle);
   });
 });
-
-function logEntry() {
-  return {
-    time: Date.now(),
-    method: 'POST',
-    path: '/v1/chat/completions',
-    model: 'm',
-    requestedModel: null,
-    stream: false,
-    status: 200,
-    keyId: 1,
-    clientId: 0,
-    attempts: 1,
-    firstByteMs: 5,
-    totalMs: 10,
-    promptTokens: 1,
-    completionTokens: 1,
-    totalTokens: 2,
-    costNano: null,
-    giftNano: null,
-    paidNano: null,
-    errorClass: null,
-  };
-}
