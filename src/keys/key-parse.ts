@@ -44,6 +44,9 @@ const ACCOUNT_FIELD = /(?:account|账户|账号)\s*[=:：]\s*"?([^"\s]*)"?\s*$/i
 const MARKERS_TRIED = 4;
 const FIELD_SEPARATORS = new Set([' ', '\t', '\r', '-', ',', '，', ';', '；', '|']);
 
+/** A line holding one key and nothing else: most of a large import, read without the general rules (~0.2 s a 100,000). */
+const BARE_KEY = /^\s*(sk-[A-Za-z0-9]+)\s*$/;
+
 /** The key seller's `sk-…----14----abc`: a key, a figure and an account, joined by `----`. */
 const SELLER_FIELDS = /-{2,}/;
 
@@ -80,6 +83,12 @@ export function extractKeys(text: string): ParsedKeys {
  */
 function* lineMentions(text: string): Generator<KeyMention> {
   for (const full of text.split('\n')) {
+    // The usual paste, a key alone on its line, is what the general reading below finds in it too.
+    const bare = BARE_KEY.exec(full);
+    if (bare) {
+      yield { token: bare[1]! };
+      continue;
+    }
     const { line, account } = accountOfLine(full);
     const match = KEY_AND_FIGURE.exec(line);
     const gift = match ? balanceFigure(match[2]!) : undefined;
