@@ -1,4 +1,4 @@
-import { balanceOf, type AnchorSource, type BalanceKind, type KeyMoney } from '../ledger/balance.js';
+import { balanceOf, NO_MONEY, type AnchorSource, type BalanceKind, type KeyMoney } from '../ledger/balance.js';
 import { yuan, type Nano } from '../ledger/money.js';
 import type { RateLimit } from '../siliconflow/rate-limits.js';
 
@@ -131,7 +131,9 @@ export type KeyFilter = { status?: PublicStatus; q?: string; account?: string };
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** The ledger's view of a stored key's money. */
-export function moneyOfRow(row: PoolRow): KeyMoney {
+export function moneyOfRow(row: PoolRow): Readonly<KeyMoney> {
+  // A key imported without a balance (most of a large pool) shares the one empty money object: 40 B a key.
+  if (noMoney(row)) return NO_MONEY;
   return {
     anchorGift: row.anchor_gift_nano,
     anchorPaid: row.anchor_paid_nano,
@@ -141,6 +143,18 @@ export function moneyOfRow(row: PoolRow): KeyMoney {
     spentPaid: row.spent_paid_nano,
     spentUnsplit: row.spent_unsplit_nano,
   };
+}
+
+function noMoney(row: PoolRow): boolean {
+  return (
+    row.anchor_gift_nano === null &&
+    row.anchor_paid_nano === null &&
+    row.anchor_at === null &&
+    row.anchor_source === null &&
+    row.spent_gift_nano === 0 &&
+    row.spent_paid_nano === 0 &&
+    row.spent_unsplit_nano === 0
+  );
 }
 
 export function toKeyView(row: KeyRow, cooling: KeyCooling[] = []): KeyView {
