@@ -1,3 +1,4 @@
+import { WriteBehindTimer } from '../jobs/write-behind-timer.js';
 import type { Logger } from '../logger.js';
 import type { ClientRegistry } from './client-registry.js';
 import { usageSnapshot } from './client-state.js';
@@ -15,8 +16,7 @@ export const CLIENT_FLUSH_INTERVAL_MS = 1000;
  * after the first change that finds nothing waiting, and at shutdown. No change, no timer.
  */
 export class ClientSync {
-  private timer: NodeJS.Timeout | undefined;
-  private stopped = false;
+  private readonly timer = new WriteBehindTimer(CLIENT_FLUSH_INTERVAL_MS, () => this.flush());
 
   constructor(
     private readonly store: ClientStore,
@@ -26,7 +26,7 @@ export class ClientSync {
 
   start(): void {
     for (const { record, hash } of this.store.all()) if (record.deletedAt === null) this.registry.upsert(record, hash);
-    this.registry.onFirstChange(() => this.soon());
+    this.registry.onFirstChange(() => this.timer.arm());
   }
 
   /** Never throws: a failed write is logged, and those clients are written again at their next request. */
@@ -41,18 +41,7 @@ export class ClientSync {
   }
 
   stop(): void {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.timer.stop();
     this.flush();
-  }
-
-  private soon(): void {
-    if (this.timer || this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.flush();
-    }, CLIENT_FLUSH_INTERVAL_MS);
-    this.timer.unref();
   }
 }

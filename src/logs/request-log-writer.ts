@@ -1,3 +1,4 @@
+import { WriteBehindTimer } from '../jobs/write-behind-timer.js';
 import type { Logger } from '../logger.js';
 import type { RequestLogStore } from './request-log-store.js';
 import type { RequestLogEntry } from './request-log-types.js';
@@ -14,9 +15,8 @@ export type RequestLogWriterOptions = { flushIntervalMs?: number; maxBatch?: num
 export class RequestLogWriter {
   private buffer: RequestLogEntry[] = [];
   private readonly maxBatch: number;
-  private readonly intervalMs: number;
   /** Armed by an entry that finds none armed; fires once. */
-  private timer: NodeJS.Timeout | undefined;
+  private readonly timer: WriteBehindTimer;
   private closed = false;
   private flushed = 0;
 
@@ -26,7 +26,7 @@ export class RequestLogWriter {
     options: RequestLogWriterOptions = {},
   ) {
     this.maxBatch = options.maxBatch ?? 500;
-    this.intervalMs = options.flushIntervalMs ?? 1000;
+    this.timer = new WriteBehindTimer(options.flushIntervalMs ?? 1000, () => this.flush());
   }
 
   get pending(): number {
@@ -42,7 +42,7 @@ export class RequestLogWriter {
     this.buffer.push(entry);
     // After close() there is no timer left: a straggler is written at once rather than forgotten.
     if (this.closed || this.buffer.length >= this.maxBatch) this.flush();
-    else this.timer ??= this.arm();
+    else this.timer.arm();
   }
 
   /** Writes everything buffered in one transaction. Never throws. */
@@ -61,18 +61,7 @@ export class RequestLogWriter {
   /** Stops the timer and writes what is left (shutdown, before the database closes). */
   close(): void {
     this.closed = true;
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.timer.stop();
     this.flush();
-  }
-
-  private arm(): NodeJS.Timeout {
-    const timer = setTimeout(() => {
-      this.timer = undefined;
-      this.flush();
-    }, this.intervalMs);
-    // The timer alone must not keep the process alive; shutdown calls close() to write the rest.
-    timer.unref();
-    return timer;
   }
 }

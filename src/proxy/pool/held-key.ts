@@ -2,7 +2,7 @@ import type { KeyStatus, PoolRow } from '../../keys/key-types.js';
 import { KEY_STATUSES } from '../../keys/key-types.js';
 import type { KeyMoney } from '../../ledger/balance.js';
 import type { Nano } from '../../ledger/money.js';
-import type { PoolKey } from './pool-key.js';
+import { ownAccount, type PoolKey } from './pool-key.js';
 import type { SealedSecrets } from './sealed-secrets.js';
 
 /** A key's secret: the text, or where a bulk load sealed it (opened on first read). */
@@ -37,7 +37,7 @@ export class HeldKey implements PoolKey {
   private sealed: SealedSecrets | undefined;
   private place = 0;
   /** `key:<id>`, the account of a key whose account is unknown: made when first asked for. */
-  private ownAccount: string | undefined;
+  private ownName: string | undefined;
 
   constructor(id: number, secret: HeldSecret, money: Readonly<KeyMoney>) {
     this.id = id;
@@ -64,7 +64,7 @@ export class HeldKey implements PoolKey {
   }
 
   get accountName(): string {
-    return this.account ?? (this.ownAccount ??= `key:${this.id}`);
+    return this.account ?? (this.ownName ??= ownAccount(this.id));
   }
 
   /** The admin's and the checks' fields as stored, and the counters (plus the uses not written yet). */

@@ -70,5 +70,9 @@ export function groupsOf(k: PoolKey, minBalance: Nano): number {
  * key whose account is not known is an account of its own.
  */
 export function accountOf(k: Pick<PoolKey, 'id' | 'account'> & { readonly accountName?: string }): string {
-  return k.accountName ?? k.account ?? `key:${k.id}`;
+  return k.accountName ?? k.account ?? ownAccount(k.id);
 }
+
+/** The name of a key's own account (no known account): `key:<id>`, a name the admin may not give (key-account.ts). */
+export const OWN_ACCOUNT_PREFIX = 'key:';
+export const ownAccount = (id: number): string => `${OWN_ACCOUNT_PREFIX}${id}`;

@@ -5,6 +5,7 @@ import type { Logger } from '../../logger.js';
 import { redactSecrets } from '../../redact.js';
 import type { UnsavedChange } from './dirty-keys.js';
 import type { KeyPool } from './key-pool.js';
+import { WriteBehindTimer } from '../../jobs/write-behind-timer.js';
 import { SealedSecrets } from './sealed-secrets.js';
 
 /**
@@ -29,14 +30,16 @@ const OPEN_PER_TURN = 1000;
  *   written in batches, off the hot path, and on shutdown.
  */
 export class PoolSync {
-  private timer: NodeJS.Timeout | undefined;
+  private readonly flushTimer = new WriteBehindTimer(FLUSH_INTERVAL_MS, () => {
+    // A full flush means more may wait.
+    if (this.flush(ROWS_PER_FLUSH) === ROWS_PER_FLUSH) this.flushTimer.arm();
+  });
   /** Keys whose sealed secrets are still to be decrypted in the background, and the turn that does it. */
   private sealed: number[] = [];
   private nextSealed = 0;
   private opening: NodeJS.Immediate | undefined;
   /** Who waits for the background decryption to end (opened). */
   private waiting: (() => void)[] = [];
-  private stopped = false;
   private readonly onChanged = (ids: number[], kind: KeyChange) => this.reload(ids, kind);
 
   constructor(
@@ -54,7 +57,7 @@ export class PoolSync {
   start(): void {
     this.loadSealed(this.store.poolRows());
     this.store.events.on('changed', this.onChanged);
-    this.pool.onFirstChange(() => this.soon());
+    this.pool.onFirstChange(() => this.flushTimer.arm());
   }
 
   /** Writes what the proxy learned (state changes first, then the oldest counters), up to `limit` keys; says how many. Never throws. */
@@ -71,9 +74,7 @@ export class PoolSync {
   }
 
   stop(): void {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.flushTimer.stop();
     clearImmediate(this.opening);
     this.opening = undefined;
     this.sealed = [];
@@ -87,16 +88,6 @@ export class PoolSync {
   opened(): Promise<void> {
     if (this.opening === undefined) return Promise.resolve();
     return new Promise((resolve) => this.waiting.push(resolve));
-  }
-
-  /** The next flush, FLUSH_INTERVAL_MS from now, unless one is armed; a full flush means more may wait. */
-  private soon(): void {
-    if (this.timer || this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      if (this.flush(ROWS_PER_FLUSH) === ROWS_PER_FLUSH) this.soon();
-    }, FLUSH_INTERVAL_MS);
-    this.timer.unref();
   }
 
   private reload(ids: number[], kind: KeyChange): void {

@@ -1,5 +1,4 @@
-/** The name accountOf gives a key of no known account: an account of its own. */
-const OWN_PREFIX = 'key:';
+import { OWN_ACCOUNT_PREFIX as OWN_PREFIX, ownAccount } from './pool-key.js';
 
 /**
  * The distinct accounts of the usable keys, each with its number of usable keys, as a map that holds
@@ -33,7 +32,7 @@ export class ServingAccounts implements ReadonlyMap<string, number> {
 
   *entries(): MapIterator<[string, number]> {
     yield* this.named;
-    for (const id of this.ownIds()) yield [`${OWN_PREFIX}${id}`, 1];
+    for (const id of this.ownIds()) yield [ownAccount(id), 1];
   }
 
   *keys(): MapIterator<string> {
