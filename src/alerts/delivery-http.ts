@@ -1,4 +1,4 @@
-import { Agent, request } from 'undici';
+import type { Agent } from 'undici';
 import type { OutboundRequest } from './channels/channel-types.js';
 
 /** What is read of an answer: enough for a bot's error, never a large page into memory. */
@@ -10,19 +10,22 @@ export type HttpAnswer = { status: number; body: string };
  * The delivery's own way out: an undici Agent of its own, so a hanging receiver holds none of the
  * /v1 upstream's connections. It POSTs only to the URL the format gives (the stored channel URL) and
  * follows no redirect: undici's request does not, and a 3xx comes back as an answer like any other.
+ * undici's whole package loads with the first delivery, not at start (see src/proxy/undici-agent.ts):
+ * most servers never send an alert.
  */
 export class DeliveryHttp {
-  private readonly agent = new Agent({ connections: 8, keepAliveTimeout: 10_000, connect: { timeout: 10_000 } });
+  private undici: Promise<{ agent: Agent; request: typeof import('undici').request }> | undefined;
 
   /** Throws on no answer (refused, reset, `timeoutMs` passed, `signal` aborted). */
   async post(req: OutboundRequest, timeoutMs: number, signal: AbortSignal): Promise<HttpAnswer> {
     const timeout = AbortSignal.timeout(timeoutMs);
+    const { agent, request } = await this.loaded();
     try {
       const res = await request(req.url, {
         method: 'POST',
         headers: req.headers,
         body: req.body,
-        dispatcher: this.agent,
+        dispatcher: agent,
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
         signal: AbortSignal.any([signal, timeout]),
@@ -35,8 +38,16 @@ export class DeliveryHttp {
     }
   }
 
-  close(): Promise<void> {
-    return this.agent.close();
+  async close(): Promise<void> {
+    if (this.undici) await (await this.undici).agent.close();
+  }
+
+  private loaded() {
+    this.undici ??= import('undici').then(({ Agent, request }) => ({
+      agent: new Agent({ connections: 8, keepAliveTimeout: 10_000, connect: { timeout: 10_000 } }),
+      request,
+    }));
+    return this.undici;
   }
 }
 

@@ -1,4 +1,4 @@
-import { Agent } from 'undici';
+import { Agent } from './undici-agent.js';
 import { UpstreamCall } from './upstream-call.js';
 
 export type UpstreamRequest = {
