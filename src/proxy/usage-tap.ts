@@ -46,8 +46,8 @@ export class UsageTap {
       return this.lastUsageLine ? this.sseUsage(this.lastUsageLine) : null;
     }
     if (!this.json) return null;
-    const text = this.tail!.bytes().toString('utf8');
-    return toUsage(objectAfterKey(text, '"usage"') ?? objectAfterKey(text, '"tokens"'));
+    const tail = this.tail!.bytes();
+    return toUsage(objectAfterKey(fromLast(tail, '"usage"'), '"usage"') ?? objectAfterKey(fromLast(tail, '"tokens"'), '"tokens"'));
   }
 
   /** The first error event the stream carried (a last line without its newline too), or null. */
@@ -129,6 +129,16 @@ class ChunkTail {
 
 /** A data line with a usage object in it (a final chunk's `"usage":null` is none). */
 const hasUsage = (line: string) => line.startsWith('data:') && line.includes('"usage"') && !line.includes('"usage":null');
+
+/**
+ * The body's text from the last `key` on ('' without one): the usage is read from the ~100 bytes
+ * after it instead of decoding the whole kept tail (16 KiB, a string of that size for every large
+ * answer). `key` is ASCII, so where its bytes start a character starts.
+ */
+function fromLast(bytes: Buffer, key: string): string {
+  const at = bytes.lastIndexOf(key);
+  return at < 0 ? '' : bytes.toString('utf8', at);
+}
 
 /** The object after the last `key` (an unescaped `"usage"` can only be a key or a value), by brace matching. */
 function objectAfterKey(text: string, key: string): unknown {
