@@ -1,6 +1,6 @@
 import express from 'express';
 import helmet from 'helmet';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { sessionMiddleware, type SessionDeps } from './auth/session.js';
 import type { TrustProxy } from './config/trust-proxy.js';
@@ -15,7 +15,6 @@ import { metricsRoutes, type MetricsDeps } from './routes/metrics.routes.js';
 import { pageRoutes, type PageDeps } from './routes/pages.routes.js';
 import { selfIssueRoutes, type SelfIssueRoutesDeps } from './routes/self-issue.routes.js';
 import { isProxyPath } from './proxy/proxy-handler.js';
-import { answerClientError, refuseConnect } from './proxy/socket-answers.js';
 
 /** What the app mounts, each part with what it uses (built by createContext, the composition root). */
 export type AppDeps = {
@@ -34,31 +33,6 @@ export type AppDeps = {
   logger: Logger;
 };
 
-/**
- * The HTTP server (not listening yet): the request listener, plus answers for what Node never turns
- * into a request — CONNECT and methods its parser refuses get 405 instead of a closed connection.
- */
-export function createHttpServer(deps: AppDeps): Server {
-  const server = createServer(createRequestListener(deps));
-  server.on('connect', refuseConnect);
-  server.on('clientError', answerClientError);
-  return server;
-}
-
-/**
- * What the HTTP server runs: `/v1` goes straight to the proxy, everything else to Express. Express
- * swaps the prototypes of req and res and routes every request, which cost the proxy about a third
- * of its CPU per request in the benchmark; the proxy needs none of it.
- */
-export function createRequestListener(deps: AppDeps): (req: IncomingMessage, res: ServerResponse) => void {
-  const app = createApp(deps);
-  const { proxy } = deps;
-  return (req, res) => {
-    if (isProxyPath(req.url)) proxy(req, res);
-    else app(req, res);
-  };
-}
-
 /** Builds the app without listening: server.ts listens, tests hand it to supertest. */
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
@@ -68,7 +42,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('views', viewsDir);
 
   // The /v1 proxy comes first: before any body parser (it forwards the bytes received) and before routing.
-  // (The server sends /v1 to the proxy before Express even sees it: see createRequestListener.)
+  // (The server sends /v1 to the proxy before Express even sees it: see http-server.ts.)
   app.use((req, res, next) => (isProxyPath(req.url) ? deps.proxy(req, res) : next()));
   app.use(healthRoutes(deps.health));
 

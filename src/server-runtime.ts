@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { constants } from 'node:os';
-import { createHttpServer, type AppDeps } from './app.js';
+import type { AppDeps } from './app.js';
+import { createHttpServer } from './http-server.js';
 import { banner, type BannerDeps } from './banner.js';
 import type { Config } from './config/env.js';
 import { startScheduledJobs, type ScheduledJobsDeps } from './jobs/scheduled-jobs.js';

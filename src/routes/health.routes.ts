@@ -1,23 +1,12 @@
 import { Router } from 'express';
-import type { Db } from '../db/database.js';
-import { errorBody, sendJsonError } from '../http-error.js';
-import type { Logger } from '../logger.js';
+import { healthCheck, type HealthDeps } from '../health-check.js';
 
-export type HealthDeps = { db: Pick<Db, 'prepare'>; logger: Logger };
+export type { HealthDeps } from '../health-check.js';
 
-/** GET /health: 200 when the database answers, 503 when it does not. For load balancers and container health checks. */
-export function healthRoutes({ db, logger }: HealthDeps): Router {
+/** healthCheck as an Express route (GET and HEAD /health), so the app createApp builds answers it the same way (the tests use that app without the server). */
+export function healthRoutes(deps: HealthDeps): Router {
   const router = Router();
-  const ping = db.prepare('SELECT 1');
-  router.get('/health', (_req, res) => {
-    try {
-      ping.get();
-      res.json({ status: 'ok' });
-    } catch (err) {
-      logger.error({ err }, 'health check: database does not answer');
-      const body = errorBody('database-unavailable', 'The database does not answer.', { beside: { status: 'error' } });
-      sendJsonError(res, 503, body);
-    }
-  });
+  const check = healthCheck(deps);
+  router.get('/health', (req, res) => check(req, res));
   return router;
 }
