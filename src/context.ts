@@ -346,7 +346,8 @@ function serverDepsOf(config: Config, s: AppServices, app: AppDeps): ServerDeps 
     accessKeyShown: () => s.accessKey.markShown(),
     stopProxy: () => s.proxy.stopAll(),
     close: () => s.close(),
-    started: () => s.poolOpened(),
+    // prom-client loads once the start's background work is done, not before the first /v1 answer (metrics.ts).
+    started: () => s.poolOpened().then(() => s.metrics.prepare()),
   };
 }
 

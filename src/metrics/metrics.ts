@@ -1,10 +1,24 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { createRequire } from 'node:module';
+import type { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Split } from '../ledger/balance.js';
 import type { Nano } from '../ledger/money.js';
 import type { PoolGauges } from '../stats/spend-service.js';
 import { ObservationBuffer, OutcomeTally, RequestTally, SpendTally } from './tallies.js';
 
 const PREFIX = 'sfm_';
+
+type PromClient = typeof import('prom-client');
+let promClient: PromClient | undefined;
+
+/**
+ * prom-client, loaded when the metrics are first needed (ProxyMetrics.prepare after the start's
+ * background work, or a scrape before that) instead of with the server's modules: it took ~45 ms of
+ * every start (issue 15's ready time) and the hot path only counts into Maps (tallies.ts) anyway.
+ */
+function prom(): PromClient {
+  promClient ??= createRequire(import.meta.url)('prom-client') as PromClient;
+  return promClient;
+}
 
 let processRegistry: Promise<Registry> | undefined;
 
@@ -23,6 +37,7 @@ const FIRST_SAMPLES_MS = 30;
  */
 function processMetrics(): Promise<Registry> {
   processRegistry ??= new Promise((resolve) => {
+    const { Registry, collectDefaultMetrics } = prom();
     const registry = new Registry();
     collectDefaultMetrics({ register: registry, prefix: PREFIX });
     setTimeout(() => resolve(registry), FIRST_SAMPLES_MS);
@@ -33,32 +48,51 @@ function processMetrics(): Promise<Registry> {
 /** Upstream calls take from milliseconds (an error) to minutes (a long generation). */
 const LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 
-/** Prometheus metrics for the /v1 proxy, in a registry of its own (never prom-client's global one). */
+/** The prom-client side of ProxyMetrics, made at its first use. */
+type Exported = {
+  registry: Registry;
+  latency: Histogram;
+};
+
+/**
+ * Prometheus metrics for the /v1 proxy, in a registry of its own (never prom-client's global one).
+ * The hot path counts into tallies; the registry and its metrics are made at the first scrape (or
+ * prepare()), and each metric takes its share of the tallies when prom-client collects it.
+ */
 export class ProxyMetrics {
-  /** This instance's own metrics; each scrape merges them with the process's (processMetrics). */
-  private readonly registry: Registry;
-  private readonly requests: Counter<'status' | 'client'>;
-  private readonly attempts: Counter<'outcome'>;
-  private readonly latency: Histogram;
-  private readonly spend: Counter<'model' | 'credit' | 'client'>;
-  /** The hot path counts here; each metric takes its share when prom-client collects it (tallies.ts). */
+  private exported: Exported | undefined;
   private readonly requestTally = new RequestTally();
   private readonly outcomeTally = new OutcomeTally();
   private readonly spendTally = new SpendTally();
-  private readonly latencyBuffer: ObservationBuffer;
+  private readonly latencyBuffer = new ObservationBuffer(() => this.prom().latency);
   /** Issue 14, alert engine: what its last tick saw (set once the engine exists; null before its first tick). */
   private alertReading: () => AlertGauges | null = () => null;
+  /** Issue 14, delivery: alert messages sent, by event and channel id (made into a counter at the scrape). */
+  private readonly alertsSent = new Map<string, { event: string; channel: string; count: number }>();
 
   /** keyCounts, poolMoney and coolingKeys are called at each scrape: pool keys per status, the pool's money, keys cooling. */
   constructor(
-    keyCounts: () => Record<string, number>,
-    poolMoney: () => PoolGauges = () => NO_POOL_MONEY,
-    coolingKeys: () => number = () => 0,
-  ) {
-    this.registry = new Registry();
-    const registers = [this.registry];
-    const { requestTally, outcomeTally, spendTally } = this;
-    this.requests = new Counter({
+    private readonly keyCounts: () => Record<string, number>,
+    private readonly poolMoney: () => PoolGauges = () => NO_POOL_MONEY,
+    private readonly coolingKeys: () => number = () => 0,
+  ) {}
+
+  /** Loads prom-client and makes the metrics now, off the first scrape's path (the server calls it once its start is done). */
+  prepare(): void {
+    this.prom();
+  }
+
+  private prom(): Exported {
+    this.exported ??= this.build();
+    return this.exported;
+  }
+
+  private build(): Exported {
+    const { Counter, Gauge, Histogram, Registry } = prom();
+    const registry = new Registry();
+    const registers = [registry];
+    const { requestTally, outcomeTally, spendTally, keyCounts, coolingKeys, alertsSent } = this;
+    new Counter({
       name: `${PREFIX}requests_total`,
       help: 'Client requests to /v1, by the HTTP status the client got and the client key (its id; "default" for the admin\'s key, "none" when no key was accepted).',
       labelNames: ['status', 'client'],
@@ -67,7 +101,7 @@ export class ProxyMetrics {
         requestTally.flushInto(this);
       },
     });
-    this.attempts = new Counter({
+    new Counter({
       name: `${PREFIX}upstream_attempts_total`,
       help: 'Calls to SiliconFlow, by outcome.',
       labelNames: ['outcome'],
@@ -76,15 +110,14 @@ export class ProxyMetrics {
         outcomeTally.flushInto(this);
       },
     });
-    this.latency = new Histogram({
+    const latency = new Histogram({
       name: `${PREFIX}upstream_latency_seconds`,
       help: 'Time from sending a request to SiliconFlow until its response headers arrived.',
       buckets: LATENCY_BUCKETS,
       registers,
       collect: () => this.latencyBuffer.flush(),
     });
-    this.latencyBuffer = new ObservationBuffer(this.latency);
-    this.spend = new Counter({
+    new Counter({
       name: `${PREFIX}spend_yuan_total`,
       help: "Money spent through /v1 by the price book, in yuan, by model and by the credit that paid it (unknown: the key's gift credit is not known).",
       labelNames: ['model', 'credit', 'client'],
@@ -112,8 +145,22 @@ export class ProxyMetrics {
         this.set(coolingKeys());
       },
     });
-    poolMoneyGauges(registers, poolMoney);
-    alertGauges(registers, () => this.alertReading());
+    poolMoneyGauges(Gauge, registers, this.poolMoney);
+    alertGauges(Gauge, registers, () => this.alertReading());
+    // A counter with labels has no series before its first count: none is shown before the first alert is sent.
+    new Counter({
+      name: `${PREFIX}alerts_sent_total`,
+      help: 'Alert messages delivered, by event and by channel (its id).',
+      labelNames: ['event', 'channel'],
+      registers,
+      collect() {
+        for (const sent of alertsSent.values()) {
+          if (sent.count > 0) this.inc({ event: sent.event, channel: sent.channel }, sent.count);
+          sent.count = 0;
+        }
+      },
+    });
+    return { registry, latency };
   }
 
   /** `client` is a client key's id (bounded by the clients the admin made), never the key. */
@@ -146,24 +193,23 @@ export class ProxyMetrics {
   }
 
   get contentType(): string {
-    return this.registry.contentType;
+    return this.prom().registry.contentType;
   }
 
   async render(): Promise<string> {
-    return Registry.merge([this.registry, await processMetrics()]).metrics();
+    const { registry } = this.prom();
+    return prom()
+      .Registry.merge([registry, await processMetrics()])
+      .metrics();
   }
 
-  // Issue 14, delivery: sfm_alerts_sent_total{event,channel}, made at the first delivery (a counter
-  // with labels has no series before it anyway). `channel` is the channel's id: bounded by the admin's channels.
-  private alertsSent: Counter<'event' | 'channel'> | undefined;
+  // Issue 14, delivery: sfm_alerts_sent_total{event,channel}. `channel` is the channel's id: bounded by the admin's channels.
   alertSent(event: string, channelId: number): void {
-    this.alertsSent ??= new Counter({
-      name: `${PREFIX}alerts_sent_total`,
-      help: 'Alert messages delivered, by event and by channel (its id).',
-      labelNames: ['event', 'channel'],
-      registers: [this.registry],
-    });
-    this.alertsSent.inc({ event, channel: String(channelId) });
+    const channel = String(channelId);
+    const key = `${event}\n${channel}`;
+    const sent = this.alertsSent.get(key);
+    if (sent) sent.count++;
+    else this.alertsSent.set(key, { event, channel, count: 1 });
   }
 }
 
@@ -174,7 +220,7 @@ const NO_POOL_MONEY: PoolGauges = { balanceYuan: { gift: null, paid: null, total
  * (one SQL aggregate, SpendService.gauges), kept until the scrape's synchronous collect pass is over.
  * An unknown figure is left out rather than exported as 0, which would read as an empty pool.
  */
-function poolMoneyGauges(registers: Registry[], poolMoney: () => PoolGauges): void {
+function poolMoneyGauges(Gauge: PromClient['Gauge'], registers: Registry[], poolMoney: () => PoolGauges): void {
   let reading: PoolGauges | undefined;
   const read = () => {
     if (!reading) {
@@ -224,7 +270,7 @@ export type AlertGauges = {
   defaultPassword: boolean;
 };
 
-function alertGauges(registers: Registry[], read: () => AlertGauges | null): void {
+function alertGauges(Gauge: PromClient['Gauge'], registers: Registry[], read: () => AlertGauges | null): void {
   const gauge = (name: string, help: string, value: (g: AlertGauges) => number) =>
     new Gauge({
       name: `${PREFIX}${name}`,

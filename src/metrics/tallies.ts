@@ -77,7 +77,8 @@ export class ObservationBuffer {
   private readonly values = new Float64Array(1024);
   private size = 0;
 
-  constructor(private readonly histogram: Histogram) {}
+  /** The histogram is asked for only when observations are handed over (prom-client loads late: metrics.ts). */
+  constructor(private readonly histogram: () => Histogram) {}
 
   add(value: number): void {
     this.values[this.size++] = value;
@@ -85,7 +86,9 @@ export class ObservationBuffer {
   }
 
   flush(): void {
-    for (let i = 0; i < this.size; i++) this.histogram.observe(this.values[i]!);
+    if (this.size === 0) return;
+    const histogram = this.histogram();
+    for (let i = 0; i < this.size; i++) histogram.observe(this.values[i]!);
     this.size = 0;
   }
 }
