@@ -71,7 +71,11 @@ const SORT_COLUMNS: Record<string, string> = {
  */
 export class KeyStore {
   private readonly statements: StatementCache;
-  readonly events = new EventEmitter<{ changed: [ids: number[], kind: KeyChange] }>();
+  /**
+   * `rows`, when given, are the changed keys' pool columns as written, so a listener need not read
+   * them back: a new key's (insertMany), which are the table's defaults besides its id and cipher.
+   */
+  readonly events = new EventEmitter<{ changed: [ids: number[], kind: KeyChange, rows?: readonly PoolRow[]] }>();
   /** Which account each key belongs to (account-store.ts); its writes are announced here too. */
   readonly accounts: AccountStore;
   /** Every write below that can change a key's status goes through history.track (key-events.ts says why). */
@@ -87,18 +91,27 @@ export class KeyStore {
     if (ids.length) this.events.emit('changed', ids, kind);
   }
 
-  /** Inserts new keys, skipping any whose hash is already stored. Returns the new ids. */
+  /**
+   * Inserts new keys, skipping any whose hash is already stored. Returns the new ids. The pool gets
+   * the new rows with the announcement instead of reading them back (100,000 keys: ~0.2 s of an
+   * import, issue 15).
+   */
   insertMany(rows: NewKeyRow[], now = Date.now()): number[] {
     const insert = this.stmt(
       'INSERT INTO keys (key_cipher, key_hash, masked, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (key_hash) DO NOTHING',
     );
-    const ids = this.db.transaction(() =>
-      rows.flatMap((r) => {
+    const ids: number[] = [];
+    const added: PoolRow[] = [];
+    this.db.transaction(() => {
+      for (const r of rows) {
         const info = insert.run(r.cipher, r.hash, r.masked, now);
-        return info.changes ? [Number(info.lastInsertRowid)] : [];
-      }),
-    )();
-    this.changed(ids);
+        if (info.changes === 0) continue;
+        const id = Number(info.lastInsertRowid);
+        ids.push(id);
+        added.push(newPoolRow(id, r.cipher));
+      }
+    })();
+    if (ids.length) this.events.emit('changed', ids, 'edit', added);
     return ids;
   }
 
@@ -367,4 +380,30 @@ function whereClause(filter: KeyFilter & { hash?: string; refreshable?: boolean 
     params.push(like, like);
   }
   return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+}
+
+/**
+ * A key just inserted, as POOL_COLUMNS read it: the columns' defaults (migrations 0001, 0004, 0008)
+ * besides its id and cipher. tests/integration/key-store-new-rows.test.ts reads such rows back to
+ * hold this to the schema.
+ */
+function newPoolRow(id: number, cipher: Buffer): PoolRow {
+  return {
+    id,
+    key_cipher: cipher,
+    enabled: 1,
+    status: 'active',
+    anchor_gift_nano: null,
+    anchor_paid_nano: null,
+    anchor_at: null,
+    anchor_source: null,
+    spent_gift_nano: 0,
+    spent_paid_nano: 0,
+    spent_unsplit_nano: 0,
+    lacks_paid_at: null,
+    usage_count: 0,
+    failure_count: 0,
+    last_used_at: null,
+    account: null,
+  };
 }

@@ -40,7 +40,9 @@ export class PoolSync {
   private opening: NodeJS.Immediate | undefined;
   /** Who waits for the background decryption to end (opened). */
   private waiting: (() => void)[] = [];
-  private readonly onChanged = (ids: number[], kind: KeyChange) => this.reload(ids, kind);
+  /** New keys come with their rows (KeyStore.insertMany): loaded as they are, not read back. */
+  private readonly onChanged = (ids: number[], kind: KeyChange, rows?: readonly PoolRow[]) =>
+    rows ? this.loadSealed(rows) : this.reload(ids, kind);
 
   constructor(
     private readonly store: KeyStore,
