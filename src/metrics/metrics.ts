@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Gauge, Histogram, Registry } from 'prom-client';
 import type { Split } from '../ledger/balance.js';
 import type { Nano } from '../ledger/money.js';
 import type { PoolGauges } from '../stats/spend-service.js';
