@@ -41,7 +41,7 @@ describe('the admin in a real browser', () => {
     await page.click('#open-import');
     await page.fill('#import-text', `my keys:\n${Object.keys(keys).join(',\n')}\nsk-short`);
     await page.click('#import-form button[type=submit]');
-    await expect(page.locator('#import-result').textContent()).resolves.toBe('新增 4，重复 0，无效 1');
+    await expect.poll(() => page.locator('#import-result').textContent(), { timeout: 10_000 }).toBe('新增 4，重复 0，无效 1');
     // (Locators, not string predicates: the page's CSP forbids the eval those need.)
     await expect.poll(() => page.locator('#progress .label').textContent(), { timeout: 10_000 }).toMatch(/^检测完成/);
     await expect.poll(() => page.locator('#keys-body tr').count(), { timeout: 10_000 }).toBe(4);

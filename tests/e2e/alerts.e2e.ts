@@ -49,7 +49,7 @@ describe('the alerts tab in a real browser', () => {
     await signInAsAdmin(page, base, TEST_ADMIN_PASSWORD);
     await page.click('[data-tab=alerts]');
     await expect.poll(() => page.locator('#alert-rules-body tr').count(), POLL).toBe(10);
-    await expect(page.locator('#alert-channels-none').isVisible()).resolves.toBe(true);
+    await expect.poll(() => page.locator('#alert-channels-none').isVisible(), POLL).toBe(true);
 
     // Add: the type's hint says what to paste; the events are the rules' own, every one by default.
     await page.click('#alert-channel-new');
