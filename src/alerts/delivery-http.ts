@@ -39,7 +39,9 @@ export class DeliveryHttp {
   }
 
   async close(): Promise<void> {
-    if (this.undici) await (await this.undici).agent.close();
+    // Nothing to close when undici never loaded (or could not: then each post said so).
+    const loaded = await this.undici?.catch(() => undefined);
+    await loaded?.agent.close();
   }
 
   private loaded() {

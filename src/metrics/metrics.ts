@@ -3,7 +3,7 @@ import type { Gauge, Histogram, Registry } from 'prom-client';
 import type { Split } from '../ledger/balance.js';
 import type { Nano } from '../ledger/money.js';
 import type { PoolGauges } from '../stats/spend-service.js';
-import { ObservationBuffer, OutcomeTally, RequestTally, SpendTally } from './tallies.js';
+import { ObservationBuffer, OutcomeTally, PairTally, SpendTally } from './tallies.js';
 
 const PREFIX = 'sfm_';
 
@@ -61,14 +61,14 @@ type Exported = {
  */
 export class ProxyMetrics {
   private exported: Exported | undefined;
-  private readonly requestTally = new RequestTally();
+  private readonly requestTally = new PairTally('status', 'client');
   private readonly outcomeTally = new OutcomeTally();
   private readonly spendTally = new SpendTally();
   private readonly latencyBuffer = new ObservationBuffer(() => this.prom().latency);
   /** Issue 14, alert engine: what its last tick saw (set once the engine exists; null before its first tick). */
   private alertReading: () => AlertGauges | null = () => null;
-  /** Issue 14, delivery: alert messages sent, by event and channel id (made into a counter at the scrape). */
-  private readonly alertsSent = new Map<string, { event: string; channel: string; count: number }>();
+  /** Issue 14, delivery: alert messages sent, by event and channel id. */
+  private readonly alertsSent = new PairTally('event', 'channel');
 
   /** keyCounts, poolMoney and coolingKeys are called at each scrape: pool keys per status, the pool's money, keys cooling. */
   constructor(
@@ -154,10 +154,7 @@ export class ProxyMetrics {
       labelNames: ['event', 'channel'],
       registers,
       collect() {
-        for (const sent of alertsSent.values()) {
-          if (sent.count > 0) this.inc({ event: sent.event, channel: sent.channel }, sent.count);
-          sent.count = 0;
-        }
+        alertsSent.flushInto(this);
       },
     });
     return { registry, latency };
@@ -205,11 +202,7 @@ export class ProxyMetrics {
 
   // Issue 14, delivery: sfm_alerts_sent_total{event,channel}. `channel` is the channel's id: bounded by the admin's channels.
   alertSent(event: string, channelId: number): void {
-    const channel = String(channelId);
-    const key = `${event}\n${channel}`;
-    const sent = this.alertsSent.get(key);
-    if (sent) sent.count++;
-    else this.alertsSent.set(key, { event, channel, count: 1 });
+    this.alertsSent.add(event, channelId);
   }
 }
 

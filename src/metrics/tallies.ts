@@ -8,20 +8,33 @@ import { NANO_PER_YUAN, type Nano } from '../ledger/money.js';
  * fraction of that, and the series and their values come out the same at every scrape.
  */
 
-/** Requests by client and HTTP status: Map<client, Map<status, count>>. */
-export class RequestTally {
-  private readonly byClient = new Map<string, Map<number, number>>();
+/**
+ * Counts by two labels, in the order the metric shows them: requests by HTTP status and client,
+ * alert messages by event and channel. A value may be a number (a status, a channel id): it becomes
+ * a label's text only at the scrape, not on every count.
+ */
+export class PairTally<First extends string, Second extends string> {
+  private readonly byFirst = new Map<string | number, Map<string | number, number>>();
 
-  add(status: number, client: string): void {
-    let statuses = this.byClient.get(client);
-    if (!statuses) this.byClient.set(client, (statuses = new Map<number, number>()));
-    statuses.set(status, (statuses.get(status) ?? 0) + 1);
+  constructor(
+    private readonly firstLabel: First,
+    private readonly secondLabel: Second,
+  ) {}
+
+  add(first: string | number, second: string | number): void {
+    let counts = this.byFirst.get(first);
+    if (!counts) this.byFirst.set(first, (counts = new Map<string | number, number>()));
+    counts.set(second, (counts.get(second) ?? 0) + 1);
   }
 
-  flushInto(counter: Counter<'status' | 'client'>): void {
-    for (const [client, statuses] of this.byClient) {
-      for (const [status, count] of statuses) if (count > 0) counter.inc({ status: String(status), client }, count);
-      statuses.clear();
+  flushInto(counter: Counter<First | Second>): void {
+    for (const [first, counts] of this.byFirst) {
+      for (const [second, count] of counts) {
+        if (count === 0) continue;
+        const labels = { [this.firstLabel]: String(first), [this.secondLabel]: String(second) } as Record<First | Second, string>;
+        counter.inc(labels, count);
+      }
+      counts.clear();
     }
   }
 }
